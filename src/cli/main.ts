@@ -1,0 +1,42 @@
+import { readers, READERS_HELP } from './readers.js';
+import { run, RUN_HELP } from './run.js';
+import { sim, SIM_HELP } from './sim.js';
+
+const HELP = `Usage: cardspec <command> [options]
+
+Commands:
+  run       run feature files on a target (simulator, container, hardware)
+  sim       start the simulator and keep it running for any PC/SC or PKCS#11 client
+  readers   list the readers, their cards and what the ATRs say
+
+Each command has --help.
+
+${RUN_HELP}
+
+${SIM_HELP}
+
+${READERS_HELP}`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { run, sim, readers };
+
+/** The CLI: returns the exit code; errors are printed with their code, never thrown out. */
+export async function main(argv: string[]): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') {
+    console.log(HELP);
+    return verb === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[verb];
+  if (!command) {
+    console.error(`cardspec: unknown command "${verb}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    return 2;
+  }
+  try {
+    return await command(rest);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`cardspec ${verb}: ${typeof code === 'string' ? `${code}: ` : ''}${message}`);
+    return 1;
+  }
+}

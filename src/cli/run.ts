@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { HarnessCodes, HarnessError } from '../errors.js';
+import { isTargetName } from '../targets/create.js';
+import { ensurePcscd } from '../targets/pcscd.js';
+import { last, parseArgs } from './args.js';
+import { packageRoot } from './paths.js';
+
+export const RUN_HELP = `Usage: cardspec run [--target simulator|container|hardware] [--card PROFILE] [PATH...] [-- CUCUMBER-OPTIONS]
+
+Runs feature files or folders (default: features/) on the target (default: simulator).
+--card sets the profile of "Given a card is inserted". Options after -- go to cucumber
+(--parallel 2, --tags @smoke, --format html:report.html, ...). Exits 0 only when every
+scenario passed.`;
+
+/**
+ * Runs cucumber in a child process with the project's steps and the target's profile, so
+ * that cucumber's own options pass through untouched. The simulator's pcscd is made sure
+ * of here, once, before the workers start.
+ */
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['target', 'card'], ['help']);
+  if (args.flags.has('help')) {
+    console.log(RUN_HELP);
+    return 0;
+  }
+  const target = last(args, 'target') ?? 'simulator';
+  if (!isTargetName(target)) {
+    throw new HarnessError(HarnessCodes.UNSUPPORTED, `unknown target "${target}": use simulator, container or hardware`);
+  }
+  const card = last(args, 'card');
+  const root = packageRoot();
+  const require = createRequire(join(root, 'package.json'));
+  const cucumberBin = join(require.resolve('@cucumber/cucumber/package.json'), '..', 'bin', 'cucumber.js');
+
+  const pcscd = target === 'simulator' ? await ensurePcscd() : undefined;
+  const worldParameters = JSON.stringify({ target, ...(card ? { card } : {}) });
+  const cucumberArgs = [
+    cucumberBin,
+    '--config', join(root, 'cucumber.js'),
+    '--profile', target,
+    '--world-parameters', worldParameters,
+    ...(args.positionals.length ? args.positionals : ['features/']),
+    ...args.passthrough,
+  ];
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      const child = spawn(process.execPath, cucumberArgs, { stdio: 'inherit' });
+      // Ctrl-C reaches the child through the terminal's process group; SIGTERM is passed on.
+      const forward = (): void => void child.kill('SIGTERM');
+      process.once('SIGTERM', forward);
+      process.on('SIGINT', () => undefined);
+      child.once('error', reject);
+      child.once('exit', (code, signal) => {
+        process.off('SIGTERM', forward);
+        resolve(code ?? (signal ? 128 + 2 : 1));
+      });
+    });
+  } finally {
+    await pcscd?.stop();
+  }
+}

@@ -1,0 +1,87 @@
+import { VirtualCard } from '../../simulator/card/card.js';
+import { loadProfile } from '../../simulator/profile/load.js';
+import { VpcdSlot, vpcdReaderName } from '../../simulator/vpcd/slot.js';
+import { HarnessCodes, HarnessError } from '../errors.js';
+import { PcscContext } from '../pcsc/client.js';
+import { ensurePcscd } from '../targets/pcscd.js';
+import { DEFAULT_CARD_PROFILE } from '../targets/simulator.js';
+import { SoftHsmTokens } from '../targets/softhsm.js';
+import { last, parseArgs } from './args.js';
+
+export const SIM_HELP = `Usage: cardspec sim [--card PROFILE]... [--token LABEL]... [--target simulator|container]
+
+Starts the simulator and keeps it running for any PC/SC or PKCS#11 client (pcsc_scan,
+opensc-tool, pyscard, PyKCS11, pkcs11-tool). Each --card puts a card in the next vpcd
+reader (default: one ${DEFAULT_CARD_PROFILE} card); each --token makes a SoftHSM token
+(user PIN 1234, SO PIN 5678). Prints shell export lines, then "ready", and runs until
+SIGINT or SIGTERM; then it removes all it made.`;
+
+const CARD_EVENT_TIMEOUT_MS = 5_000;
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+export async function sim(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['card', 'token', 'target'], ['help']);
+  if (args.flags.has('help')) {
+    console.log(SIM_HELP);
+    return 0;
+  }
+  if (args.positionals.length) throw new HarnessError(HarnessCodes.UNSUPPORTED, `unexpected argument "${args.positionals[0]}"`);
+  const target = last(args, 'target') ?? 'simulator';
+  if (target !== 'simulator') {
+    throw new HarnessError(HarnessCodes.UNSUPPORTED, `cardspec sim --target ${target} is not available in this version yet: use --target simulator`);
+  }
+  const profiles = args.options.get('card') ?? [DEFAULT_CARD_PROFILE];
+  const labels = args.options.get('token') ?? [];
+  // Load every profile first, so a mistake stops the command before anything starts.
+  const cards = profiles.map((p) => new VirtualCard(loadProfile(p)));
+
+  const pcscd = await ensurePcscd();
+  const slots: VpcdSlot[] = [];
+  const tokens = labels.length ? new SoftHsmTokens() : undefined;
+  const pcsc = PcscContext.open();
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    for (const slot of slots) slot.close();
+    pcsc.close();
+    await tokens?.dispose();
+    await pcscd.stop();
+  };
+  const stopped = new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop().then(resolve));
+  });
+  try {
+    const readers = new Set(pcsc.listReaders().map((r) => r.name));
+    const lines: string[] = [];
+    for (const [index, card] of cards.entries()) {
+      const reader = vpcdReaderName(index);
+      if (!readers.has(reader)) {
+        throw new HarnessError(HarnessCodes.UNKNOWN_READER, `pcscd has no reader "${reader}" for card ${index + 1}: add vpcd entries to /etc/reader.conf.d and restart pcscd`);
+      }
+      const slot = new VpcdSlot({ slot: index });
+      slots.push(slot);
+      await slot.insert(card);
+      await pcsc.waitForCard(reader, CARD_EVENT_TIMEOUT_MS);
+      lines.push(`export CARDSPEC_READER_${index}=${shellQuote(reader)}  # ${profiles[index]}`);
+    }
+    for (const label of labels) {
+      const access = await tokens!.token(label);
+      if (lines.every((l) => !l.startsWith('export PKCS11_MODULE='))) {
+        lines.push(`export PKCS11_MODULE=${shellQuote(access.modulePath)}`);
+        for (const [name, value] of Object.entries(access.env)) lines.push(`export ${name}=${shellQuote(value)}`);
+      }
+      lines.push(`# token ${shellQuote(label)}: user PIN and SO PIN as configured (default 1234 / 5678)`);
+    }
+    console.log(lines.join('\n'));
+    console.log('ready');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  await stopped;
+  return 0;
+}

@@ -1,0 +1,45 @@
+/**
+ * One base error for everything the harness reports. `code` is stable and is what
+ * `Then it fails with CODE` compares; the message is for people. Subclasses per
+ * failure domain (PC/SC, PKCS#11, profiles, hex) live next to the code that raises them.
+ */
+export class HarnessError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/**
+ * The harness's own codes, for `Then it fails with CODE`. SCARD_* and CKR_* codes come
+ * from the native layers (src/pcsc/errors.ts, src/pkcs11/errors.ts).
+ */
+export const HarnessCodes = {
+  /** Text that should be hex is not (never kept as an expected failure). */
+  BAD_HEX: 'CARDSPEC_BAD_HEX',
+  /** A `${...}` form names a saved value or variable that does not exist. */
+  UNDEFINED_VARIABLE: 'CARDSPEC_UNDEFINED_VARIABLE',
+  /** Response data that should be BER-TLV is not. */
+  BAD_TLV: 'CARDSPEC_BAD_TLV',
+  /** An ATR that cannot be parsed. */
+  BAD_ATR: 'CARDSPEC_BAD_ATR',
+  /** A card profile is missing or has a mistake. */
+  BAD_PROFILE: 'CARDSPEC_BAD_PROFILE',
+  /** A reader named by the configuration is not there. */
+  UNKNOWN_READER: 'CARDSPEC_UNKNOWN_READER',
+  /** Waiting for a card, a reader or a daemon took longer than allowed. */
+  TIMEOUT: 'CARDSPEC_TIMEOUT',
+  /** No card connection where a step needs one. */
+  NO_CARD: 'CARDSPEC_NO_CARD',
+  /** The target cannot do what the step asks (e.g. remove a card on hardware). */
+  UNSUPPORTED: 'CARDSPEC_UNSUPPORTED',
+  /** A guard refused an action that could harm a physical card or token. */
+  REFUSED: 'CARDSPEC_REFUSED',
+  /** A needed system program or service is missing. */
+  MISSING_DEPENDENCY: 'CARDSPEC_MISSING_DEPENDENCY',
+} as const;
+
+export type HarnessCode = (typeof HarnessCodes)[keyof typeof HarnessCodes];

@@ -1,0 +1,192 @@
+import sc, { type CardInterface, type ContextInterface, type ReaderInterface, type ReaderState } from 'smartcard';
+import { HarnessCodes, HarnessError } from '../errors.js';
+import { ApduTrace } from '../trace/trace.js';
+import { fromBindingError } from './errors.js';
+import { exchange } from './exchange.js';
+import type { ResponseApdu } from '../apdu/apdu.js';
+
+/**
+ * The PC/SC client of the harness, over the `smartcard` N-API binding. It is the only
+ * module that imports the binding, so a change of binding stays here.
+ */
+
+export type Protocol = 'T=0' | 'T=1';
+
+export interface ReaderInfo {
+  name: string;
+  present: boolean;
+  atr: Buffer | undefined;
+  /** pcscd's SCARD_STATE_* flags. */
+  state: number;
+}
+
+/** Room for an extended response (65536 data bytes and SW1-SW2). */
+const MAX_RESPONSE_BYTES = 65538;
+
+const PROTOCOLS = sc.SCARD_PROTOCOL_T0 | sc.SCARD_PROTOCOL_T1;
+
+function protocolName(protocol: number): Protocol | 'RAW' {
+  if (protocol === sc.SCARD_PROTOCOL_T0) return 'T=0';
+  if (protocol === sc.SCARD_PROTOCOL_T1) return 'T=1';
+  return 'RAW';
+}
+
+async function call<T>(operation: string, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw fromBindingError(error, operation);
+  }
+}
+
+function callSync<T>(operation: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw fromBindingError(error, operation);
+  }
+}
+
+/** A PC/SC context: readers, their state, and connections to their cards. */
+export class PcscContext {
+  private constructor(private readonly context: ContextInterface) {}
+
+  static open(): PcscContext {
+    return new PcscContext(callSync('SCardEstablishContext', () => new sc.Context()));
+  }
+
+  listReaders(): ReaderInfo[] {
+    return callSync('SCardListReaders', () => this.context.listReaders()).map((r) => ({
+      name: r.name,
+      present: (r.state & sc.SCARD_STATE_PRESENT) !== 0,
+      atr: r.atr ?? undefined,
+      state: r.state,
+    }));
+  }
+
+  private reader(name: string): ReaderInterface {
+    const readers = callSync('SCardListReaders', () => this.context.listReaders());
+    const reader = readers.find((r) => r.name === name);
+    if (!reader) {
+      const names = readers.map((r) => `"${r.name}"`).join(', ') || 'none';
+      throw new HarnessError(HarnessCodes.UNKNOWN_READER, `no reader named "${name}" (readers: ${names})`);
+    }
+    return reader;
+  }
+
+  /**
+   * Waits until `accept` holds for the reader's state, on pcscd's events
+   * (SCardGetStatusChange), never by polling.
+   */
+  async waitForReaderState(name: string, accept: (info: ReaderInfo) => boolean, timeoutMs: number, what: string): Promise<ReaderInfo> {
+    const deadline = Date.now() + timeoutMs;
+    let states: ReaderState[] = [{ name, state: sc.SCARD_STATE_UNAWARE, changed: false, atr: null }];
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      const changed = await call('SCardGetStatusChange', () => this.context.waitForChange(states, left));
+      if (!changed) break;
+      const mine = changed.find((s) => s.name === name);
+      if (!mine) {
+        throw new HarnessError(HarnessCodes.UNKNOWN_READER, `reader "${name}" is not known to pcscd`);
+      }
+      const info: ReaderInfo = {
+        name,
+        present: (mine.state & sc.SCARD_STATE_PRESENT) !== 0,
+        atr: mine.atr ?? undefined,
+        state: mine.state,
+      };
+      if ((mine.state & sc.SCARD_STATE_UNKNOWN) !== 0) {
+        throw new HarnessError(HarnessCodes.UNKNOWN_READER, `reader "${name}" is not known to pcscd`);
+      }
+      if (accept(info)) return info;
+      states = [{ name, state: mine.state & ~sc.SCARD_STATE_CHANGED, changed: false, atr: mine.atr }];
+    }
+    throw new HarnessError(HarnessCodes.TIMEOUT, `reader "${name}": no ${what} within ${timeoutMs} ms`);
+  }
+
+  waitForCard(name: string, timeoutMs: number): Promise<ReaderInfo> {
+    return this.waitForReaderState(name, (r) => r.present && (r.state & sc.SCARD_STATE_MUTE) === 0, timeoutMs, 'card');
+  }
+
+  waitForEmpty(name: string, timeoutMs: number): Promise<ReaderInfo> {
+    return this.waitForReaderState(name, (r) => (r.state & sc.SCARD_STATE_EMPTY) !== 0, timeoutMs, 'card removal');
+  }
+
+  async connect(readerName: string, trace: ApduTrace = new ApduTrace()): Promise<CardConnection> {
+    const reader = this.reader(readerName);
+    const card = await call('SCardConnect', () => reader.connect(sc.SCARD_SHARE_SHARED, PROTOCOLS));
+    return new CardConnection(readerName, card, trace);
+  }
+
+  close(): void {
+    if (this.context.isValid) this.context.close();
+  }
+}
+
+/** A connection to the card in one reader. Every APDU it sends is recorded in its trace. */
+export class CardConnection {
+  constructor(
+    readonly readerName: string,
+    private readonly card: CardInterface,
+    public trace: ApduTrace,
+  ) {}
+
+  get atr(): Buffer {
+    return callSync('SCardStatus', () => this.card.getStatus().atr);
+  }
+
+  get protocol(): Protocol | 'RAW' {
+    return protocolName(this.card.protocol);
+  }
+
+  get connected(): boolean {
+    return this.card.connected;
+  }
+
+  /** Sends one APDU as it is and records it; no GET RESPONSE handling. */
+  readonly transmitRaw = async (command: Buffer): Promise<Buffer> => {
+    const at = new Date();
+    const started = process.hrtime.bigint();
+    try {
+      const response = await this.card.transmit(command, { maxRecvLength: MAX_RESPONSE_BYTES });
+      this.trace.record({ at, command, response, durationUs: Number(process.hrtime.bigint() - started) / 1000 });
+      return response;
+    } catch (error) {
+      const failure = fromBindingError(error, 'SCardTransmit');
+      const code = (failure as { code?: string }).code ?? 'error';
+      this.trace.record({ at, command, response: Buffer.alloc(0), durationUs: Number(process.hrtime.bigint() - started) / 1000, error: code });
+      throw failure;
+    }
+  };
+
+  /** Sends a command, with automatic GET RESPONSE on 61xx and re-send on 6Cxx unless switched off. */
+  transmit(command: Buffer, automaticGetResponse = true): Promise<ResponseApdu> {
+    return exchange(this.transmitRaw, command, automaticGetResponse);
+  }
+
+  /** Warm reset: the card answers a new ATR; pcscd re-reads it. */
+  async reset(): Promise<void> {
+    await call('SCardReconnect', () => this.card.reconnect(sc.SCARD_SHARE_SHARED, PROTOCOLS, sc.SCARD_RESET_CARD));
+  }
+
+  /** Power off and on (cold reset). */
+  async powerCycle(): Promise<void> {
+    await call('SCardReconnect', () => this.card.reconnect(sc.SCARD_SHARE_SHARED, PROTOCOLS, sc.SCARD_UNPOWER_CARD));
+  }
+
+  /**
+   * Leaves the card as it is. (A disposition that resets the card is a synchronous call
+   * that waits for the card; with the simulator's card in this same thread it would
+   * never return, so resets go through reconnect.)
+   */
+  disconnect(): void {
+    if (this.card.connected) {
+      try {
+        this.card.disconnect(sc.SCARD_LEAVE_CARD);
+      } catch {
+        // The handle is already gone (card removed): nothing is left to release.
+      }
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { HarnessCodes, HarnessError } from '../errors.js';
+import { SimulatorTarget } from './simulator.js';
+import { TARGET_NAMES, type Target, type TargetName } from './target.js';
+
+export interface TargetOptions {
+  defaultCard?: string | undefined;
+}
+
+export function isTargetName(name: string): name is TargetName {
+  return (TARGET_NAMES as readonly string[]).includes(name);
+}
+
+/** The target a run asked for. */
+export function createTarget(name: TargetName, options: TargetOptions = {}): Target {
+  switch (name) {
+    case 'simulator':
+      return new SimulatorTarget({ defaultCard: options.defaultCard });
+    case 'container':
+    case 'hardware':
+      throw new HarnessError(HarnessCodes.UNSUPPORTED, `the ${name} target is not available in this version yet: use --target simulator`);
+  }
+}

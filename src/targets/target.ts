@@ -1,0 +1,44 @@
+import type { CardConnection, PcscContext } from '../pcsc/client.js';
+import type { ApduTrace } from '../trace/trace.js';
+
+export const TARGET_NAMES = ['simulator', 'container', 'hardware'] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+
+/** How to reach one PKCS#11 token on a target. */
+export interface TokenAccess {
+  /** Path of the PKCS#11 module to load. */
+  modulePath: string;
+  /** The token's label (tokens are found by label: slot ids change after initialisation). */
+  label: string;
+  userPin: string;
+  soPin: string;
+  /** Environment the module needs (SOFTHSM2_CONF, P11_KIT_SERVER_ADDRESS), set before loading it. */
+  env: Record<string, string>;
+}
+
+/**
+ * One test target: where the cards and tokens are. The simulator, the container and the
+ * hardware bench implement it; steps talk to this interface only.
+ */
+export interface Target {
+  readonly name: TargetName;
+  /** The PC/SC context of the run (after start). */
+  readonly pcsc: PcscContext;
+  /** Brings up what the target needs (pcscd, containers, tokens). Called once per worker. */
+  start(): Promise<void>;
+  /** Releases everything start() and later calls made. Safe to call more than once. */
+  stop(): Promise<void>;
+  /**
+   * A fresh card of `profile` (or the default profile) in the target's reader, connected.
+   * On hardware: waits for a card whose ATR matches the profile's.
+   */
+  insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection>;
+  /** Takes the card out and returns once pcscd reports the reader empty. */
+  removeCard(): Promise<void>;
+  /** Puts the same card back, returns once pcscd reports it, connected anew. */
+  reinsertCard(trace: ApduTrace): Promise<CardConnection>;
+  /** Whether removal and insertion can be done without a person. */
+  readonly canMoveCards: boolean;
+  /** A PKCS#11 token labelled `label`, made fresh for the run where the target can. */
+  token(label: string): Promise<TokenAccess>;
+}

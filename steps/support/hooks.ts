@@ -1,0 +1,52 @@
+import { After, AfterAll, Before, BeforeStep, setDefaultTimeout, setWorldConstructor, Status } from '@cucumber/cucumber';
+import { describeStatusWord } from '../../src/apdu/status.js';
+import { maskSecrets } from '../../src/trace/mask.js';
+import { formatTraceEntry } from '../../src/trace/trace.js';
+import { closePkcs11Modules } from './pkcs11-scenario.js';
+import { stopWorkerTarget, workerTarget } from './runtime.js';
+import { CardspecWorld } from './world.js';
+
+setWorldConstructor(CardspecWorld);
+// Waiting for pcscd to see a card insertion takes up to half a second (its polling
+// period); container starts and RSA-4096 key generation take longer.
+setDefaultTimeout(60_000);
+
+const FAILS_WITH = /^it fails with /;
+
+Before(async function (this: CardspecWorld) {
+  this.target = await workerTarget(this.parameters.target ?? 'simulator', this.parameters.card);
+});
+
+BeforeStep(function (this: CardspecWorld, { pickleStep }) {
+  this.currentStep = pickleStep.text;
+  if (this.kept && !FAILS_WITH.test(pickleStep.text)) {
+    const kept = this.kept;
+    this.kept = undefined;
+    throw new Error(`the step "${kept.step}" failed and the next step does not expect it: ${kept.error.message}`, { cause: kept.error });
+  }
+});
+
+After(async function (this: CardspecWorld, { result }) {
+  try {
+    if (this.trace.entries.length > 0) {
+      const lines = this.trace.entries.map((e) => formatTraceEntry(e, describeStatusWord));
+      this.attach(maskSecrets(lines.join('\n'), this.secrets), { mediaType: 'text/plain', fileName: 'APDU trace' });
+    }
+    const calls = this.pkcs11?.calls ?? [];
+    if (calls.length > 0) {
+      this.attach(maskSecrets(calls.map((c) => c.toString()).join('\n'), this.secrets), { mediaType: 'text/plain', fileName: 'PKCS#11 calls' });
+    }
+  } finally {
+    await this.pkcs11?.close();
+  }
+  if (this.kept && result?.status !== Status.FAILED) {
+    const kept = this.kept;
+    this.kept = undefined;
+    throw new Error(`the step "${kept.step}" failed and no "Then it fails with ..." followed: ${kept.error.message}`, { cause: kept.error });
+  }
+});
+
+AfterAll(async function () {
+  closePkcs11Modules();
+  await stopWorkerTarget();
+});

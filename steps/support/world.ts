@@ -1,0 +1,102 @@
+import { World, type IWorldOptions } from '@cucumber/cucumber';
+import type { ResponseApdu } from '../../src/apdu/apdu.js';
+import { parseHex } from '../../src/apdu/hex.js';
+import { HarnessCodes, HarnessError } from '../../src/errors.js';
+import type { CardConnection } from '../../src/pcsc/client.js';
+import type { Target, TargetName } from '../../src/targets/target.js';
+import { expand, unescapeText } from '../../src/text/expand.js';
+import { ApduTrace } from '../../src/trace/trace.js';
+import type { Pkcs11Scenario } from './pkcs11-scenario.js';
+
+/** World parameters, set by the cucumber profile (`-p simulator`) or by `cardspec run`. */
+export interface CardspecParameters {
+  target: TargetName;
+  /** The default card profile for "Given a card is inserted". */
+  card?: string;
+}
+
+/** An error a step kept for `Then it fails with CODE`, and the step that kept it. */
+export interface KeptError {
+  error: Error & { code?: string };
+  step: string;
+}
+
+/**
+ * The state of one scenario: its card connection, last response, saved values, secrets,
+ * APDU trace and kept error. A new World is made for every scenario, so nothing leaks from
+ * one scenario to the next; the target (pcscd, cards, tokens) lives for the whole worker.
+ */
+export class CardspecWorld extends World<CardspecParameters> {
+  readonly saved = new Map<string, string>();
+  /** Values that must be masked wherever the scenario is shown. */
+  readonly secrets = new Set<string>();
+  readonly trace = new ApduTrace();
+  /** Set by the Before hook. */
+  target!: Target;
+  card: CardConnection | undefined;
+  response: ResponseApdu | undefined;
+  kept: KeptError | undefined;
+  /** Automatic GET RESPONSE: on at the start of every scenario. */
+  automaticGetResponse = true;
+  /** The PKCS#11 side of the scenario, opened by the first PKCS#11 step. */
+  pkcs11: Pkcs11Scenario | undefined;
+  /** The text of the step being run, for kept errors. */
+  currentStep = '';
+
+  constructor(options: IWorldOptions<CardspecParameters>) {
+    super(options);
+  }
+
+  /** A string parameter with its `${...}` forms expanded; env values become secrets. */
+  expandText(text: string): string {
+    const expansion = expand(text, { saved: this.saved, env: process.env });
+    for (const secret of expansion.secrets) this.secrets.add(secret);
+    return expansion.text;
+  }
+
+  /** Text that is not hex (messages, labels, plaintexts): expanded, with `\n` and `\t`. */
+  text(text: string): string {
+    return unescapeText(this.expandText(text));
+  }
+
+  /** Hex parameter: expanded, then parsed; malformed hex fails the step at once. */
+  hex(text: string): Buffer {
+    return parseHex(this.expandText(text));
+  }
+
+  /** The connected card, or a clear error when no step inserted one. */
+  requireCard(): CardConnection {
+    if (!this.card) {
+      throw new HarnessError(HarnessCodes.NO_CARD, 'no card is connected: start the scenario with "Given a card is inserted"');
+    }
+    return this.card;
+  }
+
+  requireResponse(): ResponseApdu {
+    if (!this.response) throw new HarnessError(HarnessCodes.NO_CARD, 'no response yet: send an APDU first');
+    return this.response;
+  }
+
+  /**
+   * Runs a PC/SC or PKCS#11 call. If it fails with a coded error, the error is kept for a
+   * following `Then it fails with CODE` and the step passes; anything else fails the step.
+   */
+  async attempt<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (isKeepable(error)) {
+        this.kept = { error, step: this.currentStep };
+        return undefined;
+      }
+      throw error;
+    }
+  }
+}
+
+/** Errors with a stable code are kept; malformed hex never is (it is the spec's mistake). */
+function isKeepable(error: unknown): error is Error & { code: string } {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^(SCARD_|CKR_|CARDSPEC_)/.test(code) && code !== HarnessCodes.BAD_HEX;
+}
