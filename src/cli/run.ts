@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { HarnessCodes, HarnessError } from '../errors.js';
 import { isTargetName } from '../targets/create.js';
 import { ensurePcscd } from '../targets/pcscd.js';
@@ -38,7 +38,8 @@ export async function run(argv: string[]): Promise<number> {
   const worldParameters = JSON.stringify({ target, ...(card ? { card } : {}) });
   const cucumberArgs = [
     cucumberBin,
-    '--config', join(root, 'cucumber.js'),
+    // cucumber resolves the config file against the working directory, even an absolute path.
+    '--config', relative(process.cwd(), join(root, 'cucumber.js')),
     '--profile', target,
     '--world-parameters', worldParameters,
     ...(args.positionals.length ? args.positionals : ['features/']),

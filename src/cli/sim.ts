@@ -1,6 +1,6 @@
-import { VirtualCard } from '../../simulator/card/card.js';
-import { loadProfile } from '../../simulator/profile/load.js';
-import { VpcdSlot, vpcdReaderName } from '../../simulator/vpcd/slot.js';
+import { VirtualCard } from '../../simulator/card/index.js';
+import { loadProfile } from '../../simulator/profile/index.js';
+import { VpcdSlot, vpcdReaderName } from '../../simulator/vpcd/index.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 import { PcscContext } from '../pcsc/client.js';
 import { ensurePcscd } from '../targets/pcscd.js';
@@ -46,7 +46,7 @@ export async function sim(argv: string[]): Promise<number> {
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    for (const slot of slots) slot.close();
+    await Promise.all(slots.map((slot) => slot.close()));
     pcsc.close();
     await tokens?.dispose();
     await pcscd.stop();

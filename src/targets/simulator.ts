@@ -1,6 +1,6 @@
-import { VirtualCard } from '../../simulator/card/card.js';
-import { loadProfile } from '../../simulator/profile/load.js';
-import { VpcdSlot, vpcdReaderName } from '../../simulator/vpcd/slot.js';
+import { VirtualCard } from '../../simulator/card/index.js';
+import { loadProfile } from '../../simulator/profile/index.js';
+import { VpcdSlot, vpcdReaderName } from '../../simulator/vpcd/index.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 import { PcscContext, type CardConnection } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
@@ -37,6 +37,8 @@ export class SimulatorTarget implements Target {
   private readonly slot: VpcdSlot;
   private readonly readerName: string;
   private connection: CardConnection | undefined;
+  /** The card of the scenario: kept while it is out of the reader, to be inserted again. */
+  private card: VirtualCard | undefined;
   private tokens: SoftHsmTokens | undefined;
 
   constructor(private readonly options: SimulatorOptions = {}) {
@@ -70,6 +72,7 @@ export class SimulatorTarget implements Target {
    */
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
     const card = new VirtualCard(loadProfile(profile ?? this.options.defaultCard ?? DEFAULT_CARD_PROFILE));
+    this.card = card;
     if (this.connection?.connected && this.slot.inserted) {
       this.slot.replace(card);
       this.connection.trace = trace;
@@ -89,7 +92,7 @@ export class SimulatorTarget implements Target {
   }
 
   async reinsertCard(trace: ApduTrace): Promise<CardConnection> {
-    const card = this.slot.card;
+    const card = this.card;
     if (!card) throw new HarnessError(HarnessCodes.NO_CARD, 'no card was inserted before, so none can be inserted again');
     if (this.slot.inserted) throw new HarnessError(HarnessCodes.NO_CARD, 'the card is still in the reader: remove it first');
     this.connection?.disconnect();
@@ -112,7 +115,7 @@ export class SimulatorTarget implements Target {
   async stop(): Promise<void> {
     this.connection?.disconnect();
     this.connection = undefined;
-    this.slot.close();
+    await this.slot.close();
     this.pcscContext?.close();
     this.pcscContext = undefined;
     await this.tokens?.dispose();

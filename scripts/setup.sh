@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 / Ubuntu machine with Node 20 for cardspec, then runs the
+# example features on the embedded simulator. Run it from the checkout, as root or as a
+# user with sudo. It is safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
+
+need_node_major=20
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt "$need_node_major" ]; then
+  echo "cardspec needs Node.js $need_node_major or newer (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+
+# System packages: pcscd and the vpcd reader driver for the simulator's virtual cards,
+# the PC/SC headers for the native binding, SoftHSM and OpenSC for PKCS#11, openssl for
+# the cross-checks, pcsc-tools for card names and scriptor, Python bindings for the
+# third-party client checks, and a C toolchain for native modules and benchmarks.
+packages=(
+  pcscd vsmartcard-vpcd libpcsclite-dev pcsc-tools
+  softhsm2 opensc openssl p11-kit
+  python3-pyscard python3-pykcs11
+  build-essential pkg-config python3
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  "${SUDO[@]}" apt-get update -qq
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+scripts/start-pcscd.sh
+
+npm install --no-audit --no-fund
+CARD_PIN=1234 npx cardspec run

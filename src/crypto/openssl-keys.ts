@@ -1,0 +1,36 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HarnessCodes, HarnessError } from '../errors.js';
+import { hashAlgorithm, type HashName } from './hashes.js';
+import type { KeyType } from './key-types.js';
+import { inTempDir, runOpenSslOrFail } from './openssl.js';
+
+/** Generates a private key with `openssl genpkey`; returns it as PKCS#8 PEM. */
+export function opensslGenerateKey(keyType: KeyType): Promise<string> {
+  return inTempDir(async (dir) => {
+    await runOpenSslOrFail(['genpkey', ...genpkeyAlgorithm(keyType), '-out', 'key.pem'], dir);
+    return readFile(join(dir, 'key.pem'), 'utf8');
+  });
+}
+
+function genpkeyAlgorithm(keyType: KeyType): string[] {
+  if (keyType.kind === 'rsa') return ['-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${keyType.modulusBits}`];
+  if (keyType.curve.family === 'edwards') return ['-algorithm', 'ED25519'];
+  return ['-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${keyType.curve.name}`];
+}
+
+/**
+ * Signs `message` with `openssl dgst -<hash> -sign key.pem`: PKCS#1 v1.5 for RSA keys,
+ * ECDSA (DER) for EC keys. Ed25519 has no hash to choose, so it is refused here.
+ */
+export function opensslSign(privateKeyPem: string, keyType: KeyType, message: Buffer, hash: HashName): Promise<Buffer> {
+  if (keyType.kind === 'ec' && keyType.curve.family === 'edwards') {
+    throw new HarnessError(HarnessCodes.UNSUPPORTED, 'OpenSSL signs with a hash for RSA and EC keys only; Ed25519 signs the message itself');
+  }
+  return inTempDir(async (dir) => {
+    await writeFile(join(dir, 'key.pem'), privateKeyPem, { mode: 0o600 });
+    await writeFile(join(dir, 'msg.txt'), message);
+    await runOpenSslOrFail(['dgst', `-${hashAlgorithm(hash).nodeName}`, '-sign', 'key.pem', '-out', 'sig.bin', 'msg.txt'], dir);
+    return readFile(join(dir, 'sig.bin'));
+  });
+}
