@@ -3,8 +3,11 @@
 const steps = new URL('./dist/steps/', import.meta.url).pathname;
 
 const common = {
-  import: [`${steps}**/*.js`],
-  format: ['progress'],
+  import: [`${steps}*.js`, `${steps}support/*.js`],
+  format: [`${steps}formatters/progress.js`],
+  // Only scenarios tagged @flaky are tried again; a failure anywhere else is final.
+  retry: 2,
+  retryTagFilter: '@flaky',
 };
 
 const targetProfile = (target, tags) => ({ ...common, tags, worldParameters: { target } });
@@ -14,5 +17,11 @@ export const simulator = targetProfile('simulator', 'not @hardware-only');
 export const container = targetProfile('container', 'not @hardware-only');
 export const hardware = targetProfile('hardware', 'not @simulator-only');
 export const ci = {
-  format: ['progress', 'junit:reports/junit.xml', 'html:reports/report.html', 'message:reports/messages.ndjson'],
+  format: [
+    `${steps}formatters/progress.js`,
+    'junit:reports/junit.xml',
+    'html:reports/report.html',
+    'message:reports/messages.ndjson',
+    'json:reports/report.json',
+  ],
 };

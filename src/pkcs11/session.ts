@@ -1,0 +1,147 @@
+import pkcs11js from 'pkcs11js';
+import { callNative, callNativeAsync } from './calls.js';
+import type { Pkcs11Token } from './token.js';
+
+/** A mechanism ready for a call: its CKM_* name (for the log and checks) and the pkcs11js structure. */
+export interface NativeMechanism {
+  name: string;
+  native: pkcs11js.Mechanism;
+}
+
+export type UserType = 'user' | 'so';
+
+/** CK_SESSION_INFO states (PKCS#11 2.40, section 5.6.1): which user the session acts for. */
+const SessionState = { RO_USER_FUNCTIONS: 1, RW_USER_FUNCTIONS: 3, RW_SO_FUNCTIONS: 4 } as const;
+
+/** Room for any output: an RSA-16384 signature or block is 2048 bytes. */
+const OUTPUT_BYTES = 4096;
+/** Objects fetched per C_FindObjects call. */
+const FIND_BATCH = 64;
+
+/**
+ * A read-write session on a token. Every call goes through the native boundary
+ * (calls.ts): recorded in the token's call log, errors turned into Pkcs11Error.
+ * Operations that take a mechanism check first that the token offers it (see
+ * Pkcs11Token.requireMechanism).
+ */
+export class Pkcs11Session {
+  private closed = false;
+
+  private constructor(
+    readonly token: Pkcs11Token,
+    readonly handle: pkcs11js.Handle,
+  ) {}
+
+  static open(token: Pkcs11Token): Pkcs11Session {
+    const flags = pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION;
+    const handle = callNative(token.log, 'C_OpenSession', undefined, () => token.module.native.C_OpenSession(token.slot, flags));
+    const session = new Pkcs11Session(token, handle);
+    token.module.trackSession(session);
+    return session;
+  }
+
+  private get api(): pkcs11js.PKCS11 {
+    return this.token.module.native;
+  }
+
+  private call<T>(functionName: string, body: () => T, mechanism?: string): T {
+    return callNative(this.token.log, functionName, mechanism, body);
+  }
+
+  /** C_Login; the PIN goes to the module only, never to the log or an error message. */
+  login(userType: UserType, pin: string): void {
+    const type = userType === 'so' ? pkcs11js.CKU_SO : pkcs11js.CKU_USER;
+    this.call('C_Login', () => this.api.C_Login(this.handle, type, pin));
+  }
+
+  logout(): void {
+    this.call('C_Logout', () => this.api.C_Logout(this.handle));
+  }
+
+  /** Who the session acts for: login state is per token and application, so this reflects any session's login. */
+  loggedInAs(): UserType | undefined {
+    const { state } = this.call('C_GetSessionInfo', () => this.api.C_GetSessionInfo(this.handle));
+    if (state === SessionState.RW_SO_FUNCTIONS) return 'so';
+    if (state === SessionState.RW_USER_FUNCTIONS || state === SessionState.RO_USER_FUNCTIONS) return 'user';
+    return undefined;
+  }
+
+  findObjects(template: pkcs11js.Template): pkcs11js.Handle[] {
+    this.call('C_FindObjectsInit', () => this.api.C_FindObjectsInit(this.handle, template));
+    try {
+      const found: pkcs11js.Handle[] = [];
+      for (;;) {
+        const batch = this.call('C_FindObjects', () => this.api.C_FindObjects(this.handle, FIND_BATCH));
+        found.push(...batch);
+        if (batch.length < FIND_BATCH) return found;
+      }
+    } finally {
+      this.call('C_FindObjectsFinal', () => this.api.C_FindObjectsFinal(this.handle));
+    }
+  }
+
+  /** The value of one attribute, as the token returns it. */
+  getAttribute(object: pkcs11js.Handle, type: number): Buffer {
+    const [result] = this.call('C_GetAttributeValue', () => this.api.C_GetAttributeValue(this.handle, object, [{ type }]));
+    return result?.value ?? Buffer.alloc(0);
+  }
+
+  setAttributes(object: pkcs11js.Handle, template: pkcs11js.Template): void {
+    this.call('C_SetAttributeValue', () => this.api.C_SetAttributeValue(this.handle, object, template));
+  }
+
+  createObject(template: pkcs11js.Template): pkcs11js.Handle {
+    return this.call('C_CreateObject', () => this.api.C_CreateObject(this.handle, template));
+  }
+
+  /** Runs off the event loop: RSA-4096 generation takes seconds. */
+  generateKeyPair(mechanism: NativeMechanism, publicTemplate: pkcs11js.Template, privateTemplate: pkcs11js.Template): Promise<pkcs11js.KeyPair> {
+    this.token.requireMechanism(mechanism.name, 'GENERATE_KEY_PAIR', 'C_GenerateKeyPair');
+    return callNativeAsync(this.token.log, 'C_GenerateKeyPair', mechanism.name, () =>
+      this.api.C_GenerateKeyPairAsync(this.handle, mechanism.native, publicTemplate, privateTemplate),
+    );
+  }
+
+  sign(mechanism: NativeMechanism, key: pkcs11js.Handle, data: Buffer): Buffer {
+    this.token.requireMechanism(mechanism.name, 'SIGN', 'C_SignInit');
+    this.call('C_SignInit', () => this.api.C_SignInit(this.handle, mechanism.native, key), mechanism.name);
+    return this.call('C_Sign', () => Buffer.from(this.api.C_Sign(this.handle, data, Buffer.alloc(OUTPUT_BYTES))), mechanism.name);
+  }
+
+  /** Returns when the signature verifies; otherwise throws the Pkcs11Error of C_Verify (CKR_SIGNATURE_INVALID, ...). */
+  verify(mechanism: NativeMechanism, key: pkcs11js.Handle, data: Buffer, signature: Buffer): void {
+    this.token.requireMechanism(mechanism.name, 'VERIFY', 'C_VerifyInit');
+    this.call('C_VerifyInit', () => this.api.C_VerifyInit(this.handle, mechanism.native, key), mechanism.name);
+    this.call('C_Verify', () => this.api.C_Verify(this.handle, data, signature), mechanism.name);
+  }
+
+  encrypt(mechanism: NativeMechanism, key: pkcs11js.Handle, plaintext: Buffer): Buffer {
+    this.token.requireMechanism(mechanism.name, 'ENCRYPT', 'C_EncryptInit');
+    this.call('C_EncryptInit', () => this.api.C_EncryptInit(this.handle, mechanism.native, key), mechanism.name);
+    return this.call('C_Encrypt', () => Buffer.from(this.api.C_Encrypt(this.handle, plaintext, Buffer.alloc(OUTPUT_BYTES))), mechanism.name);
+  }
+
+  decrypt(mechanism: NativeMechanism, key: pkcs11js.Handle, ciphertext: Buffer): Buffer {
+    this.token.requireMechanism(mechanism.name, 'DECRYPT', 'C_DecryptInit');
+    this.call('C_DecryptInit', () => this.api.C_DecryptInit(this.handle, mechanism.native, key), mechanism.name);
+    return this.call('C_Decrypt', () => Buffer.from(this.api.C_Decrypt(this.handle, ciphertext, Buffer.alloc(OUTPUT_BYTES))), mechanism.name);
+  }
+
+  digest(mechanism: NativeMechanism, data: Buffer): Buffer {
+    this.token.requireMechanism(mechanism.name, 'DIGEST', 'C_DigestInit');
+    this.call('C_DigestInit', () => this.api.C_DigestInit(this.handle, mechanism.native), mechanism.name);
+    return this.call('C_Digest', () => Buffer.from(this.api.C_Digest(this.handle, data, Buffer.alloc(OUTPUT_BYTES))), mechanism.name);
+  }
+
+  random(byteCount: number): Buffer {
+    return this.call('C_GenerateRandom', () => Buffer.from(this.api.C_GenerateRandom(this.handle, Buffer.alloc(byteCount))));
+  }
+
+  /** C_CloseSession; session objects go with it. Safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.token.module.untrackSession(this);
+    this.call('C_CloseSession', () => this.api.C_CloseSession(this.handle));
+  }
+}

@@ -1,0 +1,69 @@
+import type pkcs11js from 'pkcs11js';
+import { HarnessError } from '../errors.js';
+import { callNative, type CallLog } from './calls.js';
+import { Pkcs11HarnessCodes, pkcs11Error } from './errors.js';
+import { mechanismFlags } from './flags.js';
+import type { Pkcs11Module } from './module.js';
+import { mechanisms } from './names.js';
+
+/** What an operation needs from a mechanism's flags, for messages: `SIGN` → "signing". */
+export const OPERATION_FLAGS = {
+  SIGN: 'signing',
+  VERIFY: 'verifying',
+  ENCRYPT: 'encryption',
+  DECRYPT: 'decryption',
+  DIGEST: 'digests',
+  GENERATE_KEY_PAIR: 'key-pair generation',
+} as const;
+export type OperationFlag = keyof typeof OPERATION_FLAGS;
+
+/** A token in its slot. Slot ids change when tokens are initialised: tokens are found by label. */
+export class Pkcs11Token {
+  constructor(
+    readonly module: Pkcs11Module,
+    readonly slot: pkcs11js.Handle,
+    readonly label: string,
+    readonly log: CallLog,
+  ) {}
+
+  info(): pkcs11js.TokenInfo {
+    return callNative(this.log, 'C_GetTokenInfo', undefined, () => this.module.native.C_GetTokenInfo(this.slot));
+  }
+
+  /** The mechanisms the token offers, by CKM_* value. */
+  mechanisms(): Map<number, pkcs11js.MechanismInfo> {
+    return this.module.mechanisms(this.slot, this.log);
+  }
+
+  /** The names of the mechanisms offered with `flag` (all of them without one). */
+  offered(flag?: OperationFlag): string[] {
+    const bit = flag ? mechanismFlags.bit(flag) : 0;
+    return [...this.mechanisms()]
+      .filter(([, info]) => !flag || (info.flags & bit) !== 0)
+      .map(([type]) => mechanisms.name(type))
+      .sort();
+  }
+
+  /**
+   * Fails with CKR_MECHANISM_INVALID, listing what the token offers, when the token does not
+   * list `mechanism` for the operation. Checked before the call so that a token that would
+   * answer another error for an unlisted mechanism still gives the spec's code.
+   */
+  requireMechanism(mechanism: string, flag: OperationFlag, functionName: string): void {
+    const info = this.mechanisms().get(mechanisms.value(mechanism));
+    if (info && (info.flags & mechanismFlags.bit(flag)) !== 0) return;
+    const what = info ? `${mechanism} is offered, but not for ${OPERATION_FLAGS[flag]}` : `the token does not offer ${mechanism}`;
+    throw pkcs11Error('CKR_MECHANISM_INVALID', functionName, `${what}; the token offers for ${OPERATION_FLAGS[flag]}: ${this.offered(flag).join(', ') || 'nothing'}`);
+  }
+}
+
+/** The token labelled `label` (CK_TOKEN_INFO pads labels with spaces to 32 bytes). */
+export function findToken(module: Pkcs11Module, label: string, log: CallLog): Pkcs11Token {
+  const lookUp = () => module.tokens(log).find((t) => t.info.label.trimEnd() === label);
+  const found = lookUp() ?? (module.reinitializeIfIdle(log) ? lookUp() : undefined);
+  if (!found) {
+    const labels = module.tokens(log).map((t) => `"${t.info.label.trimEnd()}"`);
+    throw new HarnessError(Pkcs11HarnessCodes.NO_TOKEN, `no token labelled "${label}" in ${module.path} (tokens: ${labels.join(', ') || 'none'})`);
+  }
+  return new Pkcs11Token(module, found.slot, label, log);
+}

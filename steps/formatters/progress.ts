@@ -1,0 +1,65 @@
+import { formatterHelpers, SummaryFormatter, Status, type IFormatterOptions } from '@cucumber/cucumber';
+import type * as messages from '@cucumber/messages';
+
+/**
+ * The run's progress: on a terminal one live line (scenarios done, passed, failed, the
+ * current scenario); elsewhere (CI) a plain line per finished scenario. At the end,
+ * cucumber's failures and summary, then one line any CI reads: `N passed, N failed`
+ * (and `, N skipped` when some were).
+ */
+export default class ProgressFormatter extends SummaryFormatter {
+  static override readonly documentation = 'Live progress on a terminal, a line per scenario elsewhere, and an "N passed, N failed" line.';
+
+  private total = 0;
+  private readonly counts = { passed: 0, failed: 0, skipped: 0 };
+  private readonly live: boolean;
+
+  constructor(options: IFormatterOptions) {
+    super(options);
+    this.live = (options.stream as { isTTY?: boolean }).isTTY === true;
+    options.eventBroadcaster.on('envelope', (envelope: messages.Envelope) => {
+      if (envelope.testCase) this.total++;
+      else if (envelope.testCaseStarted && this.live) this.showLive(this.scenarioName(envelope.testCaseStarted.id));
+      else if (envelope.testCaseFinished) this.scenarioFinished(envelope.testCaseFinished);
+    });
+  }
+
+  private scenarioName(testCaseStartedId: string): string {
+    const attempt = this.eventDataCollector.getTestCaseAttempt(testCaseStartedId);
+    return attempt.pickle.name;
+  }
+
+  private scenarioFinished(event: messages.TestCaseFinished): void {
+    if (event.willBeRetried) return;
+    const attempt = this.eventDataCollector.getTestCaseAttempt(event.testCaseStartedId);
+    const status = attempt.worstTestStepResult.status;
+    const outcome = status === Status.PASSED ? 'passed' : status === Status.SKIPPED ? 'skipped' : 'failed';
+    this.counts[outcome]++;
+    if (this.live) {
+      this.showLive('');
+    } else {
+      const locations = formatterHelpers.GherkinDocumentParser.getGherkinScenarioLocationMap(attempt.gherkinDocument);
+      const line = locations[attempt.pickle.astNodeIds.at(-1) ?? '']?.line;
+      this.log(`${outcome.padEnd(7)} ${attempt.pickle.uri}${line ? `:${line}` : ''}  ${attempt.pickle.name}\n`);
+    }
+  }
+
+  private done(): number {
+    return this.counts.passed + this.counts.failed + this.counts.skipped;
+  }
+
+  private showLive(current: string): void {
+    const { passed, failed } = this.counts;
+    const line = `${this.done()}/${this.total} scenarios  ${passed} passed  ${failed} failed${current ? `  > ${current}` : ''}`;
+    const width = (this.stream as { columns?: number }).columns ?? 100;
+    this.log(`\r\x1b[K${line.slice(0, width - 1)}`);
+  }
+
+  override logSummary(testRunDuration: messages.Duration): void {
+    if (this.live) this.log('\r\x1b[K');
+    this.log('\n');
+    super.logSummary(testRunDuration);
+    const { passed, failed, skipped } = this.counts;
+    this.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+  }
+}
