@@ -40,7 +40,7 @@ export function parseBytePattern(text: string): BytePattern {
     } else {
       const bad = /^[0-9a-fA-F]$/.test(ch) ? i + 1 : i;
       const badChar = text[bad];
-      if (badChar === undefined || SEPARATORS.has(badChar)) {
+      if (badChar === undefined || SEPARATORS.has(badChar) || badChar === '*') {
         throw new HexError(text, bad, `'${ch}' at column ${i + 1} is half a byte`);
       }
       throw new HexError(text, bad + 1, `'${badChar}' at column ${bad + 1}`);

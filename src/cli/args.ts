@@ -27,6 +27,7 @@ export function parseArgs(argv: string[], valued: readonly string[], flags: read
     const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const key = name.replace(/^--?/, '');
     if (flags.includes(key)) {
+      if (inline !== undefined) throw new HarnessError(HarnessCodes.UNSUPPORTED, `option ${name} takes no value`);
       parsed.flags.add(key);
     } else if (valued.includes(key)) {
       const value = inline ?? argv[++i];

@@ -35,7 +35,7 @@ export function cardNames(atr: Buffer, listText: string): string[] {
 
 function readList(): string | undefined {
   try {
-    return readFileSync(SMARTCARD_LIST, 'latin1');
+    return readFileSync(SMARTCARD_LIST, 'utf8');
   } catch {
     return undefined;
   }

@@ -22,9 +22,6 @@ const NAME = /^[A-Za-z0-9_-]+$/;
 export function expand(text: string, context: ExpandContext): Expansion {
   const secrets: string[] = [];
   const result = expandFrom(text, 0, context, secrets, text);
-  if (result.end !== text.length) {
-    throw new HarnessError(HarnessCodes.UNDEFINED_VARIABLE, `unexpected '}' at column ${result.end + 1} of "${text}"`);
-  }
   return { text: result.text, secrets: secrets.filter((s) => s.length > 0) };
 }
 
@@ -66,6 +63,7 @@ function expandFrom(
 function resolveForm(form: string, context: ExpandContext, whole: string): { text: string; secret: boolean } {
   if (form.startsWith('env:')) {
     const name = form.slice(4);
+    if (!name) throw new HarnessError(HarnessCodes.UNDEFINED_VARIABLE, `"\${env:}" in "${whole}" names no variable`);
     const value = context.env[name];
     if (value === undefined) {
       throw new HarnessError(HarnessCodes.UNDEFINED_VARIABLE, `environment variable ${name} is not set (used in "${whole}")`);

@@ -1,7 +1,10 @@
 import { toHex } from '../apdu/hex.js';
 
-/** INS bytes whose command data is a PIN, a PUK or a new PIN: VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER. */
-export const SECRET_DATA_INS = new Set([0x20, 0x24, 0x2c]);
+/**
+ * INS bytes whose command data is a PIN, a PUK or a new PIN: VERIFY, CHANGE REFERENCE
+ * DATA, RESET RETRY COUNTER, and their odd-INS forms (the data in a TLV).
+ */
+export const SECRET_DATA_INS = new Set([0x20, 0x21, 0x24, 0x25, 0x2c, 0x2d]);
 
 /** What stands for a masked value in traces, logs and reports. */
 export const MASK = '***';
@@ -28,9 +31,11 @@ export function maskSecrets(text: string, secrets: Iterable<string>): string {
   for (const secret of secrets) {
     if (secret.length === 0) continue;
     out = out.split(secret).join(MASK);
-    if (/^([0-9A-Fa-f]{2})+$/.test(secret)) {
-      const spaced = toHex(Buffer.from(secret, 'hex'));
-      out = out.split(spaced).join(MASK);
+    // A secret written as hex ("31:32 3334") shows in traces as spaced upper-case hex.
+    const compact = secret.replace(/[\s:]/g, '');
+    if (/^([0-9A-Fa-f]{2})+$/.test(compact)) {
+      const bytes = Buffer.from(compact, 'hex');
+      for (const form of [toHex(bytes), toHex(bytes, '')]) out = out.split(form).join(MASK);
     }
   }
   return out;
