@@ -1,0 +1,51 @@
+/**
+ * What a command handler sees: the card's files and PINs, the state of this card
+ * session, and the protocol. Handlers are plain functions of (command, context).
+ */
+import type { CommandApdu } from '../../src/apdu/apdu.js';
+import type { Protocol } from '../profile/types.js';
+import type { DedicatedFile, ElementaryFile } from './files.js';
+import type { Pin } from './pins.js';
+
+/** A response waiting for GET RESPONSE: the data still to hand out and the final status word. */
+export interface PendingResponse {
+  data: Buffer;
+  sw: number;
+}
+
+/**
+ * Everything a reset or a power cycle forgets (DEMO-CARD.md: the MF is current, no
+ * current EF, no PIN verified). Files and tries counters are not here: they stay.
+ */
+export class CardSession {
+  currentDf: DedicatedFile;
+  currentEf: ElementaryFile | undefined = undefined;
+  readonly verified = new Set<number>();
+  pending: PendingResponse | undefined = undefined;
+
+  constructor(mf: DedicatedFile) {
+    this.currentDf = mf;
+  }
+}
+
+export interface CardContext {
+  readonly mf: DedicatedFile;
+  readonly pins: ReadonlyMap<number, Pin>;
+  readonly protocol: Protocol;
+  readonly session: CardSession;
+  randomBytes(n: number): Buffer;
+}
+
+export interface Reply {
+  data: Buffer;
+  sw: number;
+}
+
+/** A command handler: returns the reply, or throws StatusWordError for an error status word. */
+export type Handler = (cmd: CommandApdu, ctx: CardContext) => Reply;
+
+export const EMPTY = Buffer.alloc(0);
+
+export function ok(data: Buffer = EMPTY): Reply {
+  return { data, sw: 0x9000 };
+}

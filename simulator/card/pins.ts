@@ -1,0 +1,112 @@
+/**
+ * PINs and their PUKs: values and tries counters. These belong to the card, not to a
+ * card session: a reset or a removal never restores a try (DEMO-CARD.md). The verified
+ * state is per session and lives in CardSession.
+ */
+import type { ProfilePin } from '../profile/types.js';
+import { SW, fail, swTriesLeft } from './sw.js';
+
+/** A secret with a tries counter; 0 tries left means blocked. */
+class Secret {
+  value: Buffer;
+  tries: number;
+  readonly maxTries: number;
+
+  constructor(value: Buffer, tries: number) {
+    this.value = Buffer.from(value);
+    this.tries = tries;
+    this.maxTries = tries;
+  }
+
+  get blocked(): boolean {
+    return this.tries === 0;
+  }
+
+  /**
+   * Compares a candidate and counts the try. A wrong value answers 63Cx, and the try
+   * that blocks answers 6983 (deliberate, DEMO-CARD.md), as does any try once blocked.
+   */
+  check(candidate: Buffer): void {
+    if (this.blocked) fail(SW.AUTH_METHOD_BLOCKED, 'blocked');
+    if (candidate.equals(this.value)) {
+      this.tries = this.maxTries;
+      return;
+    }
+    this.tries -= 1;
+    if (this.blocked) fail(SW.AUTH_METHOD_BLOCKED, 'wrong value; now blocked');
+    fail(swTriesLeft(this.tries), 'wrong value');
+  }
+}
+
+export class Pin {
+  readonly reference: number;
+  readonly minLength: number;
+  readonly maxLength: number;
+  private readonly pin: Secret;
+  private readonly puk: Secret | undefined;
+
+  constructor(spec: ProfilePin) {
+    this.reference = spec.reference;
+    this.minLength = spec.minLength;
+    this.maxLength = spec.maxLength;
+    this.pin = new Secret(spec.value, spec.tries);
+    this.puk = spec.puk === undefined ? undefined : new Secret(spec.puk.value, spec.puk.tries);
+  }
+
+  get tries(): number {
+    return this.pin.tries;
+  }
+
+  get pukTries(): number | undefined {
+    return this.puk?.tries;
+  }
+
+  get blocked(): boolean {
+    return this.pin.blocked;
+  }
+
+  /** 6700 (costing no try) for a value whose length the PIN cannot have. */
+  checkLength(value: Buffer): void {
+    if (value.length < this.minLength || value.length > this.maxLength) {
+      fail(SW.WRONG_LENGTH, `a PIN has ${this.minLength} to ${this.maxLength} bytes`);
+    }
+  }
+
+  /** VERIFY with data. Throws 63Cx / 6983 / 6700; returns when the value is right. */
+  verify(value: Buffer): void {
+    this.checkLength(value);
+    this.pin.check(value);
+  }
+
+  /** VERIFY with no data: 6983 when blocked, else 63Cx (the caller answers 9000 when verified). */
+  status(): never {
+    if (this.pin.blocked) fail(SW.AUTH_METHOD_BLOCKED, 'blocked');
+    fail(swTriesLeft(this.pin.tries), 'not verified');
+  }
+
+  /**
+   * CHANGE REFERENCE DATA: `data` is the current value (the card knows its length)
+   * then the new one. Lengths are checked before any try is spent.
+   */
+  change(data: Buffer): void {
+    const current = this.pin.value.length;
+    if (data.length < current) fail(SW.WRONG_LENGTH, 'shorter than the current value');
+    const next = data.subarray(current);
+    this.checkLength(next);
+    this.pin.check(data.subarray(0, current));
+    this.pin.value = Buffer.from(next);
+    this.pin.tries = this.pin.maxTries;
+  }
+
+  /** RESET RETRY COUNTER: `data` is the PUK (the card knows its length) then the new PIN. */
+  unblock(data: Buffer): void {
+    if (this.puk === undefined) fail(SW.CONDITIONS_NOT_SATISFIED, 'this PIN has no PUK');
+    const pukLength = this.puk.value.length;
+    if (data.length < pukLength) fail(SW.WRONG_LENGTH, 'shorter than the PUK');
+    const next = data.subarray(pukLength);
+    this.checkLength(next);
+    this.puk.check(data.subarray(0, pukLength));
+    this.pin.value = Buffer.from(next);
+    this.pin.tries = this.pin.maxTries;
+  }
+}

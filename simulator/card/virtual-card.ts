@@ -1,0 +1,78 @@
+/**
+ * A virtual smart card: the files, PINs and tries counters of one physical card, its
+ * power state and its current card session. The vpcd transport drives it; tests call it
+ * directly. Files and counters live on the instance, so putting the same object back in
+ * a reader is re-inserting the same card.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CardProfile, Protocol } from '../profile/types.js';
+import { type CardContext, CardSession } from './context.js';
+import { type DedicatedFile, buildFileSystem } from './files.js';
+import { CardOs } from './os.js';
+import { Pin } from './pins.js';
+
+export class VirtualCard {
+  readonly profile: CardProfile;
+  readonly protocol: Protocol;
+  private readonly mf: DedicatedFile;
+  private readonly pins: Map<number, Pin>;
+  private readonly os = new CardOs();
+  private session: CardSession;
+  private powered = false;
+
+  constructor(profile: CardProfile) {
+    this.profile = profile;
+    this.protocol = profile.protocol;
+    this.mf = buildFileSystem(profile.mf);
+    this.pins = new Map(profile.pins.map((p) => [p.reference, new Pin(p)]));
+    this.session = new CardSession(this.mf);
+  }
+
+  /** The answer to reset (a copy: callers may not change the card's). */
+  get atr(): Buffer {
+    return Buffer.from(this.profile.atr);
+  }
+
+  get isPowered(): boolean {
+    return this.powered;
+  }
+
+  /** Powers the card up; from off, a new card session starts. Returns the ATR. */
+  powerOn(): Buffer {
+    if (!this.powered) this.session = new CardSession(this.mf);
+    this.powered = true;
+    return this.atr;
+  }
+
+  /** Cuts power: the card session (current files, verified PINs, pending data) is gone. */
+  powerOff(): void {
+    this.powered = false;
+    this.session = new CardSession(this.mf);
+  }
+
+  /** Warm reset: a new card session, power stays (or comes) on. Returns the ATR. */
+  reset(): Buffer {
+    this.powered = true;
+    this.session = new CardSession(this.mf);
+    return this.atr;
+  }
+
+  /**
+   * One command APDU in, one response APDU (data + SW1 SW2) out. Never throws, whatever
+   * the bytes: malformed input is answered with a status word. A card that is not
+   * powered still answers (vpcd only sends APDUs to a powered card anyway).
+   */
+  transmit(apdu: Uint8Array): Buffer {
+    return this.os.transmit(apdu, this.context());
+  }
+
+  /** Tries left for PIN `reference` (and its PUK), for tests and diagnostics. */
+  triesLeft(reference: number): { pin: number; puk: number | undefined } | undefined {
+    const pin = this.pins.get(reference);
+    return pin === undefined ? undefined : { pin: pin.tries, puk: pin.pukTries };
+  }
+
+  private context(): CardContext {
+    return { mf: this.mf, pins: this.pins, protocol: this.protocol, session: this.session, randomBytes };
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The project's virtual smart card: a card OS over an ISO 7816-4 file system (card/),
+ * described by YAML profiles (profile/, profiles/), put in pcscd's vpcd reader by a
+ * VpcdSlot (vpcd/). Imports nothing from the harness but its pure codecs.
+ */
+export * from './card/index.js';
+export * from './profile/index.js';
+export * from './vpcd/index.js';
+
+import { VirtualCard } from './card/virtual-card.js';
+import { loadProfile } from './profile/load.js';
+
+/** A fresh card of profile `nameOrPath` (a name under simulator/profiles, or a .yaml path). */
+export function createCard(nameOrPath?: string): VirtualCard {
+  return new VirtualCard(loadProfile(nameOrPath));
+}

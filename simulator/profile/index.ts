@@ -1,0 +1,6 @@
+export { loadProfile, listProfiles, profilesDir, resolveProfile, DEFAULT_PROFILE } from './load.js';
+export { ProfileError } from './cursor.js';
+export { applicationRecord } from './validate.js';
+export { checkAtr } from './atr.js';
+export type * from './types.js';
+export { MF_FID } from './types.js';

@@ -1,0 +1,64 @@
+/**
+ * A card profile after loading and validation: what a VirtualCard is made from.
+ * Plain data, no behaviour; the YAML form is described in profile/validate.ts and the
+ * files under simulator/profiles.
+ */
+
+export type Protocol = 'T=0' | 'T=1';
+
+export type EfType = 'transparent' | 'linear-variable';
+
+/** Who may read an EF: anybody, nobody, or whoever verified PIN `reference` in this card session. */
+export type AccessRule = { kind: 'always' } | { kind: 'never' } | { kind: 'pin'; reference: number };
+
+export interface ProfileEf {
+  kind: 'ef';
+  fid: number;
+  sfi: number | undefined;
+  type: EfType;
+  label: string | undefined;
+  /** Content of a transparent EF (empty for a record EF). */
+  content: Buffer;
+  /** Records of a linear-variable EF, record 1 first (empty for a transparent EF). */
+  records: Buffer[];
+  read: AccessRule;
+}
+
+export interface ProfileDf {
+  kind: 'df';
+  fid: number;
+  aid: Buffer | undefined;
+  label: string | undefined;
+  files: ProfileFile[];
+}
+
+export type ProfileFile = ProfileEf | ProfileDf;
+
+export interface ProfilePuk {
+  value: Buffer;
+  tries: number;
+}
+
+export interface ProfilePin {
+  /** P2 of VERIFY etc. */
+  reference: number;
+  value: Buffer;
+  minLength: number;
+  maxLength: number;
+  tries: number;
+  puk: ProfilePuk | undefined;
+}
+
+export interface CardProfile {
+  name: string;
+  description: string;
+  /** The file it was loaded from (for messages). */
+  source: string;
+  atr: Buffer;
+  protocol: Protocol;
+  pins: ProfilePin[];
+  /** The MF (3F00); its `files` are the profile's `files:` list. */
+  mf: ProfileDf;
+}
+
+export const MF_FID = 0x3f00;

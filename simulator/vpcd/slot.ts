@@ -1,0 +1,218 @@
+/**
+ * The transport between a VirtualCard and vpcd, the virtual reader driver of pcscd:
+ * the card connects to vpcd's TCP port (one port per reader slot) and answers vpcd's
+ * frames. An open connection is a card in the reader; closing it is a removal.
+ *
+ * Events (never thrown from socket handlers, so vpcd going away cannot crash the
+ * process): 'inserted'; 'removed' with `{ byPeer: boolean }` (byPeer: vpcd closed the
+ * connection, e.g. pcscd restarted); 'error' with an Error, emitted only when someone
+ * listens (else only kept in `lastError`).
+ */
+import { EventEmitter } from 'node:events';
+import { Socket } from 'node:net';
+import sockopt from 'sockopt';
+import { HarnessCodes, HarnessError } from '../../src/errors.js';
+import type { VirtualCard } from '../card/virtual-card.js';
+import { FrameDecoder, MAX_FRAME_PAYLOAD, VpcdControl, classifyPayload, encodeFrame } from './frame.js';
+
+/** vpcd's first port (Debian's reader.conf: slot 0); slot N listens on this + N. */
+export const VPCD_BASE_PORT = 35963;
+export const VPCD_DEFAULT_HOST = '127.0.0.1';
+
+const IPPROTO_TCP = 6;
+const TCP_QUICKACK = 12;
+/** 6F00, answered if an answer cannot be framed (a card bug, never expected). */
+const NO_PRECISE_DIAGNOSIS = Buffer.from([0x6f, 0x00]);
+
+export function vpcdPort(slot: number): number {
+  return VPCD_BASE_PORT + slot;
+}
+
+/** The PC/SC reader name pcscd gives vpcd's slot N: "Virtual PCD 00 00", "Virtual PCD 00 01". */
+export function vpcdReaderName(slot: number): string {
+  return `Virtual PCD 00 ${String(slot).padStart(2, '0')}`;
+}
+
+export interface VpcdSlotOptions {
+  /** vpcd slot index (default 0): picks the port and the reader name. */
+  slot?: number;
+  host?: string;
+  /** Overrides the port derived from `slot`. */
+  port?: number;
+}
+
+export class VpcdSlot extends EventEmitter {
+  readonly slot: number;
+  readonly host: string;
+  readonly port: number;
+  readonly readerName: string;
+  /** The last socket error, kept whether or not anyone listens to 'error'. */
+  lastError: Error | undefined = undefined;
+
+  private socket: Socket | undefined = undefined;
+  private current: VirtualCard | undefined = undefined;
+  private readonly decoder = new FrameDecoder();
+  private removing = false;
+  private closed = false;
+
+  constructor(options: VpcdSlotOptions = {}) {
+    super();
+    this.slot = options.slot ?? 0;
+    this.host = options.host ?? VPCD_DEFAULT_HOST;
+    this.port = options.port ?? vpcdPort(this.slot);
+    this.readerName = vpcdReaderName(this.slot);
+  }
+
+  /** The card in the slot; undefined when the slot is empty. */
+  get card(): VirtualCard | undefined {
+    return this.current;
+  }
+
+  /** Whether a card is in the slot (the connection to vpcd is open). */
+  get inserted(): boolean {
+    return this.socket !== undefined;
+  }
+
+  /**
+   * Puts `card` in the reader: connects to vpcd; resolves once connected. pcscd sees
+   * the card at its next presence poll (up to ~400 ms later). Rejects when vpcd cannot
+   * be reached or the slot already holds a card.
+   */
+  insert(card: VirtualCard): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`vpcd slot ${this.slot} is closed`));
+    if (this.socket !== undefined) {
+      return Promise.reject(new Error(`vpcd slot ${this.slot} already holds a card: remove() it first, or replace() it`));
+    }
+    const socket = new Socket();
+    this.socket = socket;
+    this.current = card;
+    this.decoder.clear();
+    return new Promise<void>((resolve, reject) => {
+      let connected = false;
+      socket.on('error', (err) => {
+        if (!connected) {
+          reject(
+            new HarnessError(
+              HarnessCodes.MISSING_DEPENDENCY,
+              `cannot reach vpcd at ${this.host}:${this.port} for reader "${this.readerName}" (is pcscd running with the vpcd driver?): ${err.message}`,
+              { cause: err },
+            ),
+          );
+        } else {
+          this.report(err);
+        }
+      });
+      socket.on('close', () => this.onClose(socket, connected));
+      socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
+      socket.connect({ host: this.host, port: this.port }, () => {
+        connected = true;
+        // vpcd waits for each answer before the next command: Nagle would only delay it.
+        socket.setNoDelay(true);
+        this.emit('inserted');
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Swaps the card behind the open connection without closing it, so pcscd sees no
+   * removal and no 400 ms presence poll: a fresh card for every scenario at no cost.
+   * The new card takes over the power state. pcscd keeps the ATR it read last, so if
+   * the new card's ATR or protocol differs, reconnect with a reset (or remove+insert).
+   */
+  replace(card: VirtualCard): void {
+    if (this.socket === undefined) throw new Error(`vpcd slot ${this.slot} is empty: insert() a card first`);
+    const old = this.current;
+    if (old === card) return;
+    const powered = old?.isPowered ?? false;
+    old?.powerOff();
+    if (powered) card.powerOn();
+    else card.powerOff();
+    this.current = card;
+  }
+
+  /** Takes the card out: closes the connection (vpcd reports the removal). Resolves when closed. */
+  remove(): Promise<void> {
+    const socket = this.socket;
+    if (socket === undefined) return Promise.resolve();
+    this.removing = true;
+    return new Promise<void>((resolve) => {
+      socket.once('close', () => resolve());
+      socket.destroy();
+    });
+  }
+
+  /** Removes the card and refuses further inserts. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.remove();
+  }
+
+  private onData(socket: Socket, chunk: Buffer): void {
+    try {
+      // Debian's vpcd (vsmartcard 3.3) writes the length and the APDU in two sends
+      // without TCP_NODELAY. Its second send waits (Nagle) for our ACK of the first, and
+      // Linux delays that ACK by ~40 ms: every APDU would take ~44 ms. QUICKACK makes the
+      // kernel ACK at once, but it is not sticky (the kernel falls back to delayed ACKs),
+      // so it is re-armed after every read: measured ~177 µs per APDU instead.
+      sockopt.setsockopt(socket, IPPROTO_TCP, TCP_QUICKACK, 1);
+    } catch {
+      // Not Linux, or the socket is closing: only slower.
+    }
+    try {
+      for (const payload of this.decoder.push(chunk)) {
+        const answer = this.answer(payload);
+        // Length and payload in one write: one TCP segment, no Nagle stall on vpcd's side.
+        if (answer !== undefined) socket.write(encodeFrame(answer));
+      }
+    } catch (err) {
+      this.report(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /** The answer to one frame: the ATR, a response APDU, or nothing for power controls. */
+  private answer(payload: Buffer): Buffer | undefined {
+    const card = this.current;
+    if (card === undefined) return undefined;
+    const message = classifyPayload(payload);
+    if (message.kind === 'apdu') {
+      const response = card.transmit(message.apdu);
+      return response.length <= MAX_FRAME_PAYLOAD ? response : NO_PRECISE_DIAGNOSIS;
+    }
+    switch (message.code) {
+      case VpcdControl.POWER_OFF:
+        card.powerOff();
+        return undefined;
+      case VpcdControl.POWER_ON:
+        card.powerOn();
+        return undefined;
+      case VpcdControl.RESET:
+        card.reset();
+        return undefined;
+      case VpcdControl.ATR_REQUEST:
+        // As vicc does: the ATR of the card in the slot, whatever its power state.
+        return card.atr;
+      default:
+        this.report(new Error(`vpcd sent unknown control code ${message.code}`));
+        return undefined;
+    }
+  }
+
+  private onClose(socket: Socket, wasConnected: boolean): void {
+    if (this.socket !== socket) return;
+    const byPeer = !this.removing;
+    this.socket = undefined;
+    this.removing = false;
+    this.decoder.clear();
+    // Out of the reader, the card loses power: its card session (verified PINs) ends.
+    this.current?.powerOff();
+    this.current = undefined;
+    // A connection that never opened was no insertion: insert() has rejected already.
+    if (wasConnected) this.emit('removed', { byPeer });
+  }
+
+  private report(err: Error): void {
+    this.lastError = err;
+    if (this.listenerCount('error') > 0) this.emit('error', err);
+  }
+}

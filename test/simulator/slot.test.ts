@@ -1,0 +1,199 @@
+/**
+ * VpcdSlot against a stand-in for vpcd: a TCP server on a free port that speaks vpcd's
+ * frames, so the transport is tested without pcscd.
+ */
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { HarnessCodes, HarnessError } from '../../src/errors.js';
+import { VirtualCard } from '../../simulator/card/virtual-card.js';
+import { loadProfile } from '../../simulator/profile/load.js';
+import { FrameDecoder, encodeFrame } from '../../simulator/vpcd/frame.js';
+import { VpcdSlot, vpcdPort, vpcdReaderName } from '../../simulator/vpcd/slot.js';
+
+const demo = loadProfile('iso7816-demo');
+const t0 = loadProfile('iso7816-t0');
+
+/** The reader side of one connection: send frames, await answers. */
+class FakeVpcd {
+  private readonly decoder = new FrameDecoder();
+  private readonly frames: Buffer[] = [];
+  private waiters: (() => void)[] = [];
+
+  constructor(readonly socket: Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      this.frames.push(...this.decoder.push(chunk));
+      for (const w of this.waiters.splice(0)) w();
+    });
+  }
+
+  /** Sends raw bytes (possibly several frames, possibly a part of one). */
+  write(bytes: Buffer): void {
+    this.socket.write(bytes);
+  }
+
+  async next(): Promise<string> {
+    while (this.frames.length === 0) await new Promise<void>((r) => this.waiters.push(r));
+    return this.frames.shift()!.toString('hex').toUpperCase();
+  }
+
+  async exchange(hex: string): Promise<string> {
+    this.write(encodeFrame(Buffer.from(hex.replace(/ /g, ''), 'hex')));
+    return this.next();
+  }
+}
+
+describe('VpcdSlot', () => {
+  let server: Server;
+  let port: number;
+  let connections: Socket[];
+
+  beforeEach(async () => {
+    connections = [];
+    server = createServer((s) => connections.push(s));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    port = (server.address() as AddressInfo).port;
+  });
+
+  afterEach(async () => {
+    for (const s of connections) s.destroy();
+    server.close();
+    await once(server, 'close');
+  });
+
+  async function accepted(): Promise<FakeVpcd> {
+    while (connections.length === 0) await new Promise((r) => setTimeout(r, 1));
+    return new FakeVpcd(connections[connections.length - 1]!);
+  }
+
+  it('names ports and readers as Debian\'s vpcd does', () => {
+    assert.equal(vpcdPort(0), 35963);
+    assert.equal(vpcdPort(1), 35964);
+    assert.equal(vpcdReaderName(0), 'Virtual PCD 00 00');
+    assert.equal(vpcdReaderName(1), 'Virtual PCD 00 01');
+    const slot = new VpcdSlot({ slot: 1 });
+    assert.equal(slot.port, 35964);
+    assert.equal(slot.host, '127.0.0.1');
+    assert.equal(slot.readerName, 'Virtual PCD 00 01');
+  });
+
+  it('answers ATR requests, power controls and APDUs, however the frames are split', async () => {
+    const slot = new VpcdSlot({ port });
+    const card = new VirtualCard(demo);
+    await slot.insert(card);
+    assert.equal(slot.inserted, true);
+    assert.equal(slot.card, card);
+    const vpcd = await accepted();
+
+    // An ATR request split across two writes.
+    vpcd.write(Buffer.from('00', 'hex'));
+    await new Promise((r) => setTimeout(r, 5));
+    vpcd.write(Buffer.from('0104', 'hex'));
+    assert.equal(await vpcd.next(), '3B8801434152445350454398');
+
+    // Power on (no answer), then two APDUs glued in one write.
+    vpcd.write(Buffer.concat([encodeFrame(Buffer.from([1])), encodeFrame(Buffer.from('00A4000C020001', 'hex')), encodeFrame(Buffer.from('00B0000005', 'hex'))]));
+    assert.equal(await vpcd.next(), '9000');
+    assert.equal(await vpcd.next(), '48656C6C6F9000');
+    assert.equal(card.isPowered, true);
+
+    // Reset clears the current EF; power off powers off.
+    vpcd.write(encodeFrame(Buffer.from([2])));
+    assert.equal(await vpcd.exchange('00B0000005'), '6986');
+    vpcd.write(encodeFrame(Buffer.from([0])));
+    assert.equal(await vpcd.exchange('04'), '3B8801434152445350454398', 'the ATR even when off');
+    assert.equal(card.isPowered, false);
+    await slot.remove();
+  });
+
+  it('remove() closes the connection and powers the card off; the same card can go back in', async () => {
+    const slot = new VpcdSlot({ port });
+    const card = new VirtualCard(demo);
+    await slot.insert(card);
+    let vpcd = await accepted();
+    vpcd.write(encodeFrame(Buffer.from([1])));
+    assert.equal(await vpcd.exchange('0020000104 30303030'), '63C2');
+    assert.equal(await vpcd.exchange('0020000104 31323334'), '9000');
+    assert.equal(await vpcd.exchange('0020000104 30303030'), '63C2');
+
+    const removed = once(slot, 'removed');
+    const ended = once(vpcd.socket, 'end');
+    await slot.remove();
+    assert.deepEqual(await removed, [{ byPeer: false }]);
+    await ended;
+    assert.equal(slot.inserted, false);
+    assert.equal(slot.card, undefined);
+    assert.equal(card.isPowered, false);
+
+    connections.length = 0;
+    await slot.insert(card);
+    vpcd = await accepted();
+    vpcd.write(encodeFrame(Buffer.from([1])));
+    assert.equal(await vpcd.exchange('00200001'), '63C2', 'tries kept, verified state gone');
+    await slot.close();
+    await assert.rejects(slot.insert(card), /closed/);
+  });
+
+  it('replace() swaps the card behind the open connection', async () => {
+    const slot = new VpcdSlot({ port });
+    const first = new VirtualCard(demo);
+    await slot.insert(first);
+    const vpcd = await accepted();
+    vpcd.write(encodeFrame(Buffer.from([1])));
+    assert.equal(await vpcd.exchange('0020000104 30303030'), '63C2');
+
+    const second = new VirtualCard(t0);
+    slot.replace(second);
+    assert.equal(slot.card, second);
+    assert.equal(second.isPowered, true, 'takes over the power state');
+    assert.equal(first.isPowered, false);
+    assert.equal(await vpcd.exchange('00200001'), '63C3', 'a fresh card');
+    assert.equal(await vpcd.exchange('04'), '3B084341524453504543');
+    assert.equal(connections.length, 1, 'no new connection');
+    await slot.remove();
+    assert.throws(() => slot.replace(first), /empty/);
+  });
+
+  it('a second insert() into a full slot rejects', async () => {
+    const slot = new VpcdSlot({ port });
+    await slot.insert(new VirtualCard(demo));
+    await assert.rejects(slot.insert(new VirtualCard(demo)), /already holds a card/);
+    await slot.remove();
+  });
+
+  it('vpcd closing the connection is a removal event, not a crash', async () => {
+    const slot = new VpcdSlot({ port });
+    const card = new VirtualCard(demo);
+    await slot.insert(card);
+    const vpcd = await accepted();
+    vpcd.write(encodeFrame(Buffer.from([1])));
+    const removed = once(slot, 'removed');
+    vpcd.socket.destroy();
+    assert.deepEqual(await removed, [{ byPeer: true }]);
+    assert.equal(slot.inserted, false);
+    assert.equal(card.isPowered, false);
+  });
+
+  it('insert() rejects with CARDSPEC_MISSING_DEPENDENCY when vpcd is not there', async () => {
+    const closed = createServer();
+    closed.listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const freePort = (closed.address() as AddressInfo).port;
+    closed.close();
+    await once(closed, 'close');
+    const slot = new VpcdSlot({ port: freePort });
+    let removedEvents = 0;
+    slot.on('removed', () => removedEvents++);
+    await assert.rejects(slot.insert(new VirtualCard(demo)), (err: Error) => {
+      assert.ok(err instanceof HarnessError);
+      assert.equal(err.code, HarnessCodes.MISSING_DEPENDENCY);
+      assert.match(err.message, new RegExp(`127\\.0\\.0\\.1:${freePort}`));
+      return true;
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    assert.equal(slot.inserted, false);
+    assert.equal(removedEvents, 0);
+  });
+});
