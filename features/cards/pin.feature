@@ -15,10 +15,12 @@ Feature: PIN 1 and its PUK
     Then the status word is "9000"
     And the response data is the text "top secret"
 
+  @simulator-only
   Scenario: VERIFY without data tells the tries left
     When I send the APDU "00 20 00 01"
     Then the status word is "63C3"
 
+  @simulator-only @destructive
   Scenario: Three wrong PINs block it, and then even the right one is refused
     When I send the APDUs:
       | command                        | status | data  |
@@ -28,6 +30,7 @@ Feature: PIN 1 and its PUK
       | 00 20 00 01 04 ${ascii:1234}   | 6983   |       |
       | 00 20 00 01                    | 6983   |       |
 
+  @simulator-only @destructive
   Scenario: The PUK unblocks the PIN and sets a new one
     When I send the APDUs:
       | command                      | status |
@@ -41,12 +44,14 @@ Feature: PIN 1 and its PUK
     When I send the APDU "00 20 00 01 04 ${ascii:4321}"
     Then the status word is "9000"
 
+  @simulator-only
   Scenario: A PIN of the wrong length costs no try
     When I send the APDU "00 20 00 01 03 31 32 33"
     Then the status word is "6700"
     When I send the APDU "00 20 00 01"
     Then the status word is "63C3"
 
+  @simulator-only @destructive
   Scenario: CHANGE REFERENCE DATA replaces the PIN and leaves it verified
     When I send the APDU "00 24 00 01 09 ${ascii:1234} ${ascii:24680}"
     Then the status word is "9000"

@@ -13,6 +13,7 @@ Feature: Resets, power cycles and removal
     When I send the APDU "00 B0 83 00 00"
     Then the status word is "6982"
 
+  @simulator-only
   Scenario: A power cycle keeps the tries counter
     When I send the APDU "00 20 00 01 04 ${ascii:9999}"
     Then the status word is "63C2"
@@ -20,6 +21,7 @@ Feature: Resets, power cycles and removal
     And I send the APDU "00 20 00 01"
     Then the status word is "63C2"
 
+  @simulator-only
   Scenario: A removed card cannot answer, and comes back as it was
     When I send the APDU "00 20 00 01 04 ${ascii:9999}"
     And the card is removed
@@ -29,6 +31,7 @@ Feature: Resets, power cycles and removal
     And I send the APDU "00 20 00 01"
     Then the status word is "63C2"
 
+  @simulator-only
   Scenario: Every scenario starts with a fresh card
     When I send the APDU "00 20 00 01"
     Then the status word is "63C3"

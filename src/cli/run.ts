@@ -1,16 +1,18 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { HarnessCodes, HarnessError } from '../errors.js';
 import { isTargetName } from '../targets/create.js';
 import { ensurePcscd } from '../targets/pcscd.js';
 import { last, parseArgs } from './args.js';
 import { packageRoot } from './paths.js';
 
-export const RUN_HELP = `Usage: cardspec run [--target simulator|container|hardware] [--card PROFILE] [PATH...] [-- CUCUMBER-OPTIONS]
+export const RUN_HELP = `Usage: cardspec run [--target simulator|container|hardware] [--card PROFILE] [--config FILE] [PATH...] [-- CUCUMBER-OPTIONS]
 
 Runs feature files or folders (default: features/) on the target (default: simulator).
---card sets the profile of "Given a card is inserted". Options after -- go to cucumber
+--card sets the profile of "Given a card is inserted" (on hardware: the ATR to wait for).
+--config names the hardware target's configuration (default: cardspec.hardware.yaml).
+Options after -- go to cucumber
 (--parallel 2, --tags @smoke, --format html:report.html, ...). Exits 0 only when every
 scenario passed.`;
 
@@ -20,7 +22,7 @@ scenario passed.`;
  * of here, once, before the workers start.
  */
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['target', 'card'], ['help']);
+  const args = parseArgs(argv, ['target', 'card', 'config'], ['help']);
   if (args.flags.has('help')) {
     console.log(RUN_HELP);
     return 0;
@@ -30,12 +32,13 @@ export async function run(argv: string[]): Promise<number> {
     throw new HarnessError(HarnessCodes.UNSUPPORTED, `unknown target "${target}": use simulator, container or hardware`);
   }
   const card = last(args, 'card');
+  const config = last(args, 'config');
   const root = packageRoot();
   const require = createRequire(join(root, 'package.json'));
   const cucumberBin = join(require.resolve('@cucumber/cucumber/package.json'), '..', 'bin', 'cucumber.js');
 
   const pcscd = target === 'simulator' ? await ensurePcscd() : undefined;
-  const worldParameters = JSON.stringify({ target, ...(card ? { card } : {}) });
+  const worldParameters = JSON.stringify({ target, ...(card ? { card } : {}), ...(config ? { config: resolve(config) } : {}) });
   const cucumberArgs = [
     cucumberBin,
     // cucumber resolves the config file against the working directory, even an absolute path.

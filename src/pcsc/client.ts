@@ -75,42 +75,42 @@ export class PcscContext {
   }
 
   /**
-   * Waits until `accept` holds for the reader's state, on pcscd's events
-   * (SCardGetStatusChange), never by polling.
+   * Waits until `accept` holds for the state of one of the readers and gives that reader's
+   * state, on pcscd's events (SCardGetStatusChange), never by polling.
    */
-  async waitForReaderState(name: string, accept: (info: ReaderInfo) => boolean, timeoutMs: number, what: string): Promise<ReaderInfo> {
+  async waitForReaderState(names: string[], accept: (info: ReaderInfo) => boolean, timeoutMs: number, what: string): Promise<ReaderInfo> {
     const deadline = Date.now() + timeoutMs;
-    let states: ReaderState[] = [{ name, state: sc.SCARD_STATE_UNAWARE, changed: false, atr: null }];
+    let states: ReaderState[] = names.map((name) => ({ name, state: sc.SCARD_STATE_UNAWARE, changed: false, atr: null }));
     for (;;) {
       const left = deadline - Date.now();
       if (left <= 0) break;
       const changed = await call('SCardGetStatusChange', () => this.context.waitForChange(states, left));
-      if (!changed) break;
-      const mine = changed.find((s) => s.name === name);
-      if (!mine) {
-        throw new HarnessError(HarnessCodes.UNKNOWN_READER, `reader "${name}" is not known to pcscd`);
+      // The binding answers a timeout with null or with no reader state.
+      if (!changed || changed.length === 0) break;
+      for (const state of changed) {
+        if ((state.state & sc.SCARD_STATE_UNKNOWN) !== 0) {
+          throw new HarnessError(HarnessCodes.UNKNOWN_READER, `reader "${state.name}" is not known to pcscd`);
+        }
+        const info: ReaderInfo = {
+          name: state.name,
+          present: (state.state & sc.SCARD_STATE_PRESENT) !== 0,
+          atr: state.atr ?? undefined,
+          state: state.state,
+        };
+        if (accept(info)) return info;
       }
-      const info: ReaderInfo = {
-        name,
-        present: (mine.state & sc.SCARD_STATE_PRESENT) !== 0,
-        atr: mine.atr ?? undefined,
-        state: mine.state,
-      };
-      if ((mine.state & sc.SCARD_STATE_UNKNOWN) !== 0) {
-        throw new HarnessError(HarnessCodes.UNKNOWN_READER, `reader "${name}" is not known to pcscd`);
-      }
-      if (accept(info)) return info;
-      states = [{ name, state: mine.state & ~sc.SCARD_STATE_CHANGED, changed: false, atr: mine.atr }];
+      states = changed.map((s) => ({ name: s.name, state: s.state & ~sc.SCARD_STATE_CHANGED, changed: false, atr: s.atr }));
     }
-    throw new HarnessError(HarnessCodes.TIMEOUT, `reader "${name}": no ${what} within ${timeoutMs} ms`);
+    const where = names.length === 1 ? `reader "${names[0]}"` : `readers ${names.map((n) => `"${n}"`).join(', ')}`;
+    throw new HarnessError(HarnessCodes.TIMEOUT, `${where}: no ${what} within ${timeoutMs} ms`);
   }
 
   waitForCard(name: string, timeoutMs: number): Promise<ReaderInfo> {
-    return this.waitForReaderState(name, (r) => r.present && (r.state & sc.SCARD_STATE_MUTE) === 0, timeoutMs, 'card');
+    return this.waitForReaderState([name], (r) => r.present && (r.state & sc.SCARD_STATE_MUTE) === 0, timeoutMs, 'card');
   }
 
   waitForEmpty(name: string, timeoutMs: number): Promise<ReaderInfo> {
-    return this.waitForReaderState(name, (r) => (r.state & sc.SCARD_STATE_EMPTY) !== 0, timeoutMs, 'card removal');
+    return this.waitForReaderState([name], (r) => (r.state & sc.SCARD_STATE_EMPTY) !== 0, timeoutMs, 'card removal');
   }
 
   async connect(readerName: string, trace: ApduTrace = new ApduTrace()): Promise<CardConnection> {
@@ -124,8 +124,17 @@ export class PcscContext {
   }
 }
 
+/**
+ * Looks at a command before it is sent and may refuse it by throwing; `send` reaches the
+ * card (traced, unguarded) for what the guard needs to know first.
+ */
+export type CommandGuard = (command: Buffer, send: (command: Buffer) => Promise<Buffer>) => Promise<void>;
+
 /** A connection to the card in one reader. Every APDU it sends is recorded in its trace. */
 export class CardConnection {
+  /** Checks each command before it goes out (the hardware target's PIN guard). */
+  guard: CommandGuard | undefined;
+
   constructor(
     readonly readerName: string,
     private readonly card: CardInterface,
@@ -144,8 +153,13 @@ export class CardConnection {
     return this.card.connected;
   }
 
-  /** Sends one APDU as it is and records it; no GET RESPONSE handling. */
+  /** Sends one APDU as it is, after the guard, and records it; no GET RESPONSE handling. */
   readonly transmitRaw = async (command: Buffer): Promise<Buffer> => {
+    if (this.guard) await this.guard(command, this.send);
+    return this.send(command);
+  };
+
+  private readonly send = async (command: Buffer): Promise<Buffer> => {
     const at = new Date();
     const started = process.hrtime.bigint();
     try {

@@ -89,17 +89,23 @@ export function pkcs11Error(name: string, functionName: string, detail?: string)
   return new Pkcs11Error(returnValues.value(name), functionName, detail);
 }
 
+/** How pkcs11js's native layer writes a CK_RV into an error message: `CKR_PIN_INCORRECT:160`. */
+const NATIVE_RV = /^(CKR_\w+):(\d+)/;
+
 /**
- * Turns what pkcs11js threw into a Pkcs11Error, once, at the native boundary. pkcs11js's
- * Pkcs11Error carries the CK_RV as a number in `code`; its other native errors (a library
- * that will not load, a wrong argument) have no CK_RV: they fail the step, naming the function.
+ * Turns what pkcs11js threw into a Pkcs11Error, once, at the native boundary. pkcs11js
+ * wraps most native errors into its Pkcs11Error (CK_RV in `code`), but the methods its
+ * JS class overrides (C_SetAttributeValue, C_CreateObject, C_CopyObject) let the raw
+ * native error through, whose message starts with `CKR_NAME:value`: read here, and
+ * nowhere above. Other errors (a wrong argument type) fail the step naming the function.
  */
 export function fromNativeError(error: unknown, functionName: string): Error {
   if (error instanceof Pkcs11Error) return error;
   if (error instanceof pkcs11js.Pkcs11Error && error.code !== 0) {
     return new Pkcs11Error(error.code, functionName, undefined, { cause: error });
   }
+  const rv = error instanceof Error ? NATIVE_RV.exec(error.message) : null;
+  if (rv) return new Pkcs11Error(Number(rv[2]), functionName, undefined, { cause: error });
   if (error instanceof Error) return new Error(`${functionName} failed: ${error.message}`, { cause: error });
   return new Error(`${functionName} failed: ${String(error)}`);
 }
-

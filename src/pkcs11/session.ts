@@ -130,6 +130,10 @@ export class Pkcs11Session {
   digest(mechanism: NativeMechanism, data: Buffer): Buffer {
     this.token.requireMechanism(mechanism.name, 'DIGEST', 'C_DigestInit');
     this.call('C_DigestInit', () => this.api.C_DigestInit(this.handle, mechanism.native), mechanism.name);
+    if (data.length === 0) {
+      // pkcs11js passes an empty buffer as NULL, which C_Digest refuses (CKR_ARGUMENTS_BAD); C_DigestFinal alone digests the empty message.
+      return this.call('C_DigestFinal', () => Buffer.from(this.api.C_DigestFinal(this.handle, Buffer.alloc(OUTPUT_BYTES))), mechanism.name);
+    }
     return this.call('C_Digest', () => Buffer.from(this.api.C_Digest(this.handle, data, Buffer.alloc(OUTPUT_BYTES))), mechanism.name);
   }
 

@@ -1,9 +1,12 @@
 import { HarnessCodes, HarnessError } from '../errors.js';
+import { HardwareTarget } from './hardware.js';
 import { SimulatorTarget } from './simulator.js';
 import { TARGET_NAMES, type Target, type TargetName } from './target.js';
 
 export interface TargetOptions {
   defaultCard?: string | undefined;
+  /** The hardware target's configuration file. */
+  config?: string | undefined;
 }
 
 export function isTargetName(name: string): name is TargetName {
@@ -15,8 +18,9 @@ export function createTarget(name: TargetName, options: TargetOptions = {}): Tar
   switch (name) {
     case 'simulator':
       return new SimulatorTarget({ defaultCard: options.defaultCard });
-    case 'container':
     case 'hardware':
+      return new HardwareTarget({ defaultCard: options.defaultCard, config: options.config });
+    case 'container':
       throw new HarnessError(HarnessCodes.UNSUPPORTED, `the ${name} target is not available in this version yet: use --target simulator`);
   }
 }

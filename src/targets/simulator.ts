@@ -86,6 +86,10 @@ export class SimulatorTarget implements Target {
     return this.connect(trace);
   }
 
+  beginScenario(): void {
+    // Every scenario gets a fresh card and token session here: nothing to guard.
+  }
+
   async removeCard(): Promise<void> {
     await this.slot.remove();
     await this.pcsc.waitForEmpty(this.readerName, CARD_EVENT_TIMEOUT_MS);

@@ -86,10 +86,10 @@ export class SoftHsmTokens {
     } catch (error) {
       const { code, stderr } = error as { code?: unknown; stderr?: string };
       if (code === 'ENOENT') {
-        throw new HarnessError(HarnessCodes.MISSING_DEPENDENCY, 'softhsm2-util is not installed (Debian: apt-get install softhsm2)', { cause: error });
+        throw new HarnessError(HarnessCodes.MISSING_DEPENDENCY, 'softhsm2-util is not installed (Debian: apt-get install softhsm2)');
       }
       // The PINs were on the command line: the message quotes only softhsm2-util's own output.
-      throw new HarnessError(HarnessCodes.UNSUPPORTED, `softhsm2-util could not make the token "${label}": ${stderr?.trim() || 'no message'}`, { cause: error });
+      throw new HarnessError(HarnessCodes.UNSUPPORTED, `softhsm2-util could not make the token "${label}": ${stderr?.trim() || 'no message'}`);
     }
     return { modulePath: this.modulePath, label, userPin: this.userPin, soPin: this.soPin, env };
   }

@@ -4,6 +4,16 @@ import type { ApduTrace } from '../trace/trace.js';
 export const TARGET_NAMES = ['simulator', 'container', 'hardware'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
+/** What a target may know of the scenario that starts. */
+export interface ScenarioInfo {
+  tags: readonly string[];
+  /**
+   * The scenario's secrets (values from the environment, and their hex): the PINs the
+   * operator configured, which the hardware guard trusts to be right.
+   */
+  secrets: ReadonlySet<string>;
+}
+
 /** How to reach one PKCS#11 token on a target. */
 export interface TokenAccess {
   /** Path of the PKCS#11 module to load. */
@@ -14,6 +24,11 @@ export interface TokenAccess {
   soPin: string;
   /** Environment the module needs (SOFTHSM2_CONF, P11_KIT_SERVER_ADDRESS), set before loading it. */
   env: Record<string, string>;
+  /**
+   * On physical tokens: whether the scenario may risk the PIN (it is tagged @destructive).
+   * When this returns false, a login that could lock the PIN is refused.
+   */
+  destructiveAllowed?: () => boolean;
 }
 
 /**
@@ -28,6 +43,8 @@ export interface Target {
   start(): Promise<void>;
   /** Releases everything start() and later calls made. Safe to call more than once. */
   stop(): Promise<void>;
+  /** Called before each scenario (`@destructive` lifts the hardware guards). */
+  beginScenario(scenario: ScenarioInfo): void;
   /**
    * A fresh card of `profile` (or the default profile) in the target's reader, connected.
    * On hardware: waits for a card whose ATR matches the profile's.

@@ -13,8 +13,9 @@ setDefaultTimeout(60_000);
 
 const FAILS_WITH = /^it fails with /;
 
-Before(async function (this: CardspecWorld) {
-  this.target = await workerTarget(this.parameters.target ?? 'simulator', this.parameters.card);
+Before(async function (this: CardspecWorld, { pickle }) {
+  this.target = await workerTarget(this.parameters.target ?? 'simulator', this.parameters.card, this.parameters.config);
+  this.target.beginScenario({ tags: pickle.tags.map((t) => t.name), secrets: this.secrets });
 });
 
 BeforeStep(function (this: CardspecWorld, { pickleStep }) {

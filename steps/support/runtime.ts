@@ -8,9 +8,9 @@ import { createTarget } from '../../src/targets/create.js';
  */
 let current: { name: TargetName; card: string | undefined; target: Target; started: Promise<void> } | undefined;
 
-export async function workerTarget(name: TargetName, card: string | undefined): Promise<Target> {
+export async function workerTarget(name: TargetName, card: string | undefined, config: string | undefined): Promise<Target> {
   if (!current) {
-    const target = createTarget(name, { defaultCard: card });
+    const target = createTarget(name, { defaultCard: card, config });
     current = { name, card, target, started: target.start() };
   } else if (current.name !== name) {
     throw new Error(`this worker already runs the ${current.name} target; one run has one target`);

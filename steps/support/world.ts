@@ -13,6 +13,8 @@ export interface CardspecParameters {
   target: TargetName;
   /** The default card profile for "Given a card is inserted". */
   card?: string;
+  /** The hardware target's configuration file. */
+  config?: string;
 }
 
 /** An error a step kept for `Then it fails with CODE`, and the step that kept it. */

@@ -1,0 +1,17 @@
+@token-objects
+Feature: Keys that stay on the token
+  Scenarios tagged @token-objects make token objects (CKA_TOKEN true): they outlive the
+  session, and the next scenario finds them by label.
+
+  Background:
+    Given the PKCS#11 token "persistent-token"
+    And I am logged in as the user with PIN "1234"
+
+  Scenario: A key pair made as token objects
+    Given an EC-P256 key pair labelled "kept-signer"
+    Then the attribute CKA_TOKEN of "kept-signer" is "true"
+
+  Scenario: A later scenario finds the key and uses it
+    Given an EC-P256 key pair labelled "kept-signer"
+    When I sign the SHA-256 digest of "still here" with "kept-signer" using CKM_ECDSA
+    Then OpenSSL verifies the signature with the public key of "kept-signer"
