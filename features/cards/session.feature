@@ -6,7 +6,7 @@ Feature: Resets, power cycles and removal
     Given a card is inserted
 
   Scenario: A reset forgets the verified PIN
-    When I send the APDU "00 20 00 01 04 ${ascii:1234}"
+    When I send the APDU "00 20 00 01 04 ${ascii:${env:CARD_PIN}}"
     Then the status word is "9000"
     When the card is reset
     Then the ATR is "3B 88 01 43 41 52 44 53 50 45 43 98"

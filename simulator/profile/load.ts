@@ -83,9 +83,14 @@ function readFields(file: string, chain: string[]): { fields: Map<string, Cursor
   if (ext === undefined || !ext.present) return { fields, top };
 
   const parentName = ext.text('the name of another profile');
-  const parentFile = looksLikePath(parentName) ? resolve(dirname(file), parentName) : join(dirname(file), `${parentName}.yaml`);
-  if (!existsSync(parentFile)) {
-    ext.fail(`a profile next to this one (${listProfiles(dirname(file)).join(', ')})`, `"${parentName}"`);
+  // A bare name is a profile next to this one, or else one of the project's profiles.
+  const candidates = looksLikePath(parentName)
+    ? [resolve(dirname(file), parentName)]
+    : [join(dirname(file), `${parentName}.yaml`), join(profilesDir(), `${parentName}.yaml`)];
+  const parentFile = candidates.find((f) => existsSync(f));
+  if (parentFile === undefined) {
+    const known = [...new Set([...listProfiles(dirname(file)), ...listProfiles()])];
+    return ext.fail(`a profile next to this one or a project profile (${known.join(', ')})`, `"${parentName}"`);
   }
   if (chain.includes(parentFile)) ext.fail('a profile that does not extend this one again', 'a cycle');
   const parent = readFields(parentFile, [...chain, file]);

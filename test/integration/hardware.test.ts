@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { packageRoot } from '../../src/cli/paths.js';
+
+/**
+ * The hardware target against the cards `cardspec sim` keeps in two vpcd readers: as far
+ * as pcscd is concerned, a bench of two physical readers. Checks the PIN guard, reader
+ * selection, and that no report holds the PIN.
+ */
+const ROOT = packageRoot();
+const CLI = join(ROOT, 'bin', 'cardspec.js');
+const PIN = '8642';
+/** The PIN as text (a whole word: not a digit run inside a timestamp), and as hex. */
+const PIN_FORMS = [/\b8642\b/, /38363432/i, /38 36 34 32/i];
+
+function startSim(): Promise<ChildProcess> {
+  const sim = spawn(process.execPath, [CLI, 'sim', '--card', join(ROOT, 'test/fixtures/secret-pin.yaml'), '--card', 'iso7816-t0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    sim.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (/^ready$/m.test(out)) resolve(sim);
+    });
+    sim.once('exit', (code) => reject(new Error(`cardspec sim exited with ${code} before ready: ${out}`)));
+  });
+}
+
+function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, 'run', ...args], { env: { ...process.env, ...env }, cwd: ROOT });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.once('exit', (code) => resolve({ code, output }));
+  });
+}
+
+/** A report's text, with the JSON report's base64 attachments decoded so they are searched too. */
+function reportText(file: string): string {
+  const text = readFileSync(file, 'utf8');
+  if (!file.endsWith('.json')) return text;
+  const decoded = [...text.matchAll(/"data":\s*"([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'));
+  return [text, ...decoded].join('\n');
+}
+
+describe('the hardware target against cardspec sim', () => {
+  let sim: ChildProcess;
+  let dir: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cardspec-hardware-'));
+    sim = await startSim();
+  });
+
+  after(async () => {
+    if (sim.exitCode === null) {
+      const exited = new Promise((resolve) => sim.once('exit', resolve));
+      sim.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('passes the card features, stops before a blocking VERIFY, and no report holds the PIN', async () => {
+    const config = join(dir, 'bench.yaml');
+    writeFileSync(config, 'reader: /Virtual PCD/\ncardTimeoutMs: 5000\n');
+    const reports = join(dir, 'reports');
+    const { code, output } = await run(
+      [
+        '--target', 'hardware', '--config', config, 'features/cards', 'features/hardware', '--',
+        '--format', `json:${reports}/report.json`, '--format', `html:${reports}/report.html`,
+        '--format', `junit:${reports}/junit.xml`, '--format', `message:${reports}/messages.ndjson`,
+      ],
+      { CARD_PIN: PIN },
+    );
+    assert.equal(code, 0, output);
+    assert.match(output, /passed {2}features\/hardware\/guard\.feature:7/);
+    assert.match(output, /skipped features\/hardware\/guard\.feature:\d+ +Taking the card out needs a person/);
+    assert.match(output, /^\d+ passed, 0 failed, 1 skipped$/m);
+    const files = readdirSync(reports);
+    assert.equal(files.length, 4);
+    for (const file of files) {
+      const text = reportText(join(reports, file));
+      assert.ok(text.includes('00 20 00 01 04 ***') || file === 'junit.xml', `${file} shows the masked VERIFY`);
+      for (const form of PIN_FORMS) assert.doesNotMatch(text, form, `${file} holds the PIN`);
+    }
+    for (const form of PIN_FORMS) assert.doesNotMatch(output, form, 'the console output holds the PIN');
+  });
+
+  it('picks the reader by index, and waits for the card with the profile ATR', async () => {
+    const config = join(dir, 'index.yaml');
+    writeFileSync(config, 'reader: 1\ncardTimeoutMs: 5000\n');
+    const { code, output } = await run(['--target', 'hardware', '--config', config, 'features/cards/t0.feature'], { CARD_PIN: PIN });
+    assert.equal(code, 0, output);
+    assert.match(output, /^4 passed, 0 failed$/m);
+  });
+
+  it('names the readers when the configured one is not there', async () => {
+    const config = join(dir, 'missing.yaml');
+    writeFileSync(config, 'reader: "Gemalto PC Twin Reader 00 00"\n');
+    const { code, output } = await run(['--target', 'hardware', '--config', config, 'features/cards/atr.feature'], { CARD_PIN: PIN });
+    assert.notEqual(code, 0);
+    assert.match(output, /no reader "Gemalto PC Twin Reader 00 00" \(readers: 0: "Virtual PCD 00 00", 1: "Virtual PCD 00 01"/);
+  });
+});

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseHex } from '../../src/apdu/hex.js';
+import { pinGuard } from '../../src/pcsc/pin-guard.js';
+
+/** A card that answers the guard's status query with a fixed status word, and records it. */
+function card(sw: string): { sent: string[]; send: (c: Buffer) => Promise<Buffer> } {
+  const sent: string[] = [];
+  return { sent, send: async (c) => (sent.push(c.toString('hex').toUpperCase()), parseHex(sw)) };
+}
+
+const guard = (allowed = false, trusted: string[] = []) => pinGuard({ allowed: () => allowed, trusted: () => trusted });
+const WRONG_VERIFY = parseHex('00 20 00 01 04 30 30 30 30');
+
+describe('pinGuard', () => {
+  it('lets a VERIFY through while a wrong value would leave tries', async () => {
+    const c = card('63C2');
+    await guard()(WRONG_VERIFY, c.send);
+    assert.deepEqual(c.sent, ['00200001']);
+  });
+
+  it('refuses a VERIFY when one try is left, naming @destructive', async () => {
+    await assert.rejects(guard()(WRONG_VERIFY, card('63C1').send), (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'CARDSPEC_REFUSED');
+      assert.match(e.message, /PIN 01 has 1 try left/);
+      assert.match(e.message, /@destructive/);
+      return true;
+    });
+  });
+
+  it('refuses when the PIN is blocked already', async () => {
+    await assert.rejects(guard()(WRONG_VERIFY, card('6983').send), /blocked/);
+  });
+
+  it('asks about the PIN named by P2 with the command CLA', async () => {
+    const c = card('63C3');
+    await guard()(parseHex('01 24 00 81 08 31 32 33 34 35 36 37 38'), c.send);
+    assert.deepEqual(c.sent, ['01200081']);
+  });
+
+  it('lets everything through in a @destructive scenario, without asking', async () => {
+    const c = card('63C1');
+    await guard(true)(WRONG_VERIFY, c.send);
+    assert.deepEqual(c.sent, []);
+  });
+
+  it('trusts the configured PIN, as text or as hex', async () => {
+    const verify = parseHex('00 20 00 01 04 31 32 33 34');
+    for (const trusted of [['1234'], ['31323334'], ['31:32 33:34']]) {
+      const c = card('63C1');
+      await guard(false, trusted)(verify, c.send);
+      assert.deepEqual(c.sent, [], `trusted ${trusted[0]}`);
+    }
+  });
+
+  it('does not trust a value that merely contains the PIN later on', async () => {
+    const verify = parseHex('00 20 00 01 08 30 30 30 30 31 32 33 34');
+    await assert.rejects(guard(false, ['1234'])(verify, card('63C1').send), /1 try left/);
+  });
+
+  it('leaves status queries, other commands and malformed APDUs alone', async () => {
+    const c = card('63C1');
+    for (const command of ['00 20 00 01', '00 B0 00 00 05', '00 A4 00 0C 02 3F 00', '00 20 00 01 05 31']) {
+      await guard()(parseHex(command), c.send);
+    }
+    assert.deepEqual(c.sent, []);
+  });
+
+  it('refuses RESET RETRY COUNTER, whose PUK tries cannot be read', async () => {
+    const c = card('63C3');
+    await assert.rejects(guard(false, ['1234'])(parseHex('00 2C 00 01 0C 31 32 33 34 35 36 37 38 31 32 33 34'), c.send), /PUK/);
+    assert.deepEqual(c.sent, []);
+  });
+});
