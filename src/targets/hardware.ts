@@ -78,6 +78,8 @@ export class HardwareTarget implements Target {
     this.connection?.disconnect();
     this.connection = await this.pcsc.connect(reader, trace);
     this.connection.guard = pinGuard({ allowed: () => this.destructive, trusted: () => this.secrets });
+    // A card left powered by another program may still hold a verified PIN: start afresh.
+    await this.connection.reset();
     return this.connection;
   }
 
