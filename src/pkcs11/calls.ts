@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { fromNativeError, Pkcs11Error } from './errors.js';
 
@@ -37,7 +38,20 @@ export function callNative<T>(log: CallLog, functionName: string, mechanism: str
     return result;
   } catch (error) {
     throw recordFailure(log, at, start, functionName, mechanism, error);
+  } finally {
+    clearOpenSslErrors();
   }
+}
+
+/**
+ * Modules built on libcrypto (SoftHSM) bind to the OpenSSL that node exports, and share
+ * its per-thread error queue: a failed C_Decrypt leaves "padding check failed" there, and
+ * node's next key parse on this thread throws it. A synchronous node:crypto job ends by
+ * clearing the queue (test/pkcs11/softhsm.integration.test.ts checks this), so one is run
+ * after every call. The *Async calls run on libuv's threads and are not affected.
+ */
+function clearOpenSslErrors(): void {
+  randomBytes(1);
 }
 
 /** callNative for the pkcs11js *Async calls (key generation), which run off the event loop. */
