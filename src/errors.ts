@@ -40,6 +40,12 @@ export const HarnessCodes = {
   REFUSED: 'CARDSPEC_REFUSED',
   /** A needed system program or service is missing. */
   MISSING_DEPENDENCY: 'CARDSPEC_MISSING_DEPENDENCY',
+  /** No PKCS#11 token with the label the step names. */
+  NO_TOKEN: 'CARDSPEC_NO_TOKEN',
+  /** No object (key) with the label the step names. */
+  NO_OBJECT: 'CARDSPEC_NO_OBJECT',
+  /** A key with the label exists but is of another type or size than the step says. */
+  KEY_MISMATCH: 'CARDSPEC_KEY_MISMATCH',
 } as const;
 
 export type HarnessCode = (typeof HarnessCodes)[keyof typeof HarnessCodes];

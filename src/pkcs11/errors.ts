@@ -2,19 +2,6 @@ import pkcs11js from 'pkcs11js';
 import { HarnessError } from '../errors.js';
 import { returnValues } from './names.js';
 
-/**
- * Harness codes of the PKCS#11 layer, for `Then it fails with CODE`.
- * TODO(lead): move into HarnessCodes in src/errors.ts so the README lists them in one place.
- */
-export const Pkcs11HarnessCodes = {
-  /** No token with the label the step names. */
-  NO_TOKEN: 'CARDSPEC_NO_TOKEN',
-  /** No object (key) with the label the step names. */
-  NO_OBJECT: 'CARDSPEC_NO_OBJECT',
-  /** A key with the label exists but is of another type or size than the step says. */
-  KEY_MISMATCH: 'CARDSPEC_KEY_MISMATCH',
-} as const;
-
 /** What a person should check for the return values that specs meet most. */
 const HINTS: Readonly<Record<string, string>> = {
   CKR_ARGUMENTS_BAD: 'the module rejected an argument of the call',

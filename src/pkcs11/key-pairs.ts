@@ -4,9 +4,8 @@ import { curveByEcParams } from '../crypto/curves.js';
 import { encodeTlv, DerTag } from '../crypto/der.js';
 import type { KeyType } from '../crypto/key-types.js';
 import type { PrivateKeyComponents } from '../crypto/private-key.js';
-import { HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../errors.js';
 import { readUlong } from './attributes.js';
-import { Pkcs11HarnessCodes } from './errors.js';
 import { keyTypes, mechanisms } from './names.js';
 import type { Pkcs11Session } from './session.js';
 
@@ -44,7 +43,7 @@ export function requireKey(session: Pkcs11Session, label: string, half: 'private
   const objectClass = half === 'private' ? pkcs11js.CKO_PRIVATE_KEY : pkcs11js.CKO_PUBLIC_KEY;
   const key = findByLabel(session, label, objectClass)[0];
   if (!key) {
-    throw new HarnessError(Pkcs11HarnessCodes.NO_OBJECT, `no ${half} key labelled "${label}" on the token (a private key needs a login to be seen)`);
+    throw new HarnessError(HarnessCodes.NO_OBJECT, `no ${half} key labelled "${label}" on the token (a private key needs a login to be seen)`);
   }
   return key;
 }
@@ -59,7 +58,7 @@ export async function ensureKeyPair(session: Pkcs11Session, label: string, keyTy
   if (someKey) {
     const found = describeKey(session, someKey);
     if (found !== keyType.name) {
-      throw new HarnessError(Pkcs11HarnessCodes.KEY_MISMATCH, `the key labelled "${label}" is ${found}, not ${keyType.name}`);
+      throw new HarnessError(HarnessCodes.KEY_MISMATCH, `the key labelled "${label}" is ${found}, not ${keyType.name}`);
     }
     return existing;
   }

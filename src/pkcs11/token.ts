@@ -1,7 +1,7 @@
 import type pkcs11js from 'pkcs11js';
-import { HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../errors.js';
 import { callNative, type CallLog } from './calls.js';
-import { Pkcs11HarnessCodes, pkcs11Error } from './errors.js';
+import { pkcs11Error } from './errors.js';
 import { mechanismFlags } from './flags.js';
 import type { Pkcs11Module } from './module.js';
 import { mechanisms } from './names.js';
@@ -63,7 +63,7 @@ export function findToken(module: Pkcs11Module, label: string, log: CallLog): Pk
   const found = lookUp() ?? (module.reinitializeIfIdle(log) ? lookUp() : undefined);
   if (!found) {
     const labels = module.tokens(log).map((t) => `"${t.info.label.trimEnd()}"`);
-    throw new HarnessError(Pkcs11HarnessCodes.NO_TOKEN, `no token labelled "${label}" in ${module.path} (tokens: ${labels.join(', ') || 'none'})`);
+    throw new HarnessError(HarnessCodes.NO_TOKEN, `no token labelled "${label}" in ${module.path} (tokens: ${labels.join(', ') || 'none'})`);
   }
   return new Pkcs11Token(module, found.slot, label, log);
 }

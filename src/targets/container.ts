@@ -252,17 +252,20 @@ function hostPcscLiteVersion(): string {
   return 'an unknown version';
 }
 
+/** As simulator/profile does: a "/" or a .yaml/.yml ending makes a path, anything else a name. */
+function looksLikePath(nameOrPath: string): boolean {
+  return /[/\\]/.test(nameOrPath) || /\.ya?ml$/.test(nameOrPath);
+}
+
 /**
  * A card profile as the container can load it: a name from the project's profiles (the
- * image has the same ones: they are part of its hash), or a file sent along with the
+ * image has the same files: they are part of its hash), or a file sent along with the
  * other YAML files of its folder, for `extends`.
  */
 export function profileSource(nameOrPath: string): ProfileSource {
+  if (!looksLikePath(nameOrPath)) return { name: nameOrPath };
   const file = resolveProfile(nameOrPath);
   const dir = dirname(file);
-  if (file === resolveProfile(basename(file).replace(/\.ya?ml$/, ''), undefined) && !/[/\\]/.test(nameOrPath) && !/\.ya?ml$/.test(nameOrPath)) {
-    return { name: nameOrPath };
-  }
   const files: Record<string, string> = {};
   for (const name of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f))) files[name] = readFileSync(join(dir, name), 'utf8');
   return { file: basename(file), files };
@@ -297,6 +300,7 @@ export class ContainerTarget implements Target {
   private control: ControlClient | undefined;
   private socketDir: string | undefined;
   private unregisterCleanup: (() => void) | undefined;
+  private containerName: string | undefined;
   private versions: StackVersions | undefined;
   private connection: CardConnection | undefined;
   /** Whether the container's reader holds a card (the control server's answer). */
@@ -335,6 +339,7 @@ export class ContainerTarget implements Target {
     const name = `cardspec-simulator-${runId.slice(0, 8)}`;
     const socketDir = await mkdtemp(join(tmpdir(), 'cardspec-container-'));
     this.socketDir = socketDir;
+    this.containerName = name;
     // Last resort for a run cut short: the container and the folder go, also on Ctrl-C.
     this.unregisterCleanup = onCleanup(() => {
       try {
@@ -372,7 +377,8 @@ export class ContainerTarget implements Target {
       const { ControlClient } = await import('../../simulator/control/client.js');
       this.control = await ControlClient.connect(this.container.getControlSocketPath());
       this.versions = (await this.control.request({ op: 'status' })).versions;
-      // libpcsclite reads this at the process's first SCardEstablishContext.
+      // libpcsclite reads this once, at the process's first SCardEstablishContext: no
+      // PC/SC context may be opened in this process before the container target's.
       process.env.PCSCLITE_CSOCK_NAME = this.container.getPcscdSocketPath();
       this.pcscContext = this.openPcsc();
     } catch (error) {
@@ -400,7 +406,6 @@ export class ContainerTarget implements Target {
           { cause: error },
         );
       }
-      if (process.env.PCSCLITE_CSOCK_NAME !== this.container?.getPcscdSocketPath()) throw error;
       throw error;
     }
   }
@@ -488,19 +493,19 @@ export class ContainerTarget implements Target {
     this.tokens.clear();
     const container = this.container;
     this.container = undefined;
+    const name = this.containerName;
+    this.containerName = undefined;
     try {
-      await container?.stop({ timeout: 0 });
+      // testcontainers stops and removes the container (and its anonymous volumes).
+      if (container) await container.stop({ timeout: 0 });
+      // A start that failed half-way may have left one behind.
+      else if (name) await run('docker', ['rm', '--force', '--volumes', name], { timeout: DOCKER_RM_TIMEOUT_MS }).catch(() => undefined);
     } finally {
-      // Unregistering runs nothing: run the last-resort cleanup now, which also covers a
-      // container whose start failed half-way.
-      const cleanup = this.unregisterCleanup;
+      this.unregisterCleanup?.();
       this.unregisterCleanup = undefined;
-      if (cleanup) {
-        cleanup();
-        const socketDir = this.socketDir;
-        this.socketDir = undefined;
-        if (socketDir) await rm(socketDir, { recursive: true, force: true });
-      }
+      const socketDir = this.socketDir;
+      this.socketDir = undefined;
+      if (socketDir) await rm(socketDir, { recursive: true, force: true });
     }
   }
 }

@@ -1,4 +1,4 @@
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { ContainerTarget } from './container.js';
 import { HardwareTarget } from './hardware.js';
 import { SimulatorTarget } from './simulator.js';
 import { TARGET_NAMES, type Target, type TargetName } from './target.js';
@@ -21,6 +21,6 @@ export function createTarget(name: TargetName, options: TargetOptions = {}): Tar
     case 'hardware':
       return new HardwareTarget({ defaultCard: options.defaultCard, config: options.config });
     case 'container':
-      throw new HarnessError(HarnessCodes.UNSUPPORTED, `the ${name} target is not available in this version yet: use --target simulator`);
+      return new ContainerTarget({ defaultCard: options.defaultCard });
   }
 }
