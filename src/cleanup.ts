@@ -25,7 +25,8 @@ function install(): void {
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     process.on(signal, () => {
       runAll();
-      process.exit(code);
+      // A program with its own orderly shutdown for this signal (cardspec sim) ends itself.
+      if (process.listenerCount(signal) === 1) process.exit(code);
     });
   }
 }

@@ -52,7 +52,8 @@ export async function sim(argv: string[]): Promise<number> {
     await pcscd.stop();
   };
   const stopped = new Promise<void>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop().then(resolve));
+    // `on`, not `once`: the listener stays, so src/cleanup.ts sees that this program ends itself.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop().then(resolve));
   });
   try {
     const readers = new Set(pcsc.listReaders().map((r) => r.name));
