@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { packageRoot } from '../../src/cli/paths.js';
+
+/** The cardspec command as a person meets it: its output, its exit code, its errors. */
+const CLI = join(packageRoot(), 'bin', 'cardspec.js');
+
+function cardspec(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('exit', (code) => resolve({ code, out }));
+  });
+}
+
+describe('cardspec', () => {
+  let dir: string;
+  const feature = (name: string, steps: string[]): string => {
+    const file = join(dir, `${name}.feature`);
+    writeFileSync(file, ['Feature: ' + name, '  Scenario: ' + name, ...steps.map((s) => `    ${s}`), ''].join('\n'));
+    return file;
+  };
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cardspec-cli-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('readers lists the vpcd readers with what their ATRs say', async () => {
+    const { code, out } = await cardspec(['readers']);
+    assert.equal(code, 0, out);
+    assert.match(out, /^0: Virtual PCD 00 00$/m);
+  });
+
+  it('says plainly that pcscd is not running', async () => {
+    const { code, out } = await cardspec(['readers'], { PCSCLITE_CSOCK_NAME: join(dir, 'no-pcscd.comm') });
+    assert.equal(code, 1);
+    assert.match(out, /SCARD_E_NO_SERVICE \(0x8010001D\): pcscd is not running/);
+  });
+
+  it('names an unknown command, target and option', async () => {
+    assert.equal((await cardspec(['frobnicate'])).code, 2);
+    const target = await cardspec(['run', '--target', 'mainframe']);
+    assert.equal(target.code, 1);
+    assert.match(target.out, /unknown target "mainframe": use simulator, container or hardware/);
+    const option = await cardspec(['run', '--parallel', '2']);
+    assert.match(option.out, /unknown option --parallel .*cucumber's own options go after --/);
+  });
+
+  it('runs a feature from outside the project and ends with the summary line', async () => {
+    const file = feature('outside', ['Given a card is inserted', 'When I send the APDU "00 A4 00 0C 02 3F 00"', 'Then the status word is "9000"']);
+    const { code, out } = await cardspec(['run', file]);
+    assert.equal(code, 0, out);
+    assert.match(out, /^1 passed, 0 failed$/m);
+  });
+
+  it('fails a step with malformed hex at once, quoting the text after expansion and the column', async () => {
+    const file = feature('bad-hex', ['Given a card is inserted', 'When I send the APDU "00 A4 ${ascii:A} 0G 00"', 'Then it fails with CARDSPEC_BAD_HEX']);
+    const { code, out } = await cardspec(['run', file]);
+    assert.equal(code, 1);
+    assert.match(out, /bad hex "00 A4 41 0G 00": 'G' at column 11/);
+    assert.match(out, /^0 passed, 1 failed$/m);
+  });
+
+  it('names an unknown profile and lists the known ones', async () => {
+    const file = feature('no-profile', ['Given the card "iso7816-nope" is inserted', 'Then the ATR matches "3B *"']);
+    const { code, out } = await cardspec(['run', file]);
+    assert.equal(code, 1);
+    assert.match(out, /iso7816-nope/);
+    assert.match(out, /iso7816-demo/);
+  });
+
+  it('names a missing environment variable', async () => {
+    const file = feature('no-env', ['Given a card is inserted', 'When I send the APDU "00 20 00 01 04 ${ascii:${env:CARDSPEC_TEST_UNSET}}"']);
+    const { code, out } = await cardspec(['run', file]);
+    assert.equal(code, 1);
+    assert.match(out, /environment variable CARDSPEC_TEST_UNSET is not set/);
+  });
+
+  it('fails a scenario whose kept error no step checks, naming the step', async () => {
+    const file = feature('unchecked', ['Given a card is inserted', 'When the card is removed', 'When I send the APDU "00 B0 81 00 00"']);
+    const { code, out } = await cardspec(['run', file]);
+    assert.equal(code, 1);
+    assert.match(out, /the step "I send the APDU "00 B0 81 00 00"" failed and no "Then it fails with \.\.\." followed: SCardTransmit failed: SCARD_W_REMOVED_CARD/);
+  });
+});
