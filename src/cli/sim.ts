@@ -3,6 +3,7 @@ import { loadProfile } from '../../simulator/profile/index.js';
 import { VpcdSlot, vpcdReaderName } from '../../simulator/vpcd/index.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 import { PcscContext } from '../pcsc/client.js';
+import { ContainerTarget } from '../targets/container.js';
 import { ensurePcscd } from '../targets/pcscd.js';
 import { DEFAULT_CARD_PROFILE } from '../targets/simulator.js';
 import { SoftHsmTokens } from '../targets/softhsm.js';
@@ -30,13 +31,14 @@ export async function sim(argv: string[]): Promise<number> {
   }
   if (args.positionals.length) throw new HarnessError(HarnessCodes.UNSUPPORTED, `unexpected argument "${args.positionals[0]}"`);
   const target = last(args, 'target') ?? 'simulator';
-  if (target !== 'simulator') {
-    throw new HarnessError(HarnessCodes.UNSUPPORTED, `cardspec sim --target ${target} is not available in this version yet: use --target simulator`);
+  if (target !== 'simulator' && target !== 'container') {
+    throw new HarnessError(HarnessCodes.UNSUPPORTED, `cardspec sim --target ${target} is not available: use --target simulator or --target container`);
   }
   const profiles = args.options.get('card') ?? [DEFAULT_CARD_PROFILE];
   const labels = args.options.get('token') ?? [];
   // Load every profile first, so a mistake stops the command before anything starts.
   const cards = profiles.map((p) => new VirtualCard(loadProfile(p)));
+  if (target === 'container') return simInContainer(profiles, labels);
 
   const pcscd = await ensurePcscd();
   const slots: VpcdSlot[] = [];
@@ -81,6 +83,43 @@ export async function sim(argv: string[]): Promise<number> {
     console.log('ready');
   } catch (error) {
     await stop();
+    throw error;
+  }
+  await stopped;
+  return 0;
+}
+
+/**
+ * `cardspec sim --target container`: the same stack in the simulator container. The
+ * exports point PC/SC and PKCS#11 clients at the sockets in the bind-mounted folder.
+ */
+async function simInContainer(profiles: string[], labels: string[]): Promise<number> {
+  const target = new ContainerTarget({ onImageBuildOutput: (line) => console.error(`docker build: ${line}`) });
+  const stopped = new Promise<void>((resolve) => {
+    // `on`, not `once`: the listener stays, so src/cleanup.ts sees that this program ends itself.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.on(signal, () => void target.stop().catch((error: unknown) => console.error(`stopping the container: ${String(error)}`)).then(resolve));
+    }
+  });
+  try {
+    await target.start();
+    const lines = [`export PCSCLITE_CSOCK_NAME=${shellQuote(target.started.getPcscdSocketPath())}`];
+    for (const [index, profile] of profiles.entries()) {
+      const reader = await target.putCard(index, profile);
+      lines.push(`export CARDSPEC_READER_${index}=${shellQuote(reader)}  # ${profile}`);
+    }
+    for (const [index, label] of labels.entries()) {
+      const access = await target.token(label);
+      if (index === 0) {
+        lines.push(`export PKCS11_MODULE=${shellQuote(access.modulePath)}`);
+        for (const [name, value] of Object.entries(access.env)) lines.push(`export ${name}=${shellQuote(value)}`);
+      }
+      lines.push(`# token ${shellQuote(label)}: user PIN and SO PIN as configured (default 1234 / 5678)`);
+    }
+    console.log(lines.join('\n'));
+    console.log('ready');
+  } catch (error) {
+    await target.stop();
     throw error;
   }
   await stopped;

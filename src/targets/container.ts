@@ -1,7 +1,7 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,7 @@ const DOCKER_RM_TIMEOUT_MS = 30_000;
 export const SIMULATOR_IMAGE_REPOSITORY = 'cardspec-simulator';
 export const DEFAULT_BASE_IMAGE = 'debian:bookworm-slim';
 export const DOCKERFILE = 'containers/simulator/Dockerfile';
+const EXTRA_CA_FILE = 'containers/simulator/extra-ca.crt';
 /** Labels on every container this target starts, so `docker ps --filter label=...` finds them. */
 export const CONTAINER_LABELS = { project: 'org.cardspec.project', run: 'org.cardspec.run', worker: 'org.cardspec.worker' } as const;
 const IMAGE_HASH_LABEL = 'org.cardspec.context-hash';
@@ -110,6 +111,16 @@ export interface SimulatorImageOptions {
   onOutput?: (line: string) => void;
 }
 
+/**
+ * CA certificates the host trusts beyond the system's (NODE_EXTRA_CA_CERTS: a TLS-inspecting
+ * proxy), for `npm ci` in the image build; the Dockerfile takes them if present.
+ */
+function extraCaCertificates() {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file || !existsSync(file)) return undefined;
+  return readFileSync(file);
+}
+
 /** Docker's answer, or a HarnessError that says how to get a Docker engine. */
 export async function checkDocker(): Promise<string> {
   try {
@@ -151,6 +162,8 @@ export async function ensureSimulatorImage(options: SimulatorImageOptions = {}):
   const baseImage = options.baseImage ?? process.env.CARDSPEC_BASE_IMAGE ?? DEFAULT_BASE_IMAGE;
   const paths = imageContextFiles(root);
   const files = paths.map((path) => ({ path, content: readFileSync(join(root, path)) }));
+  const extraCa = extraCaCertificates();
+  if (extraCa) files.push({ path: EXTRA_CA_FILE, content: extraCa });
   const tag = imageTagFor(files, { BASE_IMAGE: baseImage });
   await checkDocker();
   if (await imageExists(tag)) return { tag, built: false };
@@ -162,7 +175,8 @@ export async function ensureSimulatorImage(options: SimulatorImageOptions = {}):
       await mkdir(join(context, dirname(path)), { recursive: true });
       await copyFile(join(root, path), join(context, path));
     }
-    const args = ['build', '--network', 'host', '--file', join(context, DOCKERFILE), '--tag', tag, '--label', `${IMAGE_HASH_LABEL}=${tag.split(':')[1]}`];
+    if (extraCa) await writeFile(join(context, EXTRA_CA_FILE), extraCa);
+    const args = ['build', '--network', 'host', '--force-rm', '--file', join(context, DOCKERFILE), '--tag', tag, '--label', `${IMAGE_HASH_LABEL}=${tag.split(':')[1]}`];
     args.push('--build-arg', `BASE_IMAGE=${baseImage}`, context);
     const output = await dockerBuild(args, options.onOutput);
     if (output.code !== 0) {
@@ -175,10 +189,25 @@ export async function ensureSimulatorImage(options: SimulatorImageOptions = {}):
         `docker build of the simulator image failed (exit ${output.code}).${hint} Last lines:\n${output.tail.join('\n')}`,
       );
     }
+    await removeOtherSimulatorImages(tag);
     return { tag, built: true };
   } finally {
     unregister();
     await rm(context, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Every build makes a new tag; the older ones are only stale copies of the project. They go
+ * (their shared layers stay as build cache); one a container still uses stays as well.
+ */
+async function removeOtherSimulatorImages(keep: string): Promise<void> {
+  try {
+    const { stdout } = await run('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', SIMULATOR_IMAGE_REPOSITORY], { timeout: DOCKER_CHECK_TIMEOUT_MS });
+    const stale = stdout.split('\n').filter((tag) => tag.startsWith(`${SIMULATOR_IMAGE_REPOSITORY}:`) && tag !== keep);
+    for (const tag of stale) await run('docker', ['image', 'rm', tag], { timeout: DOCKER_CHECK_TIMEOUT_MS }).catch(() => undefined);
+  } catch {
+    // Only tidiness.
   }
 }
 
@@ -271,6 +300,12 @@ export function profileSource(nameOrPath: string): ProfileSource {
   return { file: basename(file), files };
 }
 
+/** Docker's "no such container" (HTTP 404): the container is gone, which is what was wanted. */
+function ignoreGone(error: unknown): void {
+  if ((error as { statusCode?: unknown }).statusCode === 404) return;
+  throw error;
+}
+
 // ---------------------------------------------------------------------------------------
 // The target.
 
@@ -283,6 +318,8 @@ export interface ContainerOptions {
   loopbackQuickAck?: boolean;
   userPin?: string;
   soPin?: string;
+  /** The lines of `docker build` when the image has to be built (a cold build takes minutes). */
+  onImageBuildOutput?: (line: string) => void;
 }
 
 /**
@@ -333,7 +370,7 @@ export class ContainerTarget implements Target {
   }
 
   async start(): Promise<void> {
-    const image = this.options.image ?? (await ensureSimulatorImage()).tag;
+    const image = this.options.image ?? (await ensureSimulatorImage({ onOutput: this.options.onImageBuildOutput })).tag;
     if (this.options.image) await checkDocker();
     const runId = randomUUID();
     const name = `cardspec-simulator-${runId.slice(0, 8)}`;
@@ -370,9 +407,15 @@ export class ContainerTarget implements Target {
         this.container = await container.start();
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw new HarnessError(HarnessCodes.TIMEOUT, `the simulator container (${image}) did not become ready: ${reason}${logTail.length ? `\ncontainer log:\n${logTail.join('\n')}` : ''}`, {
-          cause: error,
-        });
+        const log = logTail.length ? `\ncontainer log:\n${logTail.join('\n')}` : '';
+        // testcontainers' wait strategy says "not received after N ms" when time ran out;
+        // anything else means the container could not start or stopped before it was ready.
+        const timedOut = /not received after \d+ ?ms/.test(reason);
+        throw new HarnessError(
+          timedOut ? HarnessCodes.TIMEOUT : HarnessCodes.MISSING_DEPENDENCY,
+          `the simulator container (${image}) ${timedOut ? 'did not become ready in time' : 'did not start'}: ${reason}${log}`,
+          { cause: error },
+        );
       }
       const { ControlClient } = await import('../../simulator/control/client.js');
       this.control = await ControlClient.connect(this.container.getControlSocketPath());
@@ -380,6 +423,9 @@ export class ContainerTarget implements Target {
       // libpcsclite reads this once, at the process's first SCardEstablishContext: no
       // PC/SC context may be opened in this process before the container target's.
       process.env.PCSCLITE_CSOCK_NAME = this.container.getPcscdSocketPath();
+      // p11-kit-client.so reads its server's address when it is loaded (C_GetFunctionList),
+      // before C_Initialize: it must be in the environment before any module load.
+      process.env.P11_KIT_SERVER_ADDRESS = this.container.getP11KitServerAddress();
       this.pcscContext = this.openPcsc();
     } catch (error) {
       await this.stop();
@@ -460,6 +506,18 @@ export class ContainerTarget implements Target {
     return this.connect(trace);
   }
 
+  /**
+   * Puts a card of `profile` in reader `slot` without connecting to it, and returns the
+   * reader's name once pcscd reports the card (for `cardspec sim`, where other programs
+   * connect).
+   */
+  async putCard(slot: number, profile: string): Promise<string> {
+    loadProfile(profile);
+    const status = await this.client.request({ op: 'insert', slot, profile: profileSource(profile) });
+    await this.pcsc.waitForCard(status.reader, CARD_EVENT_TIMEOUT_MS);
+    return status.reader;
+  }
+
   private async connect(trace: ApduTrace): Promise<CardConnection> {
     await this.pcsc.waitForCard(this.readerName, CARD_EVENT_TIMEOUT_MS);
     this.connection = await this.pcsc.connect(this.readerName, trace);
@@ -497,7 +555,8 @@ export class ContainerTarget implements Target {
     this.containerName = undefined;
     try {
       // testcontainers stops and removes the container (and its anonymous volumes).
-      if (container) await container.stop({ timeout: 0 });
+      // The last-resort cleanup may have removed it already (a signal during the run).
+      if (container) await container.stop({ timeout: 0 }).catch(ignoreGone);
       // A start that failed half-way may have left one behind.
       else if (name) await run('docker', ['rm', '--force', '--volumes', name], { timeout: DOCKER_RM_TIMEOUT_MS }).catch(() => undefined);
     } finally {

@@ -1,0 +1,104 @@
+/**
+ * The simulator container's entry point: starts pcscd with the vpcd readers, `p11-kit
+ * server` over SoftHSM and the control channel, all with sockets in /run/pcscd (which the
+ * host bind-mounts); puts in the cards and makes the tokens asked for; prints one line
+ * starting "cardspec-simulator ready" when all answer; stops everything on SIGTERM/SIGINT.
+ *
+ *   node dist/simulator/control/main.js [--card PROFILE]... [--token LABEL]...
+ *        [--user-pin 1234] [--so-pin 5678] [--slots 2] [--loopback-quickack]
+ *
+ * --loopback-quickack sets `quickack 1` on the container's loopback route (needs the
+ * NET_ADMIN capability): vpcd's delayed-ACK stall then goes for every socket, not only
+ * the card's re-armed one.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { startP11KitServer, startPcscd, stackVersions, type Daemon } from './daemons.js';
+import { READY_LINE_PREFIX, SOCKET_NAMES } from './protocol.js';
+import { ControlServer } from './server.js';
+import { SoftHsmTokenStore, writeSoftHsmConf } from './tokens.js';
+import { vpcdReaderName } from '../vpcd/slot.js';
+
+/** pcscd 1.9.9 keeps its socket here whatever PCSCLITE_CSOCK_NAME says; the other sockets join it. */
+const SOCKET_DIR = '/run/pcscd';
+const STATE_DIR = '/var/lib/cardspec';
+const DAEMON_START_TIMEOUT_MS = 15_000;
+
+async function setLoopbackQuickAck(): Promise<void> {
+  try {
+    await promisify(execFile)('ip', ['route', 'change', 'local', '127.0.0.0/8', 'dev', 'lo', 'table', 'local', 'quickack', '1']);
+    console.log('loopback route: quickack 1');
+  } catch (error) {
+    const { stderr } = error as { stderr?: string };
+    console.error(`loopback route: quickack not set (the container needs --cap-add NET_ADMIN): ${stderr?.trim() || String(error)}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      card: { type: 'string', multiple: true, default: [] },
+      token: { type: 'string', multiple: true, default: [] },
+      'user-pin': { type: 'string', default: '1234' },
+      'so-pin': { type: 'string', default: '5678' },
+      slots: { type: 'string', default: '2' },
+      'loopback-quickack': { type: 'boolean', default: false },
+    },
+  });
+  const slotCount = Number(values.slots);
+  if (!Number.isInteger(slotCount) || slotCount < 1) throw new Error(`--slots must be a positive integer, not "${values.slots}"`);
+  if (values.card.length > slotCount) throw new Error(`${values.card.length} cards but ${slotCount} vpcd readers`);
+
+  const daemons: Daemon[] = [];
+  let server: ControlServer | undefined;
+  let stopping = false;
+  const stop = async (code: number): Promise<never> => {
+    if (!stopping) {
+      stopping = true;
+      await server?.close().catch(() => undefined);
+      for (const daemon of daemons.reverse()) await daemon.stop().catch(() => undefined);
+    }
+    process.exit(code);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void stop(0));
+
+  try {
+    if (values['loopback-quickack']) await setLoopbackQuickAck();
+    const softHsmConf = join(STATE_DIR, 'softhsm2.conf');
+    const [versions] = await Promise.all([stackVersions(), writeSoftHsmConf(softHsmConf, join(STATE_DIR, 'tokens'))]);
+    const [pcscd, p11kit] = await Promise.all([
+      startPcscd(join(SOCKET_DIR, SOCKET_NAMES.pcscd), DAEMON_START_TIMEOUT_MS),
+      startP11KitServer(join(SOCKET_DIR, SOCKET_NAMES.p11kit), softHsmConf, DAEMON_START_TIMEOUT_MS),
+    ]);
+    daemons.push(pcscd, p11kit);
+    for (const daemon of daemons) {
+      void daemon.exited.then(({ code, signal }) => {
+        if (stopping) return;
+        console.error(`${daemon.name} stopped (${signal ?? `code ${code}`}): the simulator stops too`);
+        void stop(1);
+      });
+    }
+    const tokens = new SoftHsmTokenStore(softHsmConf);
+    server = new ControlServer({ socketPath: join(SOCKET_DIR, SOCKET_NAMES.control), slotCount, tokens, versions });
+    await server.listen();
+    for (const [slot, name] of values.card.entries()) {
+      const inserted = await server.handle({ op: 'insert', slot, profile: { name } });
+      console.log(`card ${inserted.profile} in "${inserted.reader}"`);
+    }
+    for (const label of values.token) {
+      await server.handle({ op: 'token', label, userPin: values['user-pin'], soPin: values['so-pin'] });
+      console.log(`token "${label}"`);
+    }
+    const readers = Array.from({ length: slotCount }, (_, slot) => `"${vpcdReaderName(slot)}"`);
+    console.log(
+      `${READY_LINE_PREFIX}: pcsc-lite ${versions.pcscLite}, p11-kit ${versions.p11kit}, SoftHSM ${versions.softhsm}, Node ${versions.node}; ` +
+        `readers ${readers.join(', ')}; sockets in ${SOCKET_DIR}: ${Object.values(SOCKET_NAMES).join(', ')}`,
+    );
+  } catch (error) {
+    console.error(`cardspec-simulator: ${error instanceof Error ? error.message : String(error)}`);
+    await stop(1);
+  }
+}
+
+void main();

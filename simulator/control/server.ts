@@ -1,0 +1,197 @@
+/**
+ * The control server of the simulator container: answers the requests of
+ * protocol.ts on a unix socket by moving virtual cards in and out of the vpcd readers and
+ * by making SoftHSM tokens. Requests of one connection are answered in order.
+ */
+import { chmod, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HarnessCodes, HarnessError } from '../../src/errors.js';
+import { VirtualCard } from '../card/virtual-card.js';
+import { loadProfile } from '../profile/load.js';
+import { VpcdSlot } from '../vpcd/slot.js';
+import {
+  LineSplitter,
+  decodeRequest,
+  encodeFailure,
+  encodeSuccess,
+  requestIdOf,
+  type ControlRequest,
+  type ControlResult,
+  type ProfileSource,
+  type SlotStatus,
+  type StackVersions,
+} from './protocol.js';
+import type { SoftHsmTokenStore } from './tokens.js';
+
+export interface ControlServerOptions {
+  socketPath: string;
+  /** vpcd slots (readers) the server may fill: Debian's vpcd configuration opens two. */
+  slotCount: number;
+  tokens: SoftHsmTokenStore;
+  versions: StackVersions;
+  /** vpcd's host (default 127.0.0.1). */
+  vpcdHost?: string;
+  /** vpcd's port for slot 0 (default 35963; slot N listens on this + N): tests use a stand-in vpcd. */
+  vpcdBasePort?: number;
+}
+
+interface SlotState {
+  readonly vpcd: VpcdSlot;
+  /** The card in the slot, or the one taken out last (to be inserted again). */
+  card: VirtualCard | undefined;
+  profile: string | undefined;
+}
+
+/** A card profile from the request: a name of the image's profiles, or files sent along (written to a temporary folder). */
+async function loadRequestedProfile(source: ProfileSource): Promise<ReturnType<typeof loadProfile>> {
+  if ('name' in source) return loadProfile(source.name);
+  const dir = await mkdtemp(join(tmpdir(), 'cardspec-profile-'));
+  try {
+    for (const [name, text] of Object.entries(source.files)) await writeFile(join(dir, name), text);
+    return loadProfile(join(dir, source.file));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export class ControlServer {
+  private readonly slots: SlotState[];
+  private server: Server | undefined;
+  private readonly connections = new Set<Socket>();
+
+  constructor(private readonly options: ControlServerOptions) {
+    this.slots = Array.from({ length: options.slotCount }, (_, slot) => {
+      const vpcd = new VpcdSlot({
+        slot,
+        ...(options.vpcdHost ? { host: options.vpcdHost } : {}),
+        ...(options.vpcdBasePort ? { port: options.vpcdBasePort + slot } : {}),
+      });
+      vpcd.on('error', (error: Error) => console.error(`vpcd slot ${slot}: ${error.message}`));
+      vpcd.on('removed', ({ byPeer }: { byPeer: boolean }) => {
+        if (byPeer) console.error(`vpcd closed the connection of slot ${slot} (pcscd stopped?)`);
+      });
+      return { vpcd, card: undefined, profile: undefined };
+    });
+  }
+
+  /** Listens on the socket (replacing a stale one), usable by any host user. */
+  async listen(): Promise<void> {
+    await unlink(this.options.socketPath).catch(() => undefined);
+    const server = createServer((socket) => this.serve(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.socketPath, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    await chmod(this.options.socketPath, 0o777);
+  }
+
+  /** Answers one request (also used for the cards and tokens asked for on the command line). */
+  async handle<R extends ControlRequest>(request: R): Promise<ControlResult<R['op']>> {
+    return (await this.dispatch(request)) as ControlResult<R['op']>;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.connections) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = undefined;
+    await Promise.all(this.slots.map((s) => s.vpcd.close()));
+  }
+
+  private serve(socket: Socket): void {
+    this.connections.add(socket);
+    const lines = new LineSplitter();
+    let queue = Promise.resolve();
+    socket.on('close', () => this.connections.delete(socket));
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: Buffer) => {
+      let received: string[];
+      try {
+        received = lines.push(chunk);
+      } catch (error) {
+        socket.end(encodeFailure(0, error));
+        return;
+      }
+      for (const line of received) {
+        queue = queue.then(async () => {
+          const answer = await this.answer(line);
+          if (!socket.destroyed) socket.write(answer);
+        });
+      }
+    });
+  }
+
+  private async answer(line: string): Promise<string> {
+    let id = requestIdOf(line) ?? 0;
+    try {
+      const decoded = decodeRequest(line);
+      id = decoded.id;
+      return encodeSuccess(id, await this.dispatch(decoded.request));
+    } catch (error) {
+      return encodeFailure(id, error);
+    }
+  }
+
+  private slot(index: number): SlotState {
+    const state = this.slots[index];
+    if (!state) {
+      throw new HarnessError(HarnessCodes.UNKNOWN_READER, `the simulator container has vpcd slots 0 to ${this.slots.length - 1}, not ${index}`);
+    }
+    return state;
+  }
+
+  private status(index: number): SlotStatus {
+    const { vpcd, card, profile } = this.slot(index);
+    return { slot: index, reader: vpcd.readerName, inserted: vpcd.inserted, profile, atr: card?.atr.toString('hex').toUpperCase() };
+  }
+
+  private async dispatch(request: ControlRequest): Promise<unknown> {
+    switch (request.op) {
+      case 'insert': {
+        const state = this.slot(request.slot);
+        const profile = await loadRequestedProfile(request.profile);
+        const card = new VirtualCard(profile);
+        const replaced = state.vpcd.inserted;
+        if (replaced) state.vpcd.replace(card);
+        else await state.vpcd.insert(card);
+        state.card = card;
+        state.profile = profile.name;
+        return { ...this.status(request.slot), replaced };
+      }
+      case 'replace': {
+        const state = this.slot(request.slot);
+        if (!state.vpcd.inserted) throw new HarnessError(HarnessCodes.NO_CARD, `reader "${state.vpcd.readerName}" holds no card to replace: insert one`);
+        const profile = await loadRequestedProfile(request.profile);
+        const card = new VirtualCard(profile);
+        state.vpcd.replace(card);
+        state.card = card;
+        state.profile = profile.name;
+        return this.status(request.slot);
+      }
+      case 'remove': {
+        await this.slot(request.slot).vpcd.remove();
+        return this.status(request.slot);
+      }
+      case 'reinsert': {
+        const state = this.slot(request.slot);
+        if (!state.card) throw new HarnessError(HarnessCodes.NO_CARD, 'no card was inserted before, so none can be inserted again');
+        if (state.vpcd.inserted) throw new HarnessError(HarnessCodes.NO_CARD, 'the card is still in the reader: remove it first');
+        await state.vpcd.insert(state.card);
+        return this.status(request.slot);
+      }
+      case 'token':
+        return this.options.tokens.token(request.label, { userPin: request.userPin, soPin: request.soPin });
+      case 'status':
+        return {
+          slots: this.slots.map((_, index) => this.status(index)),
+          tokens: this.options.tokens.labels,
+          versions: this.options.versions,
+        } satisfies ControlResult<'status'>;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * SoftHSM tokens inside the simulator container: one per label, initialised the first
+ * time it is asked for and the same for the container's life (one run). `p11-kit server`
+ * serves them to the host; a client sees a new token after its next C_Initialize.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { promisify } from 'node:util';
+import { HarnessCodes, HarnessError } from '../../src/errors.js';
+
+const run = promisify(execFile);
+
+export interface TokenPins {
+  userPin: string;
+  soPin: string;
+}
+
+/** Writes a softhsm2.conf whose tokens live in `tokenDir`. */
+export async function writeSoftHsmConf(confPath: string, tokenDir: string): Promise<void> {
+  await mkdir(tokenDir, { recursive: true });
+  await mkdir(dirname(confPath), { recursive: true });
+  await writeFile(confPath, [`directories.tokendir = ${tokenDir}`, 'objectstore.backend = file', 'log.level = ERROR', 'slots.removable = false', ''].join('\n'));
+}
+
+export class SoftHsmTokenStore {
+  private readonly tokens = new Map<string, { pins: TokenPins; made: Promise<void> }>();
+
+  constructor(private readonly confPath: string) {}
+
+  get labels(): string[] {
+    return [...this.tokens.keys()];
+  }
+
+  /** The token labelled `label`; `created` says whether this call initialised it. */
+  async token(label: string, pins: TokenPins): Promise<{ label: string; created: boolean }> {
+    const known = this.tokens.get(label);
+    if (known) {
+      if (known.pins.userPin !== pins.userPin || known.pins.soPin !== pins.soPin) {
+        throw new HarnessError(HarnessCodes.UNSUPPORTED, `the token "${label}" exists already with other PINs; one run uses one set of PINs per token`);
+      }
+      await known.made;
+      return { label, created: false };
+    }
+    const made = this.initToken(label, pins);
+    this.tokens.set(label, { pins, made });
+    try {
+      await made;
+    } catch (error) {
+      // Not kept: the next request tries again and reports its own error.
+      this.tokens.delete(label);
+      throw error;
+    }
+    return { label, created: true };
+  }
+
+  private async initToken(label: string, pins: TokenPins): Promise<void> {
+    try {
+      await run('softhsm2-util', ['--init-token', '--free', '--label', label, '--pin', pins.userPin, '--so-pin', pins.soPin], {
+        env: { ...process.env, SOFTHSM2_CONF: this.confPath },
+      });
+    } catch (error) {
+      const { code, stderr } = error as { code?: unknown; stderr?: string };
+      if (code === 'ENOENT') throw new HarnessError(HarnessCodes.MISSING_DEPENDENCY, 'softhsm2-util is missing in the simulator image (Debian package softhsm2)');
+      // The PINs were on the command line: the message quotes only softhsm2-util's own output.
+      throw new HarnessError(HarnessCodes.UNSUPPORTED, `softhsm2-util could not make the token "${label}": ${stderr?.trim() || 'no message'}`);
+    }
+  }
+}
