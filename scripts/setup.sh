@@ -17,12 +17,14 @@ fi
 # System packages: pcscd and the vpcd reader driver for the simulator's virtual cards,
 # the PC/SC headers for the native binding, SoftHSM and OpenSC for PKCS#11, openssl for
 # the cross-checks, pcsc-tools for card names and scriptor, Python bindings for the
-# third-party client checks, and a C toolchain for native modules and benchmarks.
+# third-party client checks, a C toolchain for native modules and benchmarks, and for
+# the container target Docker, debootstrap (an offline base image) and p11-kit's client.
 packages=(
   pcscd vsmartcard-vpcd libpcsclite-dev pcsc-tools
-  softhsm2 opensc openssl p11-kit
+  softhsm2 opensc openssl p11-kit p11-kit-modules libp11-kit-dev
   python3-pyscard python3-pykcs11
   build-essential pkg-config python3
+  docker.io debootstrap
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -34,6 +36,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 scripts/start-pcscd.sh
+scripts/start-docker.sh
+# No image registry needed: the base image is built from Debian's mirror when missing.
+"${SUDO[@]}" scripts/build-base-image.sh
 
 npm install --no-audit --no-fund
 CARD_PIN=1234 npx cardspec run

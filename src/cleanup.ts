@@ -6,6 +6,7 @@
  */
 const cleanups = new Set<() => void>();
 let installed = false;
+let endsItself = false;
 
 function runAll(): void {
   for (const cleanup of [...cleanups].reverse()) {
@@ -25,10 +26,18 @@ function install(): void {
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     process.on(signal, () => {
       runAll();
-      // A program with its own orderly shutdown for this signal (cardspec sim) ends itself.
-      if (process.listenerCount(signal) === 1) process.exit(code);
+      if (!endsItself) process.exit(code);
     });
   }
+}
+
+/**
+ * Declares that this program ends itself on SIGINT and SIGTERM (cardspec sim's orderly
+ * shutdown): the cleanups still run at once, but the process is not exited here. Other
+ * libraries' signal listeners (signal-exit, loaded by testcontainers) do not count.
+ */
+export function endsItselfOnSignals(): void {
+  endsItself = true;
 }
 
 /** Registers a cleanup; returns the function that unregisters it. */

@@ -9,7 +9,7 @@ Feature: What the token offers
       | mechanism                  | flags             |
       | CKM_RSA_PKCS_KEY_PAIR_GEN  | GENERATE_KEY_PAIR |
       | CKM_SHA256_RSA_PKCS        | SIGN, VERIFY      |
-      | CKM_SHA256_RSA_PKCS_PSS    | SIGN, VERIFY      |
+      | CKM_RSA_PKCS_PSS           | SIGN, VERIFY      |
       | CKM_RSA_PKCS_OAEP          | ENCRYPT, DECRYPT  |
       | CKM_ECDSA                  | CKF_SIGN, CKF_VERIFY |
       | CKM_SHA256                 | DIGEST            |

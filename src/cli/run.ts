@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { HarnessCodes, HarnessError } from '../errors.js';
 import { isTargetName } from '../targets/create.js';
+import { ensureSimulatorImage } from '../targets/container.js';
 import { ensurePcscd } from '../targets/pcscd.js';
 import { last, parseArgs } from './args.js';
 import { packageRoot } from './paths.js';
@@ -38,6 +39,8 @@ export async function run(argv: string[]): Promise<number> {
   const cucumberBin = join(require.resolve('@cucumber/cucumber/package.json'), '..', 'bin', 'cucumber.js');
 
   const pcscd = target === 'simulator' ? await ensurePcscd() : undefined;
+  // Built once here, not by each worker, and before cucumber's hook timeouts start.
+  if (target === 'container') await ensureSimulatorImage({ onOutput: (line) => console.error(`docker build: ${line}`) });
   const worldParameters = JSON.stringify({ target, ...(card ? { card } : {}), ...(config ? { config: resolve(config) } : {}) });
   const cucumberArgs = [
     cucumberBin,

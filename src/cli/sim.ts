@@ -1,10 +1,12 @@
 import { VirtualCard } from '../../simulator/card/index.js';
 import { loadProfile } from '../../simulator/profile/index.js';
 import { VpcdSlot, vpcdReaderName } from '../../simulator/vpcd/index.js';
+import { endsItselfOnSignals } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 import { PcscContext } from '../pcsc/client.js';
 import { ContainerTarget } from '../targets/container.js';
-import { ensurePcscd } from '../targets/pcscd.js';
+import { ensurePcscd, type ManagedPcscd } from '../targets/pcscd.js';
+import type { TokenAccess } from '../targets/target.js';
 import { DEFAULT_CARD_PROFILE } from '../targets/simulator.js';
 import { SoftHsmTokens } from '../targets/softhsm.js';
 import { last, parseArgs } from './args.js';
@@ -23,6 +25,38 @@ function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The export lines of the tokens: the module and its environment once, then a line per token. */
+function tokenLines(tokens: { label: string; access: TokenAccess }[]): string[] {
+  const first = tokens[0]?.access;
+  if (!first) return [];
+  return [
+    `export PKCS11_MODULE=${shellQuote(first.modulePath)}`,
+    ...Object.entries(first.env).map(([name, value]) => `export ${name}=${shellQuote(value)}`),
+    ...tokens.map(({ label }) => `# token ${shellQuote(label)}: user PIN and SO PIN as configured (default 1234 / 5678)`),
+  ];
+}
+
+/**
+ * Prints the export lines and `ready`, then waits for SIGINT or SIGTERM and stops; a
+ * failure while starting stops what was started, too.
+ */
+async function serve(start: () => Promise<string[]>, stop: () => Promise<void>): Promise<number> {
+  endsItselfOnSignals();
+  const signalled = new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+  });
+  try {
+    console.log((await start()).join('\n'));
+    console.log('ready');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  await signalled;
+  await stop();
+  return 0;
+}
+
 export async function sim(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['card', 'token', 'target'], ['help']);
   if (args.flags.has('help')) {
@@ -38,26 +72,24 @@ export async function sim(argv: string[]): Promise<number> {
   const labels = args.options.get('token') ?? [];
   // Load every profile first, so a mistake stops the command before anything starts.
   const cards = profiles.map((p) => new VirtualCard(loadProfile(p)));
-  if (target === 'container') return simInContainer(profiles, labels);
+  return target === 'container' ? simInContainer(profiles, labels) : simEmbedded(profiles, cards, labels);
+}
 
-  const pcscd = await ensurePcscd();
+/** `cardspec sim`: the cards in this process, behind the system pcscd's vpcd readers. */
+async function simEmbedded(profiles: string[], cards: VirtualCard[], labels: string[]): Promise<number> {
   const slots: VpcdSlot[] = [];
   const tokens = labels.length ? new SoftHsmTokens() : undefined;
-  const pcsc = PcscContext.open();
-  let stopping = false;
+  let pcscd: ManagedPcscd | undefined;
+  let pcsc: PcscContext | undefined;
   const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
     await Promise.all(slots.map((slot) => slot.close()));
-    pcsc.close();
+    pcsc?.close();
     await tokens?.dispose();
-    await pcscd.stop();
+    await pcscd?.stop();
   };
-  const stopped = new Promise<void>((resolve) => {
-    // `on`, not `once`: the listener stays, so src/cleanup.ts sees that this program ends itself.
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop().then(resolve));
-  });
-  try {
+  const start = async (): Promise<string[]> => {
+    pcscd = await ensurePcscd();
+    pcsc = PcscContext.open();
     const readers = new Set(pcsc.listReaders().map((r) => r.name));
     const lines: string[] = [];
     for (const [index, card] of cards.entries()) {
@@ -71,22 +103,11 @@ export async function sim(argv: string[]): Promise<number> {
       await pcsc.waitForCard(reader, CARD_EVENT_TIMEOUT_MS);
       lines.push(`export CARDSPEC_READER_${index}=${shellQuote(reader)}  # ${profiles[index]}`);
     }
-    for (const label of labels) {
-      const access = await tokens!.token(label);
-      if (lines.every((l) => !l.startsWith('export PKCS11_MODULE='))) {
-        lines.push(`export PKCS11_MODULE=${shellQuote(access.modulePath)}`);
-        for (const [name, value] of Object.entries(access.env)) lines.push(`export ${name}=${shellQuote(value)}`);
-      }
-      lines.push(`# token ${shellQuote(label)}: user PIN and SO PIN as configured (default 1234 / 5678)`);
-    }
-    console.log(lines.join('\n'));
-    console.log('ready');
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  await stopped;
-  return 0;
+    const made = [];
+    for (const label of labels) made.push({ label, access: await tokens!.token(label) });
+    return [...lines, ...tokenLines(made)];
+  };
+  return serve(start, stop);
 }
 
 /**
@@ -95,33 +116,16 @@ export async function sim(argv: string[]): Promise<number> {
  */
 async function simInContainer(profiles: string[], labels: string[]): Promise<number> {
   const target = new ContainerTarget({ onImageBuildOutput: (line) => console.error(`docker build: ${line}`) });
-  const stopped = new Promise<void>((resolve) => {
-    // `on`, not `once`: the listener stays, so src/cleanup.ts sees that this program ends itself.
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.on(signal, () => void target.stop().catch((error: unknown) => console.error(`stopping the container: ${String(error)}`)).then(resolve));
-    }
-  });
-  try {
+  const start = async (): Promise<string[]> => {
     await target.start();
     const lines = [`export PCSCLITE_CSOCK_NAME=${shellQuote(target.started.getPcscdSocketPath())}`];
     for (const [index, profile] of profiles.entries()) {
       const reader = await target.putCard(index, profile);
       lines.push(`export CARDSPEC_READER_${index}=${shellQuote(reader)}  # ${profile}`);
     }
-    for (const [index, label] of labels.entries()) {
-      const access = await target.token(label);
-      if (index === 0) {
-        lines.push(`export PKCS11_MODULE=${shellQuote(access.modulePath)}`);
-        for (const [name, value] of Object.entries(access.env)) lines.push(`export ${name}=${shellQuote(value)}`);
-      }
-      lines.push(`# token ${shellQuote(label)}: user PIN and SO PIN as configured (default 1234 / 5678)`);
-    }
-    console.log(lines.join('\n'));
-    console.log('ready');
-  } catch (error) {
-    await target.stop();
-    throw error;
-  }
-  await stopped;
-  return 0;
+    const made = [];
+    for (const label of labels) made.push({ label, access: await target.token(label) });
+    return [...lines, ...tokenLines(made)];
+  };
+  return serve(start, () => target.stop());
 }

@@ -2,7 +2,7 @@ import pkcs11js from 'pkcs11js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 import { callNative, type CallLog } from './calls.js';
 
-/** Where a PKCS#11 module is and the environment it reads at C_Initialize (SOFTHSM2_CONF, P11_KIT_SERVER_ADDRESS). */
+/** Where a PKCS#11 module is and the environment it reads when loaded or initialised (P11_KIT_SERVER_ADDRESS, SOFTHSM2_CONF). */
 export interface ModuleAccess {
   modulePath: string;
   env: Readonly<Record<string, string>>;
@@ -27,6 +27,9 @@ export class Pkcs11Module {
 
   constructor(readonly path: string, env: Readonly<Record<string, string>>) {
     this.env = env;
+    // p11-kit-client.so reads P11_KIT_SERVER_ADDRESS when it is loaded, SoftHSM its
+    // SOFTHSM2_CONF at C_Initialize: the environment goes in before both.
+    Object.assign(process.env, env);
     this.native = new pkcs11js.PKCS11();
     try {
       this.native.load(path);
