@@ -3,10 +3,10 @@ import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { HarnessCodes, HarnessError } from '../errors.js';
 import { isTargetName } from '../targets/create.js';
-import { ensureSimulatorImage } from '../targets/container.js';
+import { ensureSimulatorImage } from '../targets/container-image.js';
 import { ensurePcscd } from '../targets/pcscd.js';
 import { last, parseArgs } from './args.js';
-import { packageRoot } from './paths.js';
+import { packageRoot } from '../paths.js';
 
 export const RUN_HELP = `Usage: cardspec run [--target simulator|container|hardware] [--card PROFILE] [--config FILE] [PATH...] [-- CUCUMBER-OPTIONS]
 

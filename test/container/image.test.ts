@@ -4,16 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { HarnessCodes, HarnessError } from '../../src/errors.js';
-import {
-  DEFAULT_BASE_IMAGE,
-  DOCKERFILE,
-  IMAGE_CONTEXT,
-  imageContextFiles,
-  imageTagFor,
-  p11KitClientCandidates,
-  profileSource,
-  projectRoot,
-} from '../../src/targets/container.js';
+import { packageRoot } from '../../src/paths.js';
+import { p11KitClientCandidates, profileSource } from '../../src/targets/container-host.js';
+import { DEFAULT_BASE_IMAGE, DOCKERFILE, IMAGE_CONTEXT, imageContextFiles, imageTagFor } from '../../src/targets/container-image.js';
 
 const file = (path: string, text: string): { path: string; content: Buffer } => ({ path, content: Buffer.from(text) });
 
@@ -43,7 +36,7 @@ describe('simulator image tag', () => {
 });
 
 describe('simulator image context', () => {
-  const root = projectRoot();
+  const root = packageRoot();
 
   it("holds the Dockerfile, the image's package files, the profiles and the compiled simulator, and nothing else", () => {
     const files = imageContextFiles(root);
