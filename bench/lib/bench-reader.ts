@@ -1,0 +1,69 @@
+import { VirtualCard } from '../../simulator/card/virtual-card.js';
+import { loadProfile } from '../../simulator/profile/load.js';
+import { VpcdSlot } from '../../simulator/vpcd/slot.js';
+import type { PcscContext } from '../../src/pcsc/client.js';
+import { BENCH_SLOT, putInReader, type InsertableCard } from './bench-slot.js';
+import { benchFile } from './paths.js';
+import { RawVpcdCard } from './raw-vpcd-card.js';
+
+/** The bench card's profile: EF 0001 of 64 bytes, so READ BINARY of 16 bytes answers 16 bytes. */
+export const benchProfilePath = (): string => benchFile('profiles', 'bench-read16.yaml');
+
+/**
+ * READ BINARY of 16 bytes from offset 0 of EF 0001 through its short file id (P1 = 81):
+ * every APDU stands alone, so no card reset between a SELECT and the loop (pcscd powers
+ * a freshly inserted card up and down as it likes) can change its answer.
+ */
+export const READ_BINARY_16 = '00B0810010';
+/** 16 data bytes and SW1-SW2. */
+export const READ_BINARY_16_RESPONSE_BYTES = 18;
+
+export function benchCard(): VirtualCard {
+  return new VirtualCard(loadProfile(benchProfilePath()));
+}
+
+/** The kinds of card the bench puts in its reader. */
+export type CardKind =
+  /** The project's card behind the project's VpcdSlot (TCP_QUICKACK re-armed after every read). */
+  | 'simulator'
+  /** The same VirtualCard behind the bench's raw transport, without the re-arm: Debian's stock behaviour. */
+  | 'stock';
+
+function insertable(kind: CardKind, port: number): InsertableCard {
+  if (kind === 'simulator') {
+    const slot = new VpcdSlot({ slot: BENCH_SLOT });
+    const card = benchCard();
+    return { insert: () => slot.insert(card), remove: () => slot.close() };
+  }
+  return new RawVpcdCard(benchCard(), { port, quickAck: false });
+}
+
+/**
+ * The bench reader and the card in it: `use(kind)` swaps cards only when the kind
+ * changes (each swap waits for pcscd's removal and insertion polls, ~0.4-0.8 s).
+ */
+export class BenchReader {
+  private current: { kind: CardKind; remove: () => Promise<void> } | undefined;
+
+  constructor(
+    readonly pcsc: PcscContext,
+    private readonly port: number,
+  ) {}
+
+  get kind(): CardKind | undefined {
+    return this.current?.kind;
+  }
+
+  async use(kind: CardKind, options: { fresh?: boolean } = {}): Promise<void> {
+    if (this.current?.kind === kind && !options.fresh) return;
+    await this.empty();
+    const remove = await putInReader(this.pcsc, insertable(kind, this.port));
+    this.current = { kind, remove };
+  }
+
+  async empty(): Promise<void> {
+    const current = this.current;
+    this.current = undefined;
+    await current?.remove();
+  }
+}
