@@ -11,11 +11,12 @@ import { DEFAULT_CARD_PROFILE } from '../targets/simulator.js';
 import { SoftHsmTokens } from '../targets/softhsm.js';
 import { last, parseArgs } from './args.js';
 
-export const SIM_HELP = `Usage: cardspec sim [--card PROFILE]... [--token LABEL]... [--target simulator|container]
+export const SIM_HELP = `Usage: cardspec sim [--card PROFILE]... [--token LABEL]... [--slot N] [--target simulator|container]
 
 Starts the simulator and keeps it running for any PC/SC or PKCS#11 client (pcsc_scan,
 opensc-tool, pyscard, PyKCS11, pkcs11-tool). Each --card puts a card in the next vpcd
-reader (default: one ${DEFAULT_CARD_PROFILE} card); each --token makes a SoftHSM token
+reader, from reader N of --slot on (default 0: "Virtual PCD 00 00"; default card: one
+${DEFAULT_CARD_PROFILE}); each --token makes a SoftHSM token
 (user PIN 1234, SO PIN 5678). Prints shell export lines, then "ready", and runs until
 SIGINT or SIGTERM; then it removes all it made.`;
 
@@ -58,7 +59,7 @@ async function serve(start: () => Promise<string[]>, stop: () => Promise<void>):
 }
 
 export async function sim(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['card', 'token', 'target'], ['help']);
+  const args = parseArgs(argv, ['card', 'token', 'target', 'slot'], ['help']);
   if (args.flags.has('help')) {
     console.log(SIM_HELP);
     return 0;
@@ -68,15 +69,17 @@ export async function sim(argv: string[]): Promise<number> {
   if (target !== 'simulator' && target !== 'container') {
     throw new HarnessError(HarnessCodes.UNSUPPORTED, `cardspec sim --target ${target} is not available: use --target simulator or --target container`);
   }
+  const firstSlot = Number(last(args, 'slot') ?? 0);
+  if (!Number.isInteger(firstSlot) || firstSlot < 0) throw new HarnessError(HarnessCodes.UNSUPPORTED, `--slot takes a reader number (0, 1, ...), not "${last(args, 'slot')}"`);
   const profiles = args.options.get('card') ?? [DEFAULT_CARD_PROFILE];
   const labels = args.options.get('token') ?? [];
   // Load every profile first, so a mistake stops the command before anything starts.
   const cards = profiles.map((p) => new VirtualCard(loadProfile(p)));
-  return target === 'container' ? simInContainer(profiles, labels) : simEmbedded(profiles, cards, labels);
+  return target === 'container' ? simInContainer(profiles, labels, firstSlot) : simEmbedded(profiles, cards, labels, firstSlot);
 }
 
 /** `cardspec sim`: the cards in this process, behind the system pcscd's vpcd readers. */
-async function simEmbedded(profiles: string[], cards: VirtualCard[], labels: string[]): Promise<number> {
+async function simEmbedded(profiles: string[], cards: VirtualCard[], labels: string[], firstSlot: number): Promise<number> {
   const slots: VpcdSlot[] = [];
   const tokens = labels.length ? new SoftHsmTokens() : undefined;
   let pcscd: ManagedPcscd | undefined;
@@ -93,11 +96,11 @@ async function simEmbedded(profiles: string[], cards: VirtualCard[], labels: str
     const readers = new Set(pcsc.listReaders().map((r) => r.name));
     const lines: string[] = [];
     for (const [index, card] of cards.entries()) {
-      const reader = vpcdReaderName(index);
+      const reader = vpcdReaderName(firstSlot + index);
       if (!readers.has(reader)) {
         throw new HarnessError(HarnessCodes.UNKNOWN_READER, `pcscd has no reader "${reader}" for card ${index + 1}: add vpcd entries to /etc/reader.conf.d and restart pcscd`);
       }
-      const slot = new VpcdSlot({ slot: index });
+      const slot = new VpcdSlot({ slot: firstSlot + index });
       slots.push(slot);
       await slot.insert(card);
       await pcsc.waitForCard(reader, CARD_EVENT_TIMEOUT_MS);
@@ -114,13 +117,13 @@ async function simEmbedded(profiles: string[], cards: VirtualCard[], labels: str
  * `cardspec sim --target container`: the same stack in the simulator container. The
  * exports point PC/SC and PKCS#11 clients at the sockets in the bind-mounted folder.
  */
-async function simInContainer(profiles: string[], labels: string[]): Promise<number> {
+async function simInContainer(profiles: string[], labels: string[], firstSlot: number): Promise<number> {
   const target = new ContainerTarget({ onImageBuildOutput: (line) => console.error(`docker build: ${line}`) });
   const start = async (): Promise<string[]> => {
     await target.start();
     const lines = [`export PCSCLITE_CSOCK_NAME=${shellQuote(target.started.getPcscdSocketPath())}`];
     for (const [index, profile] of profiles.entries()) {
-      const reader = await target.putCard(index, profile);
+      const reader = await target.putCard(firstSlot + index, profile);
       lines.push(`export CARDSPEC_READER_${index}=${shellQuote(reader)}  # ${profile}`);
     }
     const made = [];

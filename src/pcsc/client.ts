@@ -20,8 +20,17 @@ export interface ReaderInfo {
   state: number;
 }
 
-/** Room for an extended response (65536 data bytes and SW1-SW2). */
-const MAX_RESPONSE_BYTES = 65538;
+/** Room for a short response (256 data bytes and SW1-SW2), and for an extended one. */
+const SHORT_RESPONSE_BYTES = 258;
+const EXTENDED_RESPONSE_BYTES = 65538;
+
+/**
+ * The receive buffer a command needs: the binding zeroes the whole buffer on every
+ * transmit, so 64 KiB only for commands in the extended form (Lc or Le of 2-3 bytes).
+ */
+function responseRoom(command: Buffer): number {
+  return command.length > 5 && command[4] === 0 ? EXTENDED_RESPONSE_BYTES : SHORT_RESPONSE_BYTES;
+}
 
 const PROTOCOLS = sc.SCARD_PROTOCOL_T0 | sc.SCARD_PROTOCOL_T1;
 
@@ -163,7 +172,7 @@ export class CardConnection {
     const at = new Date();
     const started = process.hrtime.bigint();
     try {
-      const response = await this.card.transmit(command, { maxRecvLength: MAX_RESPONSE_BYTES });
+      const response = await this.card.transmit(command, { maxRecvLength: responseRoom(command) });
       this.trace.record({ at, command, response, durationUs: Number(process.hrtime.bigint() - started) / 1000 });
       return response;
     } catch (error) {

@@ -26,6 +26,8 @@ const FIND_BATCH = 64;
  */
 export class Pkcs11Session {
   private closed = false;
+  /** One output buffer per session, reused: a fresh zeroed 4 KiB per call showed in the signing rate. */
+  private readonly output = Buffer.allocUnsafe(OUTPUT_BYTES);
 
   private constructor(
     readonly token: Pkcs11Token,
@@ -102,10 +104,17 @@ export class Pkcs11Session {
     );
   }
 
+  /** The call's result, copied out of the shared output buffer, which is then wiped (it may hold a plaintext). */
+  private copyOut(result: Buffer): Buffer {
+    const copy = Buffer.from(result);
+    this.output.fill(0, 0, result.length);
+    return copy;
+  }
+
   sign(mechanism: NativeMechanism, key: pkcs11js.Handle, data: Buffer): Buffer {
     this.token.requireMechanism(mechanism.name, 'SIGN', 'C_SignInit');
     this.call('C_SignInit', () => this.api.C_SignInit(this.handle, mechanism.native, key), mechanism.name);
-    return this.call('C_Sign', () => Buffer.from(this.api.C_Sign(this.handle, data, Buffer.alloc(OUTPUT_BYTES))), mechanism.name);
+    return this.call('C_Sign', () => this.copyOut(this.api.C_Sign(this.handle, data, this.output)), mechanism.name);
   }
 
   /** Returns when the signature verifies; otherwise throws the Pkcs11Error of C_Verify (CKR_SIGNATURE_INVALID, ...). */
@@ -118,13 +127,13 @@ export class Pkcs11Session {
   encrypt(mechanism: NativeMechanism, key: pkcs11js.Handle, plaintext: Buffer): Buffer {
     this.token.requireMechanism(mechanism.name, 'ENCRYPT', 'C_EncryptInit');
     this.call('C_EncryptInit', () => this.api.C_EncryptInit(this.handle, mechanism.native, key), mechanism.name);
-    return this.call('C_Encrypt', () => Buffer.from(this.api.C_Encrypt(this.handle, plaintext, Buffer.alloc(OUTPUT_BYTES))), mechanism.name);
+    return this.call('C_Encrypt', () => this.copyOut(this.api.C_Encrypt(this.handle, plaintext, this.output)), mechanism.name);
   }
 
   decrypt(mechanism: NativeMechanism, key: pkcs11js.Handle, ciphertext: Buffer): Buffer {
     this.token.requireMechanism(mechanism.name, 'DECRYPT', 'C_DecryptInit');
     this.call('C_DecryptInit', () => this.api.C_DecryptInit(this.handle, mechanism.native, key), mechanism.name);
-    return this.call('C_Decrypt', () => Buffer.from(this.api.C_Decrypt(this.handle, ciphertext, Buffer.alloc(OUTPUT_BYTES))), mechanism.name);
+    return this.call('C_Decrypt', () => this.copyOut(this.api.C_Decrypt(this.handle, ciphertext, this.output)), mechanism.name);
   }
 
   digest(mechanism: NativeMechanism, data: Buffer): Buffer {
@@ -132,9 +141,9 @@ export class Pkcs11Session {
     this.call('C_DigestInit', () => this.api.C_DigestInit(this.handle, mechanism.native), mechanism.name);
     if (data.length === 0) {
       // pkcs11js passes an empty buffer as NULL, which C_Digest refuses (CKR_ARGUMENTS_BAD); C_DigestFinal alone digests the empty message.
-      return this.call('C_DigestFinal', () => Buffer.from(this.api.C_DigestFinal(this.handle, Buffer.alloc(OUTPUT_BYTES))), mechanism.name);
+      return this.call('C_DigestFinal', () => this.copyOut(this.api.C_DigestFinal(this.handle, this.output)), mechanism.name);
     }
-    return this.call('C_Digest', () => Buffer.from(this.api.C_Digest(this.handle, data, Buffer.alloc(OUTPUT_BYTES))), mechanism.name);
+    return this.call('C_Digest', () => this.copyOut(this.api.C_Digest(this.handle, data, this.output)), mechanism.name);
   }
 
   random(byteCount: number): Buffer {

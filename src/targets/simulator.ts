@@ -1,5 +1,5 @@
 import { VirtualCard } from '../../simulator/card/index.js';
-import { loadProfile } from '../../simulator/profile/index.js';
+import { loadProfile, type CardProfile } from '../../simulator/profile/index.js';
 import { VpcdSlot, vpcdReaderName } from '../../simulator/vpcd/index.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 import { PcscContext, type CardConnection } from '../pcsc/client.js';
@@ -40,6 +40,8 @@ export class SimulatorTarget implements Target {
   /** The card of the scenario: kept while it is out of the reader, to be inserted again. */
   private card: VirtualCard | undefined;
   private tokens: SoftHsmTokens | undefined;
+  /** Parsed profiles by name: a card copies what it takes from its profile, so one parse serves the run. */
+  private readonly profiles = new Map<string, CardProfile>();
 
   constructor(private readonly options: SimulatorOptions = {}) {
     const slot = options.slot ?? workerIndex();
@@ -71,7 +73,7 @@ export class SimulatorTarget implements Target {
    * once: a real removal and insertion would cost two of pcscd's 400 ms polls.
    */
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
-    const card = new VirtualCard(loadProfile(profile ?? this.options.defaultCard ?? DEFAULT_CARD_PROFILE));
+    const card = new VirtualCard(this.profile(profile ?? this.options.defaultCard ?? DEFAULT_CARD_PROFILE));
     this.card = card;
     if (this.connection?.connected && this.slot.inserted) {
       this.slot.replace(card);
@@ -88,6 +90,15 @@ export class SimulatorTarget implements Target {
 
   beginScenario(): void {
     // Every scenario gets a fresh card and token session here: nothing to guard.
+  }
+
+  private profile(name: string): CardProfile {
+    let profile = this.profiles.get(name);
+    if (!profile) {
+      profile = loadProfile(name);
+      this.profiles.set(name, profile);
+    }
+    return profile;
   }
 
   async removeCard(): Promise<void> {

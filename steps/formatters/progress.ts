@@ -13,6 +13,8 @@ export default class ProgressFormatter extends SummaryFormatter {
   private total = 0;
   private readonly counts = { passed: 0, failed: 0, skipped: 0 };
   private readonly live: boolean;
+  /** Scenario lines by Gherkin document, worked out once per feature file. */
+  private readonly locations = new WeakMap<messages.GherkinDocument, Record<string, messages.Location>>();
 
   constructor(options: IFormatterOptions) {
     super(options);
@@ -38,10 +40,18 @@ export default class ProgressFormatter extends SummaryFormatter {
     if (this.live) {
       this.showLive('');
     } else {
-      const locations = formatterHelpers.GherkinDocumentParser.getGherkinScenarioLocationMap(attempt.gherkinDocument);
-      const line = locations[attempt.pickle.astNodeIds.at(-1) ?? '']?.line;
+      const line = this.scenarioLocations(attempt.gherkinDocument)[attempt.pickle.astNodeIds.at(-1) ?? '']?.line;
       this.log(`${outcome.padEnd(7)} ${attempt.pickle.uri}${line ? `:${line}` : ''}  ${attempt.pickle.name}\n`);
     }
+  }
+
+  private scenarioLocations(document: messages.GherkinDocument): Record<string, messages.Location> {
+    let locations = this.locations.get(document);
+    if (!locations) {
+      locations = formatterHelpers.GherkinDocumentParser.getGherkinScenarioLocationMap(document);
+      this.locations.set(document, locations);
+    }
+    return locations;
   }
 
   private done(): number {
