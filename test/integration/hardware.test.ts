@@ -59,12 +59,13 @@ describe('the hardware target against cardspec sim', () => {
   });
 
   after(async () => {
-    if (sim.exitCode === null) {
+    rmSync(dir, { recursive: true, force: true });
+    // `sim` is unset when before() failed to start it.
+    if (sim?.exitCode === null) {
       const exited = new Promise((resolve) => sim.once('exit', resolve));
       sim.kill('SIGTERM');
       await exited;
     }
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('passes the card features, stops before a blocking VERIFY, and no report holds the PIN', async () => {

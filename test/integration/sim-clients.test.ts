@@ -40,12 +40,13 @@ describe('third-party clients against cardspec sim', () => {
   });
 
   after(async () => {
-    if (sim.exitCode === null) {
+    rmSync(dir, { recursive: true, force: true });
+    // `sim` is unset when before() failed to start it.
+    if (sim?.exitCode === null) {
       const exited = new Promise((resolve) => sim.once('exit', resolve));
       sim.kill('SIGINT');
       await exited;
     }
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('prints the reader, the module and SOFTHSM2_CONF', () => {
