@@ -1,4 +1,4 @@
-import { After, AfterAll, Before, BeforeStep, setDefaultTimeout, setWorldConstructor, Status } from '@cucumber/cucumber';
+import { After, AfterAll, Before, BeforeStep, setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor, Status } from '@cucumber/cucumber';
 import { describeStatusWord } from '../../src/apdu/status.js';
 import { maskSecrets } from '../../src/trace/mask.js';
 import { formatTraceEntry } from '../../src/trace/trace.js';
@@ -12,6 +12,33 @@ setWorldConstructor(CardspecWorld);
 setDefaultTimeout(60_000);
 
 const FAILS_WITH = /^it fails with /;
+
+/** An error's message and stack, and its causes', with the scenario's secrets masked. */
+function maskError(error: unknown, secrets: ReadonlySet<string>): void {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    e.message = maskSecrets(e.message, secrets);
+    if (e.stack) e.stack = maskSecrets(e.stack, secrets);
+  }
+}
+
+/**
+ * Every step and hook passes here: what it throws reaches cucumber's reports, so secrets
+ * (values from ${env:...}) are masked first, also where a message quotes expanded text.
+ */
+setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) =>
+  function (this: unknown, ...args: unknown[]): unknown {
+    const rethrow = (error: unknown): never => {
+      if (this instanceof CardspecWorld && this.secrets.size > 0) maskError(error, this.secrets);
+      throw error;
+    };
+    try {
+      const result = fn.apply(this, args);
+      return result instanceof Promise ? result.catch(rethrow) : result;
+    } catch (error) {
+      return rethrow(error);
+    }
+  },
+);
 
 Before(async function (this: CardspecWorld, { pickle }) {
   this.target = await workerTarget(this.parameters.target ?? 'simulator', this.parameters.card, this.parameters.config);

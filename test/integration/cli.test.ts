@@ -68,6 +68,14 @@ describe('cardspec', () => {
     assert.match(out, /^0 passed, 1 failed$/m);
   });
 
+  it('masks values from the environment in error messages, even where they quote expanded text', async () => {
+    const file = feature('secret-in-error', ['Given a card is inserted', 'When I send the APDU "00 20 00 01 04 ${ascii:${env:CARDSPEC_TEST_PIN}} 0G"']);
+    const { code, out } = await cardspec(['run', file], { CARDSPEC_TEST_PIN: '9753' });
+    assert.equal(code, 1);
+    assert.match(out, /bad hex "00 20 00 01 04 \*\*\* 0G"/);
+    assert.doesNotMatch(out, /39373533|9753/);
+  });
+
   it('names an unknown profile and lists the known ones', async () => {
     const file = feature('no-profile', ['Given the card "iso7816-nope" is inserted', 'Then the ATR matches "3B *"']);
     const { code, out } = await cardspec(['run', file]);
