@@ -30,6 +30,8 @@ export const HarnessCodes = {
   BAD_PROFILE: 'CARDSPEC_BAD_PROFILE',
   /** A reader named by the configuration is not there. */
   UNKNOWN_READER: 'CARDSPEC_UNKNOWN_READER',
+  /** The reader a run needs holds a card that the run did not insert (another run, another virtual card). */
+  READER_BUSY: 'CARDSPEC_READER_BUSY',
   /** Waiting for a card, a reader or a daemon took longer than allowed. */
   TIMEOUT: 'CARDSPEC_TIMEOUT',
   /** No card connection where a step needs one. */

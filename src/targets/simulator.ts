@@ -57,12 +57,20 @@ export class SimulatorTarget implements Target {
   async start(): Promise<void> {
     this.pcscd = await ensurePcscd();
     this.pcscContext = PcscContext.open();
-    const readers = this.pcscContext.listReaders().map((r) => r.name);
-    if (!readers.includes(this.readerName)) {
+    const readers = this.pcscContext.listReaders();
+    const mine = readers.find((r) => r.name === this.readerName);
+    if (!mine) {
       throw new HarnessError(
         HarnessCodes.UNKNOWN_READER,
-        `pcscd has no reader "${this.readerName}" for this worker (readers: ${readers.join(', ') || 'none'}); ` +
+        `pcscd has no reader "${this.readerName}" for this worker (readers: ${readers.map((r) => r.name).join(', ') || 'none'}); ` +
           'each parallel worker needs its own vpcd reader: add entries to /etc/reader.conf.d/vpcd and restart pcscd, or run fewer workers',
+      );
+    }
+    // Two virtual cards on one vpcd port would answer each other's commands.
+    if (mine.present) {
+      throw new HarnessError(
+        HarnessCodes.READER_BUSY,
+        `reader "${this.readerName}" already holds a card that this run did not insert (another cardspec run or sim, or a vicc): stop it first`,
       );
     }
   }
