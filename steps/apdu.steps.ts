@@ -1,6 +1,6 @@
 import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import type { ResponseApdu } from '../src/apdu/apdu.js';
-import { swHex, toHex } from '../src/apdu/hex.js';
+import { parseHex, swHex, toHex } from '../src/apdu/hex.js';
 import { explainMismatch, matchesBytePattern, parseBytePattern } from '../src/apdu/pattern.js';
 import { describeStatusWord, matchesStatusWord, parseStatusWordPattern } from '../src/apdu/status.js';
 import { findTag, parseTlv } from '../src/apdu/tlv.js';
@@ -21,13 +21,17 @@ function checkStatus(response: ResponseApdu, expected: string): string | undefin
   return `the status word is ${swHex(response.sw)} (${describeStatusWord(response.sw)}), expected ${expected}`;
 }
 
-/** Why the data does not match a pattern (`empty` demands none), or undefined when it does. */
-function checkData(data: Buffer, expected: string): string | undefined {
+/**
+ * Why the data does not match a pattern (`empty` demands none), or undefined when it does.
+ * A pattern holding a secret is never shown, nor where the data departs from it.
+ */
+function checkData(data: Buffer, expected: string, secret = false): string | undefined {
   if (expected.trim() === 'empty') {
     return data.length === 0 ? undefined : `the response data is ${toHex(data)} (${data.length} bytes), expected none`;
   }
   const pattern = parseBytePattern(expected);
   if (matchesBytePattern(pattern, data)) return undefined;
+  if (secret) return `the response data is ${data.length ? toHex(data) : 'empty'}, which is not the expected value (a secret, not shown)`;
   return `the response data is ${data.length ? toHex(data) : 'empty'}, expected ${pattern.text}: ${explainMismatch(pattern, data)}`;
 }
 
@@ -41,12 +45,10 @@ Then('the status word is {string}', function (this: CardspecWorld, expected: str
 });
 
 Then('the response data is {string}', function (this: CardspecWorld, expected: string) {
-  const data = this.requireResponse().data;
-  const want = this.hex(expected);
-  if (!data.equals(want)) {
-    const pattern = parseBytePattern(toHex(want));
-    throw new Error(`the response data is ${data.length ? toHex(data) : 'empty'}, expected ${toHex(want)}: ${explainMismatch(pattern, data)}`);
-  }
+  const expanded = this.expandText(expected);
+  // Exact bytes: the same check as a pattern without wildcards, which parses the hex as well.
+  const problem = checkData(this.requireResponse().data, toHex(parseHex(expanded)), this.holdsSecret(expanded));
+  if (problem) throw new Error(problem);
 });
 
 Then('the response data is empty', function (this: CardspecWorld) {
@@ -55,7 +57,8 @@ Then('the response data is empty', function (this: CardspecWorld) {
 });
 
 Then('the response data matches {string}', function (this: CardspecWorld, pattern: string) {
-  const problem = checkData(this.requireResponse().data, this.expandText(pattern));
+  const expanded = this.expandText(pattern);
+  const problem = checkData(this.requireResponse().data, expanded, this.holdsSecret(expanded));
   if (problem) throw new Error(problem);
 });
 
@@ -87,7 +90,8 @@ Then('the response data contains tag {string}', function (this: CardspecWorld, t
 Then('tag {string} in the response data is {string}', function (this: CardspecWorld, tagText: string, expected: string) {
   const { tagHex, value } = tag(this, tagText);
   if (value === undefined) throw new Error(`tag ${tagHex} is not in the response data ${toHex(this.requireResponse().data)}`);
-  const problem = checkData(value, this.expandText(expected));
+  const expanded = this.expandText(expected);
+  const problem = checkData(value, expanded, this.holdsSecret(expanded));
   if (problem) throw new Error(`tag ${tagHex}: ${problem.replace('the response data', 'its value')}`);
 });
 
@@ -121,7 +125,7 @@ When('I send the APDUs:', async function (this: CardspecWorld, table: DataTable)
     if (data.trim() && data.trim() !== 'empty') parseBytePattern(data);
     const response = await send(this, command);
     if (!response) return; // the PC/SC error is kept for "Then it fails with"
-    const problem = (status.trim() ? checkStatus(response, status) : undefined) ?? (data.trim() ? checkData(response.data, data) : undefined);
+    const problem = (status.trim() ? checkStatus(response, status) : undefined) ?? (data.trim() ? checkData(response.data, data, this.holdsSecret(data)) : undefined);
     if (problem) throw new Error(`${where}: ${problem}`);
   }
 });

@@ -78,14 +78,13 @@ export function findByAid(mf: DedicatedFile, aid: Buffer): DedicatedFile | undef
 }
 
 /**
- * SELECT P1 00: among the current DF's children, then the current DF itself and its
- * parent (ISO 7816-4 7.1.1), with 3F00 always the MF.
+ * SELECT P1 00: among the current DF's children, then its parent, with 3F00 always the
+ * MF (DEMO-CARD.md; ISO 7816-4 would also allow the current DF itself).
  */
 export function findById(mf: DedicatedFile, current: DedicatedFile, fid: number): CardFile | undefined {
   if (fid === MF_FID) return mf;
   const child = current.child(fid);
   if (child !== undefined) return child;
-  if (current.fid === fid) return current;
   if (current.parent !== undefined && current.parent.fid === fid) return current.parent;
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { HarnessCodes, HarnessError } from '../errors.js';
@@ -16,6 +17,24 @@ Runs feature files or folders (default: features/) on the target (default: simul
 Options after -- go to cucumber
 (--parallel 2, --tags @smoke, --format html:report.html, ...). Exits 0 only when every
 scenario passed.`;
+
+/** Whether a folder holds a .feature file at some depth. */
+function holdsFeatures(dir: string): boolean {
+  return readdirSync(dir, { withFileTypes: true }).some((entry) =>
+    entry.isDirectory() ? holdsFeatures(join(dir, entry.name)) : entry.name.endsWith('.feature'));
+}
+
+/**
+ * A mistyped path must not make a green run of no scenarios: each path is a feature file
+ * (with an optional `:LINE`) or a folder that holds some.
+ */
+function checkFeaturePath(path: string): void {
+  const file = path.replace(/(:\d+)+$/, '');
+  if (!existsSync(file)) throw new HarnessError(HarnessCodes.UNSUPPORTED, `no feature file or folder "${file}"`);
+  if (statSync(file).isDirectory() && !holdsFeatures(file)) {
+    throw new HarnessError(HarnessCodes.UNSUPPORTED, `the folder "${file}" holds no .feature files`);
+  }
+}
 
 /**
  * Runs cucumber in a child process with the project's steps and the target's profile, so
@@ -38,6 +57,8 @@ export async function run(argv: string[]): Promise<number> {
   const require = createRequire(join(root, 'package.json'));
   const cucumberBin = join(require.resolve('@cucumber/cucumber/package.json'), '..', 'bin', 'cucumber.js');
 
+  const paths = args.positionals.length ? args.positionals : ['features/'];
+  for (const path of paths) checkFeaturePath(path);
   const pcscd = target === 'simulator' ? await ensurePcscd() : undefined;
   // Built once here, not by each worker, and before cucumber's hook timeouts start.
   if (target === 'container') await ensureSimulatorImage({ onOutput: (line) => console.error(`docker build: ${line}`) });
@@ -48,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
     '--config', relative(process.cwd(), join(root, 'cucumber.js')),
     '--profile', target,
     '--world-parameters', worldParameters,
-    ...(args.positionals.length ? args.positionals : ['features/']),
+    ...paths,
     ...args.passthrough,
   ];
   try {

@@ -31,12 +31,11 @@ export function maskSecrets(text: string, secrets: Iterable<string>): string {
   for (const secret of secrets) {
     if (secret.length === 0) continue;
     out = out.split(secret).join(MASK);
-    // A secret written as hex ("31:32 3334") shows in traces as spaced upper-case hex.
+    // A secret written as hex ("31:32 3334") shows in traces as spaced upper-case hex;
+    // a text secret shows as the hex of its bytes where a message prints data.
     const compact = secret.replace(/[\s:]/g, '');
-    if (/^([0-9A-Fa-f]{2})+$/.test(compact)) {
-      const bytes = Buffer.from(compact, 'hex');
-      for (const form of [toHex(bytes), toHex(bytes, '')]) out = out.split(form).join(MASK);
-    }
+    const bytes = /^([0-9A-Fa-f]{2})+$/.test(compact) ? Buffer.from(compact, 'hex') : Buffer.from(secret, 'latin1');
+    for (const form of [toHex(bytes), toHex(bytes, '')]) out = out.split(form).join(MASK);
   }
   return out;
 }

@@ -56,6 +56,19 @@ export class CardspecWorld extends World<CardspecParameters> {
     return expansion.text;
   }
 
+  /**
+   * Whether an expanded text holds a secret: then a failed comparison must not tell the
+   * expected bytes one by one (masking whole values cannot hide a single byte).
+   */
+  holdsSecret(expanded: string): boolean {
+    const compact = expanded.replace(/[\s:]/g, '').toUpperCase();
+    for (const secret of this.secrets) {
+      const secretCompact = secret.replace(/[\s:]/g, '').toUpperCase();
+      if (expanded.includes(secret) || (secretCompact.length > 0 && compact.includes(secretCompact))) return true;
+    }
+    return false;
+  }
+
   /** Text that is not hex (messages, labels, plaintexts): expanded, with `\n` and `\t`. */
   text(text: string): string {
     return unescapeText(this.expandText(text));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -53,6 +53,17 @@ describe('cardspec', () => {
     assert.match(option.out, /unknown option --parallel .*cucumber's own options go after --/);
   });
 
+  it('names a path that holds no features instead of running nothing', async () => {
+    const missing = await cardspec(['run', join(dir, 'nope.feature')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.out, /no feature file or folder ".*nope\.feature"/);
+    const folder = join(dir, 'empty');
+    mkdirSync(folder);
+    const empty = await cardspec(['run', folder]);
+    assert.equal(empty.code, 1);
+    assert.match(empty.out, /the folder ".*empty" holds no \.feature files/);
+  });
+
   it('runs a feature from outside the project and ends with the summary line', async () => {
     const file = feature('outside', ['Given a card is inserted', 'When I send the APDU "00 A4 00 0C 02 3F 00"', 'Then the status word is "9000"']);
     const { code, out } = await cardspec(['run', file]);
@@ -74,6 +85,24 @@ describe('cardspec', () => {
     assert.equal(code, 1);
     assert.match(out, /bad hex "00 20 00 01 04 \*\*\* 0G"/);
     assert.doesNotMatch(out, /39373533|9753/);
+  });
+
+  it('never shows a secret, nor its bytes one by one, when a comparison with it fails', async () => {
+    const data = feature('secret-data', ['Given a card is inserted', 'When I send the APDU "00 B0 81 00 03"', 'Then the response data is "${env:CARDSPEC_TEST_HEX}"']);
+    const onCard = await cardspec(['run', data], { CARDSPEC_TEST_HEX: '3F0102' });
+    assert.equal(onCard.code, 1);
+    assert.match(onCard.out, /the response data is 48 65 6C, which is not the expected value \(a secret, not shown\)/);
+    assert.doesNotMatch(onCard.out, /3F ?01 ?02|expected 3F/);
+    const text = feature('secret-text', [
+      'Given the PKCS#11 token "secret-test"',
+      'And an RSA-2048 key pair labelled "k"',
+      'When I encrypt "${env:CARDSPEC_TEST_TEXT}" with "k" using CKM_RSA_PKCS_OAEP',
+      'And I decrypt the ciphertext with "k" using CKM_RSA_PKCS_OAEP',
+      'Then the plaintext is "something else"',
+    ]);
+    const onToken = await cardspec(['run', text], { CARDSPEC_TEST_TEXT: 'hunter2' });
+    assert.equal(onToken.code, 1);
+    assert.doesNotMatch(onToken.out, /hunter2|68 ?75 ?6E ?74 ?65 ?72 ?32/i);
   });
 
   it('names an unknown profile and lists the known ones', async () => {

@@ -20,6 +20,7 @@ describe('SELECT', () => {
   it('answers FCIs: 84 for a DF selected by name, 83 (+80 for an EF) otherwise', () => {
     const card = freshCard();
     assert.deepEqual(send(card, `00 A4 04 00 09 ${AID}`), { data: `6F 0B 84 09 ${AID}`, sw: '9000' });
+    send(card, '00 A4 00 0C 02 3F 00');
     assert.equal(send(card, '00 A4 00 00 02 7F 10').data, '6F 04 83 02 7F 10');
     assert.equal(send(card, '00 A4 00 00 02 3F 00').data, '6F 04 83 02 3F 00');
     assert.equal(send(card, '00 A4 00 00 02 00 01').data, '6F 08 83 02 00 01 80 02 00 0D');
@@ -34,13 +35,13 @@ describe('SELECT', () => {
     assert.equal(sw(card, '00 A4 00 02 02 00 01'), '6A86');
   });
 
-  it('P1 00: finds children of the current DF, the DF itself, its parent and 3F00', () => {
+  it('P1 00: finds children of the current DF, its parent and 3F00, not the DF itself', () => {
     const card = freshCard();
     assert.equal(sw(card, '00 A4 00 0C 02 7F 10'), '9000');
     assert.equal(sw(card, '00 A4 00 0C 02 01 01'), '9000');
     assert.equal(send(card, '00 B0 00 00 00').data, ascii('inside the app'));
     assert.equal(sw(card, '00 A4 00 0C 02 00 01'), '6A82', 'a sibling of the parent is not visible');
-    assert.equal(sw(card, '00 A4 00 0C 02 7F 10'), '9000', 'the current DF');
+    assert.equal(sw(card, '00 A4 00 0C 02 7F 10'), '6A82', 'the current DF itself is not among them (DEMO-CARD.md)');
     assert.equal(sw(card, '00 A4 00 0C 02 3F 00'), '9000', 'the MF, also the parent');
     assert.equal(sw(card, '00 A4 00 0C 02 00 01'), '9000');
   });
