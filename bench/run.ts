@@ -16,6 +16,7 @@ import { apduLatency } from './figures/apdu-latency.js';
 import { apduRoundtrip } from './figures/apdu-roundtrip.js';
 import { cardThroughput } from './figures/card-throughput.js';
 import { pkcs11Sign } from './figures/pkcs11-sign.js';
+import { parallelFeatures } from './figures/parallel-features.js';
 import { scenarioOverhead } from './figures/scenario-overhead.js';
 import { simulatorStart } from './figures/simulator-start.js';
 import { BenchReader } from './lib/bench-reader.js';
@@ -25,7 +26,7 @@ import { benchResultsDir } from './lib/paths.js';
 import type { Figure } from './lib/result.js';
 import { formatTable } from './lib/table.js';
 
-/** Rounds and loop sizes, chosen to keep the whole bench under ~3 minutes on 2 busy cores. */
+/** Rounds and loop sizes, chosen to keep the whole bench under ~4 minutes on 2 busy cores. */
 const PLAN = {
   rounds: 5,
   apduIterations: 2000,
@@ -36,6 +37,7 @@ const PLAN = {
   scenarioRounds: 3,
   scenarios: 200,
   startRounds: 5,
+  parallelRounds: 3,
   signDurationMs: 600,
 } as const;
 
@@ -91,10 +93,25 @@ const FIGURES: { names: string[]; run: FigureRun }[] = [
     },
   },
   {
-    names: ['simulator-start', 'simulator-start-container'],
+    names: ['simulator-start'],
     run: async (c) => {
       await c.reader.empty();
-      return simulatorStart({ pcsc: c.pcsc, rounds: PLAN.startRounds });
+      return [await simulatorStart({ pcsc: c.pcsc, rounds: PLAN.startRounds, target: 'embedded' })];
+    },
+  },
+  {
+    names: ['simulator-start-container'],
+    run: async (c) => {
+      await c.reader.empty();
+      return [await simulatorStart({ pcsc: c.pcsc, rounds: PLAN.startRounds, target: 'container' })];
+    },
+  },
+  {
+    // Last: its second worker takes vpcd slot 1, the bench's reader, which must be empty.
+    names: ['parallel-features'],
+    run: async (c) => {
+      await c.reader.empty();
+      return [await parallelFeatures({ pcsc: c.pcsc, rounds: PLAN.parallelRounds })];
     },
   },
 ];

@@ -4,8 +4,9 @@
  * the fixed cost of a run, from spawning `cardspec run` to its first scenario. Taken from
  * cucumber's message output (its timestamps), for a generated feature of N scenarios.
  * Baseline: the same work without cucumber, in a plain loop: what SimulatorTarget's
- * insertCard does for each scenario (load the profile, a new VirtualCard, swap it in,
- * reset the connection), then the APDU through the harness's client.
+ * insertCard does for each scenario (a new VirtualCard from the profile, which it parses
+ * once per run, swap it in, reset the connection), then the APDU through the harness's
+ * client.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,7 +93,9 @@ async function cucumberRun(folder: string, scenarios: number): Promise<RunTimes>
 async function plainLoop(pcsc: PcscContext, scenarios: number): Promise<number> {
   const slot = new VpcdSlot({ slot: BENCH_SLOT });
   const unregister = removeOnExit({ insert: async () => undefined, remove: () => slot.remove() });
-  await slot.insert(new VirtualCard(loadProfile(benchProfilePath())));
+  // Parsed once, as SimulatorTarget does (a card copies what it takes from its profile).
+  const profile = loadProfile(benchProfilePath());
+  await slot.insert(new VirtualCard(profile));
   try {
     await pcsc.waitForCard(BENCH_READER, CARD_EVENT_TIMEOUT_MS);
     const connection = await pcsc.connect(BENCH_READER);
@@ -100,7 +103,7 @@ async function plainLoop(pcsc: PcscContext, scenarios: number): Promise<number> 
     try {
       const started = nowUs();
       for (let i = 0; i < scenarios; i++) {
-        slot.replace(new VirtualCard(loadProfile(benchProfilePath())));
+        slot.replace(new VirtualCard(profile));
         connection.trace = new ApduTrace();
         await connection.reset();
         const response = await connection.transmit(command);
