@@ -13,6 +13,7 @@ import type { Pkcs11Call } from '../../src/pkcs11/calls.js';
 import { Pkcs11Error, pkcs11Error } from '../../src/pkcs11/errors.js';
 import { tokenFlags } from '../../src/pkcs11/flags.js';
 import { ensureKeyPair, findByLabel, importKeyPair, requireKey } from '../../src/pkcs11/key-pairs.js';
+import { guardLogin } from '../../src/pkcs11/login-guard.js';
 import { buildMechanism, type MechanismDescription } from '../../src/pkcs11/mechanisms.js';
 import { openPkcs11Module } from '../../src/pkcs11/module.js';
 import { attributes, mechanisms, objectClasses } from '../../src/pkcs11/names.js';
@@ -90,24 +91,12 @@ export class Pkcs11Scenario {
     if (this.open.loggedInAs() !== userType) this.login(userType, pin);
   }
 
-  /**
-   * On physical tokens: refuses a login whose failure would lock the PIN (the token says the
-   * final try is next, or the PIN is locked), unless the PIN is the one the operator
-   * configured or the scenario is tagged @destructive.
-   */
+  /** On physical tokens (unless the scenario is @destructive): no login that could lock the PIN. */
   private guardLogin(userType: UserType, pin: string): void {
     const allowed = this.access.destructiveAllowed;
     if (!allowed || allowed()) return;
     const configured = userType === 'so' ? this.access.soPin : this.access.userPin;
-    if (pin === configured) return;
-    const who = userType === 'so' ? 'SO' : 'USER';
-    const risky = [`CKF_${who}_PIN_FINAL_TRY`, `CKF_${who}_PIN_LOCKED`].filter((flag) => this.tokenFlagIsSet(flag));
-    if (risky.length > 0) {
-      throw new HarnessError(
-        HarnessCodes.REFUSED,
-        `refused to protect the token: it says ${risky.join(' and ')}, and a wrong PIN would lock it; tag the scenario @destructive to allow it`,
-      );
-    }
+    guardLogin(userType, pin, configured, (flag) => this.tokenFlagIsSet(flag));
   }
 
   logout(): void {
