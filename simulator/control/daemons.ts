@@ -39,16 +39,18 @@ export function socketAnswers(socketPath: string): Promise<boolean> {
 
 /**
  * Starts `command` and resolves once it answers on `socketPath`; rejects when it exits
- * first or does not answer within `timeoutMs`. Its output goes to the container's log.
+ * first or does not answer within `timeoutMs`. Its output goes to this process's (the
+ * container's log) unless `output` is 'ignore'.
  */
 export async function startDaemon(
   name: string,
   command: string,
   args: string[],
   socketPath: string,
-  options: { env?: NodeJS.ProcessEnv; timeoutMs: number },
+  options: { env?: NodeJS.ProcessEnv; timeoutMs: number; output?: 'inherit' | 'ignore' },
 ): Promise<Daemon> {
-  const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'], env: options.env ?? process.env });
+  const output = options.output ?? 'inherit';
+  const child = spawn(command, args, { stdio: ['ignore', output, output], env: options.env ?? process.env });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
     child.once('error', () => resolve({ code: null, signal: null }));

@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, watch } from 'node:fs';
-import { connect } from 'node:net';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { socketAnswers, startDaemon } from '../../simulator/control/daemons.js';
 import { onCleanup } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 
@@ -12,18 +11,6 @@ export function pcscdSocketPath(): string {
 
 const READER_CONF_DIR = '/etc/reader.conf.d';
 const PCSCD_START_TIMEOUT_MS = 10_000;
-
-/** Whether a pcscd answers on its socket (with systemd, connecting also starts it). */
-export function pcscdAnswers(socketPath = pcscdSocketPath()): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(socketPath);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** Whether pcscd is configured with the vsmartcard vpcd driver (Debian package vsmartcard-vpcd). */
 export function vpcdConfigured(): boolean {
@@ -48,7 +35,8 @@ export async function ensurePcscd(): Promise<ManagedPcscd> {
       `pcscd has no vpcd reader (no libifdvpcd entry in ${READER_CONF_DIR}): install the Debian package vsmartcard-vpcd and restart pcscd`,
     );
   }
-  if (await pcscdAnswers()) return { startedHere: false, stop: async () => undefined };
+  // With systemd, connecting also starts a socket-activated pcscd.
+  if (await socketAnswers(pcscdSocketPath())) return { startedHere: false, stop: async () => undefined };
   if (process.getuid?.() !== 0) {
     throw new HarnessError(
       HarnessCodes.MISSING_DEPENDENCY,
@@ -59,48 +47,13 @@ export async function ensurePcscd(): Promise<ManagedPcscd> {
 }
 
 async function startPcscd(): Promise<ManagedPcscd> {
-  const socketPath = pcscdSocketPath();
-  let child: ChildProcess;
-  try {
-    child = spawn('pcscd', ['--foreground'], { stdio: 'ignore' });
-  } catch (error) {
-    throw new HarnessError(HarnessCodes.MISSING_DEPENDENCY, 'pcscd could not be started: install the Debian package pcscd', { cause: error });
-  }
-  const unregister = onCleanup(() => child.kill('SIGTERM'));
-  await waitForSocket(socketPath, child);
+  const daemon = await startDaemon('pcscd', 'pcscd', ['--foreground'], pcscdSocketPath(), { timeoutMs: PCSCD_START_TIMEOUT_MS, output: 'ignore' });
+  const unregister = onCleanup(() => daemon.child.kill('SIGTERM'));
   return {
     startedHere: true,
     stop: async () => {
       unregister();
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await daemon.stop();
     },
   };
-}
-
-/** Waits for pcscd's socket to accept connections, on file-system events of its folder. */
-async function waitForSocket(socketPath: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + PCSCD_START_TIMEOUT_MS;
-  const folder = dirname(socketPath);
-  while (!(await pcscdAnswers(socketPath))) {
-    if (child.exitCode !== null) {
-      throw new HarnessError(HarnessCodes.MISSING_DEPENDENCY, `pcscd exited with code ${child.exitCode} at start: run \`pcscd -f -d\` to see why`);
-    }
-    const left = deadline - Date.now();
-    if (left <= 0) throw new HarnessError(HarnessCodes.TIMEOUT, `pcscd did not open ${socketPath} within ${PCSCD_START_TIMEOUT_MS} ms`);
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        watcher?.close();
-        child.off('exit', done);
-        resolve();
-      };
-      // The folder may not exist yet: then the child's exit or the timer ends the wait.
-      const watcher = existsSync(folder) ? watch(folder, done) : undefined;
-      const timer = setTimeout(done, Math.min(left, 250));
-      child.once('exit', done);
-    });
-  }
 }
