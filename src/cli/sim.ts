@@ -7,7 +7,7 @@ import { PcscContext } from '../pcsc/client.js';
 import { ContainerTarget } from '../targets/container.js';
 import { ensurePcscd, type ManagedPcscd } from '../targets/pcscd.js';
 import type { TokenAccess } from '../targets/target.js';
-import { DEFAULT_CARD_PROFILE } from '../targets/simulator.js';
+import { checkReaderFree, DEFAULT_CARD_PROFILE, waitUntilSeenEmpty } from '../targets/simulator.js';
 import { SoftHsmTokens } from '../targets/softhsm.js';
 import { last, parseArgs } from './args.js';
 
@@ -86,6 +86,7 @@ async function simEmbedded(profiles: string[], cards: VirtualCard[], labels: str
   let pcsc: PcscContext | undefined;
   const stop = async (): Promise<void> => {
     await Promise.all(slots.map((slot) => slot.close()));
+    if (pcsc) for (const slot of slots) await waitUntilSeenEmpty(pcsc, slot.readerName);
     pcsc?.close();
     await tokens?.dispose();
     await pcscd?.stop();
@@ -93,13 +94,15 @@ async function simEmbedded(profiles: string[], cards: VirtualCard[], labels: str
   const start = async (): Promise<string[]> => {
     pcscd = await ensurePcscd();
     pcsc = PcscContext.open();
-    const readers = new Set(pcsc.listReaders().map((r) => r.name));
+    const readers = new Map(pcsc.listReaders().map((r) => [r.name, r]));
     const lines: string[] = [];
     for (const [index, card] of cards.entries()) {
       const reader = vpcdReaderName(firstSlot + index);
-      if (!readers.has(reader)) {
+      const info = readers.get(reader);
+      if (!info) {
         throw new HarnessError(HarnessCodes.UNKNOWN_READER, `pcscd has no reader "${reader}" for card ${index + 1}: add vpcd entries to /etc/reader.conf.d and restart pcscd`);
       }
+      checkReaderFree(info);
       const slot = new VpcdSlot({ slot: firstSlot + index });
       slots.push(slot);
       await slot.insert(card);

@@ -2,7 +2,7 @@ import { VirtualCard } from '../../simulator/card/index.js';
 import { loadProfile, type CardProfile } from '../../simulator/profile/index.js';
 import { VpcdSlot, vpcdReaderName } from '../../simulator/vpcd/index.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
-import { PcscContext, type CardConnection } from '../pcsc/client.js';
+import { PcscContext, type CardConnection, type ReaderInfo } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { ensurePcscd, type ManagedPcscd } from './pcscd.js';
 import { SoftHsmTokens } from './softhsm.js';
@@ -23,6 +23,29 @@ export interface SimulatorOptions {
 export function workerIndex(): number {
   const id = Number(process.env.CUCUMBER_WORKER_ID ?? 0);
   return Number.isInteger(id) && id >= 0 ? id : 0;
+}
+
+/** Two virtual cards on one vpcd port would answer each other's commands: a reader in use is refused. */
+export function checkReaderFree(reader: ReaderInfo): void {
+  if (reader.present) {
+    throw new HarnessError(
+      HarnessCodes.READER_BUSY,
+      `reader "${reader.name}" already holds a card that this run did not insert (another cardspec run or sim, or a vicc): stop it first`,
+    );
+  }
+}
+
+/**
+ * After a card was taken out at the end of a run: returns once pcscd has seen it (its next
+ * poll), so that the next run on this reader does not take pcscd's stale "present" for
+ * its own card. A failure here only means pcscd went away: nothing is left to hand over.
+ */
+export async function waitUntilSeenEmpty(pcsc: PcscContext, reader: string): Promise<void> {
+  try {
+    await pcsc.waitForEmpty(reader, CARD_EVENT_TIMEOUT_MS);
+  } catch {
+    // pcscd stopped or the reader is gone.
+  }
 }
 
 /**
@@ -66,13 +89,7 @@ export class SimulatorTarget implements Target {
           'each parallel worker needs its own vpcd reader: add entries to /etc/reader.conf.d/vpcd and restart pcscd, or run fewer workers',
       );
     }
-    // Two virtual cards on one vpcd port would answer each other's commands.
-    if (mine.present) {
-      throw new HarnessError(
-        HarnessCodes.READER_BUSY,
-        `reader "${this.readerName}" already holds a card that this run did not insert (another cardspec run or sim, or a vicc): stop it first`,
-      );
-    }
+    checkReaderFree(mine);
   }
 
   /**
@@ -138,7 +155,9 @@ export class SimulatorTarget implements Target {
   async stop(): Promise<void> {
     this.connection?.disconnect();
     this.connection = undefined;
+    const wasInserted = this.slot.inserted;
     await this.slot.close();
+    if (wasInserted && this.pcscContext) await waitUntilSeenEmpty(this.pcscContext, this.readerName);
     this.pcscContext?.close();
     this.pcscContext = undefined;
     await this.tokens?.dispose();
