@@ -57,14 +57,20 @@ export async function readers(argv: string[]): Promise<number> {
         console.log('   no card');
         continue;
       }
-      console.log(`   ATR: ${toHex(reader.atr)}`);
       try {
+        // describeAtr's first line is the ATR itself.
         for (const line of describeAtr(parseAtr(reader.atr))) console.log(`   ${line}`);
       } catch (error) {
+        console.log(`   ATR: ${toHex(reader.atr)}`);
         console.log(`   the ATR cannot be parsed: ${error instanceof Error ? error.message : String(error)}`);
       }
-      if (known === undefined) console.log(`   (install pcsc-tools for card names from ${SMARTCARD_LIST})`);
-      else for (const name of cardNames(reader.atr, known)) console.log(`   card: ${name}`);
+      if (known === undefined) {
+        console.log(`   (install pcsc-tools for card names from ${SMARTCARD_LIST})`);
+        continue;
+      }
+      const names = cardNames(reader.atr, known);
+      if (names.length === 0) console.log(`   card: not in ${SMARTCARD_LIST}`);
+      for (const name of names) console.log(`   card: ${name}`);
     }
   } finally {
     pcsc.close();
