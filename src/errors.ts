@@ -28,6 +28,10 @@ export const HarnessCodes = {
   BAD_ATR: 'CARDSPEC_BAD_ATR',
   /** A card profile is missing or has a mistake. */
   BAD_PROFILE: 'CARDSPEC_BAD_PROFILE',
+  /** The hardware target's configuration is missing or has a mistake. */
+  BAD_CONFIG: 'CARDSPEC_BAD_CONFIG',
+  /** A command line the CLI cannot take (unknown option, missing value, no features). */
+  BAD_USAGE: 'CARDSPEC_BAD_USAGE',
   /** A reader named by the configuration is not there. */
   UNKNOWN_READER: 'CARDSPEC_UNKNOWN_READER',
   /** The reader a run needs holds a card that the run did not insert (another run, another virtual card). */
@@ -36,6 +40,12 @@ export const HarnessCodes = {
   TIMEOUT: 'CARDSPEC_TIMEOUT',
   /** No card connection where a step needs one. */
   NO_CARD: 'CARDSPEC_NO_CARD',
+  /** A step checks a response and no APDU was sent yet. */
+  NO_RESPONSE: 'CARDSPEC_NO_RESPONSE',
+  /** A card is in the reader where a step needs it out (insert again without removing). */
+  CARD_PRESENT: 'CARDSPEC_CARD_PRESENT',
+  /** The simulator (in the container) failed in a way no other code names. */
+  SIMULATOR_ERROR: 'CARDSPEC_SIMULATOR_ERROR',
   /** The target cannot do what the step asks (e.g. remove a card on hardware). */
   UNSUPPORTED: 'CARDSPEC_UNSUPPORTED',
   /** A guard refused an action that could harm a physical card or token. */
@@ -49,5 +59,3 @@ export const HarnessCodes = {
   /** A key with the label exists but is of another type or size than the step says. */
   KEY_MISMATCH: 'CARDSPEC_KEY_MISMATCH',
 } as const;
-
-export type HarnessCode = (typeof HarnessCodes)[keyof typeof HarnessCodes];

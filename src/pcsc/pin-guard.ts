@@ -19,20 +19,21 @@ export interface PinGuardPolicy {
   /** Whether the scenario may risk the PIN (it is tagged @destructive). */
   allowed: () => boolean;
   /**
-   * Values the operator configured (from the environment): a command whose data starts
-   * with one of them carries the right PIN and spends no try.
+   * Byte strings (upper-case hex) the operator configured, as they went into the APDUs:
+   * a VERIFY whose data is one of them carries the right PIN and spends no try.
    */
   trusted: () => Iterable<string>;
 }
 
-/** Whether the command data starts with one of the trusted values, as hex or as text. */
-function carriesTrustedValue(data: Buffer, trusted: Iterable<string>): boolean {
+/**
+ * Whether the command carries a trusted value: VERIFY as its whole data, CHANGE
+ * REFERENCE DATA as the current value that starts its data (the new value follows).
+ */
+function carriesTrustedValue(ins: number, data: Buffer, trusted: Iterable<string>): boolean {
   const hex = data.toString('hex').toUpperCase();
+  const isVerify = ins === 0x20 || ins === 0x21;
   for (const value of trusted) {
-    const compact = value.replace(/[\s:]/g, '').toUpperCase();
-    const asHex = /^([0-9A-F]{2})+$/.test(compact) ? compact : undefined;
-    const asText = Buffer.from(value, 'latin1').toString('hex').toUpperCase();
-    if ((asHex && hex.startsWith(asHex)) || (asText && hex.startsWith(asText))) return true;
+    if (isVerify ? hex === value : hex.startsWith(value) && hex.length > value.length) return true;
   }
   return false;
 }
@@ -56,7 +57,7 @@ export function pinGuard(policy: PinGuardPolicy): CommandGuard {
       throw error;
     }
     if (parsed.data.length === 0) return; // a status query spends no try
-    if (PIN_SPENDING_INS.has(ins) && carriesTrustedValue(parsed.data, policy.trusted())) return;
+    if (PIN_SPENDING_INS.has(ins) && carriesTrustedValue(ins, parsed.data, policy.trusted())) return;
     if (PUK_SPENDING_INS.has(ins)) refuse(`RESET RETRY COUNTER of PIN ${parsed.p2.toString(16).padStart(2, '0')} may spend the last PUK try, whose count no card tells`);
     const query = Buffer.from([parsed.cla, INS_VERIFY, 0x00, parsed.p2]);
     const answer = await send(query);

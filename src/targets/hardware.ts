@@ -28,7 +28,7 @@ export class HardwareTarget implements Target {
   private readers: string[] = [];
   private connection: CardConnection | undefined;
   private destructive = false;
-  private secrets: ReadonlySet<string> = new Set();
+  private trustedValues: ReadonlySet<string> = new Set();
 
   constructor(private readonly options: HardwareOptions = {}) {
     this.configFile = options.config ?? process.env.CARDSPEC_CONFIG ?? DEFAULT_CONFIG_FILE;
@@ -48,7 +48,7 @@ export class HardwareTarget implements Target {
 
   beginScenario(scenario: ScenarioInfo): void {
     this.destructive = scenario.tags.includes('@destructive');
-    this.secrets = scenario.secrets;
+    this.trustedValues = scenario.trustedValues;
   }
 
   /**
@@ -77,7 +77,7 @@ export class HardwareTarget implements Target {
     }
     this.connection?.disconnect();
     this.connection = await this.pcsc.connect(reader, trace);
-    this.connection.guard = pinGuard({ allowed: () => this.destructive, trusted: () => this.secrets });
+    this.connection.guard = pinGuard({ allowed: () => this.destructive, trusted: () => this.trustedValues });
     // A card left powered by another program may still hold a verified PIN: start afresh.
     await this.connection.reset();
     return this.connection;

@@ -8,10 +8,10 @@ export type TargetName = (typeof TARGET_NAMES)[number];
 export interface ScenarioInfo {
   tags: readonly string[];
   /**
-   * The scenario's secrets (values from the environment, and their hex): the PINs the
-   * operator configured, which the hardware guard trusts to be right.
+   * Byte strings (as upper-case hex) that came into the scenario's APDUs from the
+   * environment: the PINs the operator configured, which the hardware guard trusts.
    */
-  secrets: ReadonlySet<string>;
+  trustedValues: ReadonlySet<string>;
 }
 
 /** How to reach one PKCS#11 token on a target. */

@@ -42,7 +42,7 @@ setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) =>
 
 Before(async function (this: CardspecWorld, { pickle }) {
   this.target = await workerTarget(this.parameters.target ?? 'simulator', this.parameters.card, this.parameters.config);
-  this.target.beginScenario({ tags: pickle.tags.map((t) => t.name), secrets: this.secrets });
+  this.target.beginScenario({ tags: pickle.tags.map((t) => t.name), trustedValues: this.trustedValues });
 });
 
 BeforeStep(function (this: CardspecWorld, { pickleStep }) {

@@ -4,7 +4,7 @@ import { parseHex } from '../../src/apdu/hex.js';
 import { HarnessCodes, HarnessError } from '../../src/errors.js';
 import type { CardConnection } from '../../src/pcsc/client.js';
 import type { Target, TargetName } from '../../src/targets/target.js';
-import { expand, unescapeText } from '../../src/text/expand.js';
+import { expand, unescapeText, type Expansion } from '../../src/text/expand.js';
 import { ApduTrace } from '../../src/trace/trace.js';
 import type { Pkcs11Scenario } from './pkcs11-scenario.js';
 
@@ -32,6 +32,8 @@ export class CardspecWorld extends World<CardspecParameters> {
   readonly saved = new Map<string, string>();
   /** Values that must be masked wherever the scenario is shown. */
   readonly secrets = new Set<string>();
+  /** Byte strings (upper-case hex) that values from the environment put into hex parameters. */
+  readonly trustedValues = new Set<string>();
   readonly trace = new ApduTrace();
   /** Set by the Before hook. */
   target!: Target;
@@ -51,9 +53,13 @@ export class CardspecWorld extends World<CardspecParameters> {
 
   /** A string parameter with its `${...}` forms expanded; env values become secrets. */
   expandText(text: string): string {
+    return this.expansion(text).text;
+  }
+
+  private expansion(text: string): Expansion {
     const expansion = expand(text, { saved: this.saved, env: process.env });
-    for (const secret of expansion.secrets) this.secrets.add(secret);
-    return expansion.text;
+    for (const secret of expansion.secrets) if (secret.length > 0) this.secrets.add(secret);
+    return expansion;
   }
 
   /**
@@ -64,7 +70,7 @@ export class CardspecWorld extends World<CardspecParameters> {
     const compact = expanded.replace(/[\s:]/g, '').toUpperCase();
     for (const secret of this.secrets) {
       const secretCompact = secret.replace(/[\s:]/g, '').toUpperCase();
-      if (expanded.includes(secret) || (secretCompact.length > 0 && compact.includes(secretCompact))) return true;
+      if (secretCompact.length > 0 && (expanded.includes(secret) || compact.includes(secretCompact))) return true;
     }
     return false;
   }
@@ -74,9 +80,19 @@ export class CardspecWorld extends World<CardspecParameters> {
     return unescapeText(this.expandText(text));
   }
 
-  /** Hex parameter: expanded, then parsed; malformed hex fails the step at once. */
+  /**
+   * Hex parameter: expanded, then parsed; malformed hex fails the step at once. The bytes
+   * a secret put into it verbatim (`${env:PIN}`, `${ascii:${env:PIN}}`) are noted as
+   * trusted values for the hardware PIN guard.
+   */
   hex(text: string): Buffer {
-    return parseHex(this.expandText(text));
+    const expansion = this.expansion(text);
+    const bytes = parseHex(expansion.text);
+    for (const secret of expansion.secrets) {
+      const compact = secret.replace(/[\s:]/g, '');
+      if (expansion.text.includes(secret) && /^([0-9A-Fa-f]{2})+$/.test(compact)) this.trustedValues.add(compact.toUpperCase());
+    }
+    return bytes;
   }
 
   /** The connected card, or a clear error when no step inserted one. */

@@ -44,18 +44,23 @@ describe('pinGuard', () => {
     assert.deepEqual(c.sent, []);
   });
 
-  it('trusts the configured PIN, as text or as hex', async () => {
-    const verify = parseHex('00 20 00 01 04 31 32 33 34');
-    for (const trusted of [['1234'], ['31323334'], ['31:32 33:34']]) {
-      const c = card('63C1');
-      await guard(false, trusted)(verify, c.send);
-      assert.deepEqual(c.sent, [], `trusted ${trusted[0]}`);
+  it('trusts a VERIFY whose data is exactly the configured PIN', async () => {
+    const c = card('63C1');
+    await guard(false, ['31323334'])(parseHex('00 20 00 01 04 31 32 33 34'), c.send);
+    assert.deepEqual(c.sent, []);
+  });
+
+  it('does not trust other bytes: the PIN with more after it, or before it', async () => {
+    for (const command of ['00 20 00 01 05 31 32 33 34 FF', '00 20 00 01 08 30 30 30 30 31 32 33 34', '00 20 00 81 02 12 34']) {
+      await assert.rejects(guard(false, ['31323334'])(parseHex(command), card('63C1').send), /1 try left/, command);
     }
   });
 
-  it('does not trust a value that merely contains the PIN later on', async () => {
-    const verify = parseHex('00 20 00 01 08 30 30 30 30 31 32 33 34');
-    await assert.rejects(guard(false, ['1234'])(verify, card('63C1').send), /1 try left/);
+  it('trusts a CHANGE REFERENCE DATA that starts with the configured PIN, followed by the new one', async () => {
+    const c = card('63C1');
+    await guard(false, ['31323334'])(parseHex('00 24 00 01 08 31 32 33 34 35 36 37 38'), c.send);
+    assert.deepEqual(c.sent, []);
+    await assert.rejects(guard(false, ['31323334'])(parseHex('00 24 00 01 04 31 32 33 34'), card('63C1').send), /1 try left/);
   });
 
   it('leaves status queries, other commands and malformed APDUs alone', async () => {
@@ -68,7 +73,7 @@ describe('pinGuard', () => {
 
   it('refuses RESET RETRY COUNTER, whose PUK tries cannot be read', async () => {
     const c = card('63C3');
-    await assert.rejects(guard(false, ['1234'])(parseHex('00 2C 00 01 0C 31 32 33 34 35 36 37 38 31 32 33 34'), c.send), /PUK/);
+    await assert.rejects(guard(false, ['31323334'])(parseHex('00 2C 00 01 0C 31 32 33 34 35 36 37 38 31 32 33 34'), c.send), /PUK/);
     assert.deepEqual(c.sent, []);
   });
 });
