@@ -4,12 +4,13 @@ import { parseHex, swHex, toHex } from '../src/apdu/hex.js';
 import { explainMismatch, matchesBytePattern, parseBytePattern } from '../src/apdu/pattern.js';
 import { describeStatusWord, matchesStatusWord, parseStatusWordPattern } from '../src/apdu/status.js';
 import { findTag, parseTlv } from '../src/apdu/tlv.js';
+import { isSavedName } from '../src/text/expand.js';
 import type { CardspecWorld } from './support/world.js';
 
 async function send(world: CardspecWorld, command: Buffer): Promise<ResponseApdu | undefined> {
-  const card = world.requireCard();
+  const connection = world.requireConnection();
   world.response = undefined;
-  const response = await world.attempt(() => card.transmit(command, world.automaticGetResponse));
+  const response = await world.attempt(() => connection.transmit(command, world.automaticGetResponse));
   world.response = response;
   return response;
 }
@@ -96,7 +97,7 @@ Then('tag {string} in the response data is {string}', function (this: CardspecWo
 });
 
 When('I save the response data as {string}', function (this: CardspecWorld, name: string) {
-  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`"${name}" is not a name to save under: use letters, digits, _ and -`);
+  if (!isSavedName(name)) throw new Error(`"${name}" is not a name to save under: use letters, digits, _ and -`);
   this.saved.set(name, toHex(this.requireResponse().data, ''));
 });
 

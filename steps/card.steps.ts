@@ -1,13 +1,13 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
-import { parseAtr } from '../src/apdu/atr.js';
+import { atrOffersProtocol, parseAtr } from '../src/apdu/atr.js';
 import { toHex } from '../src/apdu/hex.js';
 import { explainMismatch, matchesBytePattern, parseBytePattern } from '../src/apdu/pattern.js';
 import type { CardspecWorld } from './support/world.js';
 
 async function insert(world: CardspecWorld, profile: string | undefined): Promise<void> {
   world.response = undefined;
-  world.card = await world.attempt(() => world.target.insertCard(profile, world.trace));
+  world.connection = await world.attempt(() => world.target.insertCard(profile, world.trace));
 }
 
 Given('a card is inserted', async function (this: CardspecWorld) {
@@ -35,27 +35,27 @@ When('the card is removed', async function (this: CardspecWorld) {
 When('the card is inserted again', async function (this: CardspecWorld) {
   const skip = needsPerson(this, 'insert the card again');
   if (skip) return skip;
-  this.card = await this.attempt(() => this.target.reinsertCard(this.trace));
+  this.connection = await this.attempt(() => this.target.reinsertCard(this.trace));
   return undefined;
 });
 
 When('the card is reset', async function (this: CardspecWorld) {
-  const card = this.requireCard();
-  await this.attempt(() => card.reset());
+  const connection = this.requireConnection();
+  await this.attempt(() => connection.reset());
 });
 
 When('the card is powered off and on', async function (this: CardspecWorld) {
-  const card = this.requireCard();
-  await this.attempt(() => card.powerCycle());
+  const connection = this.requireConnection();
+  await this.attempt(() => connection.powerCycle());
 });
 
 Then('the ATR is {string}', function (this: CardspecWorld, expected: string) {
-  const atr = this.requireCard().atr;
+  const atr = this.requireConnection().atr;
   expect(toHex(atr), 'ATR').to.equal(toHex(this.hex(expected)));
 });
 
 Then('the ATR matches {string}', function (this: CardspecWorld, pattern: string) {
-  const atr = this.requireCard().atr;
+  const atr = this.requireConnection().atr;
   const parsed = parseBytePattern(this.expandText(pattern));
   if (!matchesBytePattern(parsed, atr)) {
     throw new Error(`the ATR ${toHex(atr)} does not match "${parsed.text}": ${explainMismatch(parsed, atr)}`);
@@ -65,14 +65,13 @@ Then('the ATR matches {string}', function (this: CardspecWorld, pattern: string)
 Then('the ATR offers protocol {string}', function (this: CardspecWorld, protocol: string) {
   const match = /^T=(\d+)$/.exec(this.expandText(protocol).trim());
   if (!match) throw new Error(`"${protocol}" is not a protocol: write T=0 or T=1`);
-  const atr = this.requireCard().atr;
-  const offered = parseAtr(atr).protocols;
-  if (!offered.includes(Number(match[1]))) {
-    throw new Error(`the ATR ${toHex(atr)} offers ${offered.map((t) => `T=${t}`).join(', ')}, not T=${match[1]}`);
+  const atr = parseAtr(this.requireConnection().atr);
+  if (!atrOffersProtocol(atr, Number(match[1]))) {
+    throw new Error(`the ATR ${toHex(atr.bytes)} offers ${atr.protocols.map((t) => `T=${t}`).join(', ')}, not T=${match[1]}`);
   }
 });
 
 Then('the historical bytes are {string}', function (this: CardspecWorld, expected: string) {
-  const historical = parseAtr(this.requireCard().atr).historical;
+  const historical = parseAtr(this.requireConnection().atr).historical;
   expect(toHex(historical), 'historical bytes').to.equal(toHex(this.hex(expected)));
 });

@@ -136,13 +136,6 @@ export function statusWordGroup(sw: number): StatusWordGroup | undefined {
   return undefined;
 }
 
-/**
- * Whether the command completed normally: 9000, and also 61XX, which ISO 7816-4 counts as
- * normal processing with more response data waiting.
- */
-export function isSuccess(sw: number): boolean {
-  return statusWordGroup(sw) === 'normal';
-}
 
 /** A status word pattern: `sw` matches when `(sw & mask) === value`. */
 export interface StatusWordPattern {

@@ -27,15 +27,15 @@ export function parseArgs(argv: string[], valued: readonly string[], flags: read
     const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const key = name.replace(/^--?/, '');
     if (flags.includes(key)) {
-      if (inline !== undefined) throw new HarnessError(HarnessCodes.UNSUPPORTED, `option ${name} takes no value`);
+      if (inline !== undefined) throw new HarnessError(HarnessCodes.BAD_USAGE, `option ${name} takes no value`);
       parsed.flags.add(key);
     } else if (valued.includes(key)) {
       const value = inline ?? argv[++i];
-      if (value === undefined) throw new HarnessError(HarnessCodes.UNSUPPORTED, `option ${name} needs a value`);
+      if (value === undefined) throw new HarnessError(HarnessCodes.BAD_USAGE, `option ${name} needs a value`);
       parsed.options.set(key, [...(parsed.options.get(key) ?? []), value]);
     } else {
       const known = [...valued.map((v) => `--${v}`), ...flags.map((f) => `--${f}`)].join(', ');
-      throw new HarnessError(HarnessCodes.UNSUPPORTED, `unknown option ${name} (options: ${known}; cucumber's own options go after --)`);
+      throw new HarnessError(HarnessCodes.BAD_USAGE, `unknown option ${name} (options: ${known}; cucumber's own options go after --)`);
     }
   }
   return parsed;

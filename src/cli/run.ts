@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { constants } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { endsItselfOnSignals } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 import { isTargetName } from '../targets/create.js';
 import { ensureSimulatorImage } from '../targets/container-image.js';
@@ -30,9 +32,9 @@ function holdsFeatures(dir: string): boolean {
  */
 function checkFeaturePath(path: string): void {
   const file = path.replace(/(:\d+)+$/, '');
-  if (!existsSync(file)) throw new HarnessError(HarnessCodes.UNSUPPORTED, `no feature file or folder "${file}"`);
+  if (!existsSync(file)) throw new HarnessError(HarnessCodes.BAD_USAGE, `no feature file or folder "${file}"`);
   if (statSync(file).isDirectory() && !holdsFeatures(file)) {
-    throw new HarnessError(HarnessCodes.UNSUPPORTED, `the folder "${file}" holds no .feature files`);
+    throw new HarnessError(HarnessCodes.BAD_USAGE, `the folder "${file}" holds no .feature files`);
   }
 }
 
@@ -49,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const target = last(args, 'target') ?? 'simulator';
   if (!isTargetName(target)) {
-    throw new HarnessError(HarnessCodes.UNSUPPORTED, `unknown target "${target}": use simulator, container or hardware`);
+    throw new HarnessError(HarnessCodes.BAD_USAGE, `unknown target "${target}": use simulator, container or hardware`);
   }
   const card = last(args, 'card');
   const config = last(args, 'config');
@@ -72,17 +74,22 @@ export async function run(argv: string[]): Promise<number> {
     ...paths,
     ...args.passthrough,
   ];
+  // This process outlives its cucumber child on a signal, and stops pcscd only after the
+  // workers have taken their cards out.
+  endsItselfOnSignals();
   try {
     return await new Promise<number>((resolve, reject) => {
       const child = spawn(process.execPath, cucumberArgs, { stdio: 'inherit' });
       // Ctrl-C reaches the child through the terminal's process group; SIGTERM is passed on.
       const forward = (): void => void child.kill('SIGTERM');
-      process.once('SIGTERM', forward);
-      process.on('SIGINT', () => undefined);
+      const wait = (): void => undefined;
+      process.on('SIGTERM', forward);
+      process.on('SIGINT', wait);
       child.once('error', reject);
       child.once('exit', (code, signal) => {
         process.off('SIGTERM', forward);
-        resolve(code ?? (signal ? 128 + 2 : 1));
+        process.off('SIGINT', wait);
+        resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1));
       });
     });
   } finally {

@@ -64,13 +64,13 @@ export async function sim(argv: string[]): Promise<number> {
     console.log(SIM_HELP);
     return 0;
   }
-  if (args.positionals.length) throw new HarnessError(HarnessCodes.UNSUPPORTED, `unexpected argument "${args.positionals[0]}"`);
+  if (args.positionals.length) throw new HarnessError(HarnessCodes.BAD_USAGE, `unexpected argument "${args.positionals[0]}"`);
   const target = last(args, 'target') ?? 'simulator';
   if (target !== 'simulator' && target !== 'container') {
-    throw new HarnessError(HarnessCodes.UNSUPPORTED, `cardspec sim --target ${target} is not available: use --target simulator or --target container`);
+    throw new HarnessError(HarnessCodes.BAD_USAGE, `cardspec sim --target ${target} is not available: use --target simulator or --target container`);
   }
   const firstSlot = Number(last(args, 'slot') ?? 0);
-  if (!Number.isInteger(firstSlot) || firstSlot < 0) throw new HarnessError(HarnessCodes.UNSUPPORTED, `--slot takes a reader number (0, 1, ...), not "${last(args, 'slot')}"`);
+  if (!Number.isInteger(firstSlot) || firstSlot < 0) throw new HarnessError(HarnessCodes.BAD_USAGE, `--slot takes a reader number (0, 1, ...), not "${last(args, 'slot')}"`);
   const profiles = args.options.get('card') ?? [DEFAULT_CARD_PROFILE];
   const labels = args.options.get('token') ?? [];
   // Load every profile first, so a mistake stops the command before anything starts.

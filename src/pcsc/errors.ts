@@ -47,8 +47,8 @@ const CODES: ScardCode[] = [
   { name: 'SCARD_W_UNSUPPORTED_CARD', value: 0x80100065, bindingMessage: 'Card is not supported', hint: 'the reader cannot talk to this card (its ATR is not valid for it)' },
 ];
 
-const BY_NAME = new Map(CODES.map((c) => [c.name, c]));
 const BY_BINDING_MESSAGE = new Map(CODES.map((c) => [c.bindingMessage, c]));
+const INVALID_HANDLE = CODES.find((c) => c.name === 'SCARD_E_INVALID_HANDLE')!;
 
 const UNKNOWN: ScardCode = {
   name: 'SCARD_F_UNKNOWN_ERROR',
@@ -72,15 +72,6 @@ export class ScardError extends HarnessError {
   }
 }
 
-/** The SCARD_* codes the harness knows, for docs and for `Then it fails with`. */
-export function scardCodeNames(): string[] {
-  return CODES.map((c) => c.name);
-}
-
-export function scardError(name: string, operation: string, detail?: string): ScardError {
-  return new ScardError(BY_NAME.get(name) ?? UNKNOWN, operation, detail);
-}
-
 /**
  * Turns an error of the `smartcard` binding into a ScardError, once, at the boundary. The
  * binding's native errors carry only pcsc-lite's message text, one text per code
@@ -93,6 +84,6 @@ export function fromBindingError(error: unknown, operation: string): ScardError 
   const byValue = typeof numeric === 'number' ? CODES.find((c) => c.value === numeric) : undefined;
   const code = byValue ?? BY_BINDING_MESSAGE.get(error.message);
   if (code) return new ScardError(code, operation, undefined, { cause: error });
-  if (error.message === 'Card is not connected') return new ScardError(BY_NAME.get('SCARD_E_INVALID_HANDLE')!, operation, error.message, { cause: error });
+  if (error.message === 'Card is not connected') return new ScardError(INVALID_HANDLE, operation, error.message, { cause: error });
   return new ScardError(UNKNOWN, operation, error.message, { cause: error });
 }

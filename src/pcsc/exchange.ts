@@ -1,3 +1,5 @@
+import { Ins } from '../apdu/ins.js';
+import { HarnessCodes, HarnessError } from '../errors.js';
 import { ApduFormatError, encodeCommand, parseCommand, parseResponse, SHORT_NE_MAX, type ResponseApdu } from '../apdu/apdu.js';
 
 /** Sends one command APDU and gives back the raw response APDU. */
@@ -6,7 +8,6 @@ export type Transmit = (command: Buffer) => Promise<Buffer>;
 /** The most GET RESPONSE rounds one command may cause: a card that never stops answering 61xx is broken. */
 const MAX_GET_RESPONSE_ROUNDS = 256;
 
-const INS_GET_RESPONSE = 0xc0;
 
 /**
  * The CLA of a GET RESPONSE that follows `cla`: the interindustry class with the command's
@@ -43,15 +44,15 @@ export async function exchange(transmit: Transmit, command: Buffer, automatic: b
   }
 
   const chunks: Buffer[] = [];
-  const cla = command[0] ?? 0;
-  for (let round = 0; response.sw >> 8 === 0x61 && round < MAX_GET_RESPONSE_ROUNDS; round++) {
-    chunks.push(response.data);
-    let getResponse = Buffer.from([getResponseCla(cla), INS_GET_RESPONSE, 0x00, 0x00, response.sw & 0xff]);
-    response = parseResponse(await transmit(getResponse));
-    if (response.sw >> 8 === 0x6c) {
-      getResponse = Buffer.from([getResponseCla(cla), INS_GET_RESPONSE, 0x00, 0x00, response.sw & 0xff]);
-      response = parseResponse(await transmit(getResponse));
+  const cla = getResponseCla(command[0] ?? 0);
+  const getResponse = (le: number): Buffer => Buffer.from([cla, Ins.GET_RESPONSE, 0x00, 0x00, le]);
+  for (let round = 0; response.sw >> 8 === 0x61; round++) {
+    if (round === MAX_GET_RESPONSE_ROUNDS) {
+      throw new HarnessError(HarnessCodes.CARD_ERROR, `the card kept answering 61xx after ${MAX_GET_RESPONSE_ROUNDS} GET RESPONSE commands`);
     }
+    chunks.push(response.data);
+    response = parseResponse(await transmit(getResponse(response.sw & 0xff)));
+    if (response.sw >> 8 === 0x6c) response = parseResponse(await transmit(getResponse(response.sw & 0xff)));
   }
   if (chunks.length === 0) return response;
   chunks.push(response.data);

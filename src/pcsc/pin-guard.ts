@@ -1,13 +1,8 @@
 import { ApduFormatError, parseCommand } from '../apdu/apdu.js';
 import { swHex } from '../apdu/hex.js';
+import { Ins, PIN_SPENDING_INS, PUK_SPENDING_INS } from '../apdu/ins.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 import type { CommandGuard } from './client.js';
-
-const INS_VERIFY = 0x20;
-/** Commands that spend a try of the PIN named by P2 when their data is wrong. */
-const PIN_SPENDING_INS = new Set([0x20, 0x21, 0x24, 0x25]);
-/** RESET RETRY COUNTER spends a PUK try, which no standard command can read. */
-const PUK_SPENDING_INS = new Set([0x2c, 0x2d]);
 
 const DESTRUCTIVE_TAG = '@destructive';
 
@@ -31,7 +26,7 @@ export interface PinGuardPolicy {
  */
 function carriesTrustedValue(ins: number, data: Buffer, trusted: Iterable<string>): boolean {
   const hex = data.toString('hex').toUpperCase();
-  const isVerify = ins === 0x20 || ins === 0x21;
+  const isVerify = ins === Ins.VERIFY || ins === Ins.VERIFY_TLV;
   for (const value of trusted) {
     if (isVerify ? hex === value : hex.startsWith(value) && hex.length > value.length) return true;
   }
@@ -58,8 +53,8 @@ export function pinGuard(policy: PinGuardPolicy): CommandGuard {
     }
     if (parsed.data.length === 0) return; // a status query spends no try
     if (PIN_SPENDING_INS.has(ins) && carriesTrustedValue(ins, parsed.data, policy.trusted())) return;
-    if (PUK_SPENDING_INS.has(ins)) refuse(`RESET RETRY COUNTER of PIN ${parsed.p2.toString(16).padStart(2, '0')} may spend the last PUK try, whose count no card tells`);
-    const query = Buffer.from([parsed.cla, INS_VERIFY, 0x00, parsed.p2]);
+    if (PUK_SPENDING_INS.has(ins)) refuse(`RESET RETRY COUNTER of PIN ${parsed.p2.toString(16).toUpperCase().padStart(2, '0')} may spend the last PUK try, whose count no card tells`);
+    const query = Buffer.from([parsed.cla, Ins.VERIFY, 0x00, parsed.p2]);
     const answer = await send(query);
     const sw = answer.length >= 2 ? answer.readUInt16BE(answer.length - 2) : 0;
     const pin = `PIN ${parsed.p2.toString(16).toUpperCase().padStart(2, '0')}`;

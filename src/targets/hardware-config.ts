@@ -29,7 +29,7 @@ const DEFAULT_CARD_TIMEOUT_MS = 30_000;
 
 export class ConfigError extends HarnessError {
   constructor(file: string, line: number | undefined, field: string, message: string) {
-    super(HarnessCodes.BAD_PROFILE, `bad hardware configuration ${file}${line ? `, line ${line}` : ''}, ${field}: ${message}`);
+    super(HarnessCodes.BAD_CONFIG, `bad hardware configuration ${file}${line ? `, line ${line}` : ''}, ${field}: ${message}`);
   }
 }
 
@@ -58,7 +58,7 @@ export function selectReaders(selector: ReaderSelector, readers: string[]): stri
 export function resolveSecret(reference: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
   const match = /^\$\{(env|file):(.+)\}$/.exec(reference.trim());
   if (!match) {
-    throw new HarnessError(HarnessCodes.BAD_PROFILE, 'a PIN in the hardware configuration must be ${env:NAME} or ${file:PATH}, never the value itself');
+    throw new HarnessError(HarnessCodes.BAD_CONFIG, 'a PIN in the hardware configuration must be ${env:NAME} or ${file:PATH}, never the value itself');
   }
   const [, kind, name] = match as unknown as [string, 'env' | 'file', string];
   if (kind === 'env') {
@@ -78,7 +78,7 @@ export function loadHardwareConfig(file: string): HardwareConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new HarnessError(HarnessCodes.BAD_PROFILE, `cannot read the hardware configuration ${file}: ${(error as Error).message} (give one with --config FILE)`, { cause: error });
+    throw new HarnessError(HarnessCodes.BAD_CONFIG, `cannot read the hardware configuration ${file}: ${(error as Error).message} (give one with --config FILE)`, { cause: error });
   }
   return parseHardwareConfig(text, file);
 }

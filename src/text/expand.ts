@@ -19,6 +19,11 @@ export interface ExpandContext {
 
 const NAME = /^[A-Za-z0-9_-]+$/;
 
+/** Saved names are letters, digits, `_` and `-`. */
+export function isSavedName(name: string): boolean {
+  return NAME.test(name);
+}
+
 export function expand(text: string, context: ExpandContext): Expansion {
   const secrets: string[] = [];
   const result = expandFrom(text, 0, context, secrets, text);
@@ -73,7 +78,7 @@ function resolveForm(form: string, context: ExpandContext, whole: string): { tex
   if (form.startsWith('ascii:')) {
     return { text: Buffer.from(form.slice(6), 'latin1').toString('hex').toUpperCase(), secret: false };
   }
-  if (!NAME.test(form)) {
+  if (!isSavedName(form)) {
     throw new HarnessError(HarnessCodes.UNDEFINED_VARIABLE, `"\${${form}}" in "${whole}" is not a saved name (letters, digits, _ and -), env:NAME or ascii:TEXT`);
   }
   const value = context.saved.get(form);

@@ -1,10 +1,5 @@
 import { toHex } from '../apdu/hex.js';
-
-/**
- * INS bytes whose command data is a PIN, a PUK or a new PIN: VERIFY, CHANGE REFERENCE
- * DATA, RESET RETRY COUNTER, and their odd-INS forms (the data in a TLV).
- */
-export const SECRET_DATA_INS = new Set([0x20, 0x21, 0x24, 0x25, 0x2c, 0x2d]);
+import { SECRET_DATA_INS } from '../apdu/ins.js';
 
 /** What stands for a masked value in traces, logs and reports. */
 export const MASK = '***';

@@ -6,12 +6,12 @@ import { createTarget } from '../../src/targets/create.js';
  * are not visible in BeforeAll) and stopped by AfterAll, or by the process's exit and
  * signal handlers when the run is cut short.
  */
-let current: { name: TargetName; card: string | undefined; target: Target; started: Promise<void> } | undefined;
+let current: { name: TargetName; target: Target; started: Promise<void> } | undefined;
 
 export async function workerTarget(name: TargetName, card: string | undefined, config: string | undefined): Promise<Target> {
   if (!current) {
     const target = createTarget(name, { defaultCard: card, config });
-    current = { name, card, target, started: target.start() };
+    current = { name, target, started: target.start() };
   } else if (current.name !== name) {
     throw new Error(`this worker already runs the ${current.name} target; one run has one target`);
   }

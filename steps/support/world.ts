@@ -37,7 +37,7 @@ export class CardspecWorld extends World<CardspecParameters> {
   readonly trace = new ApduTrace();
   /** Set by the Before hook. */
   target!: Target;
-  card: CardConnection | undefined;
+  connection: CardConnection | undefined;
   response: ResponseApdu | undefined;
   kept: KeptError | undefined;
   /** Automatic GET RESPONSE: on at the start of every scenario. */
@@ -96,15 +96,15 @@ export class CardspecWorld extends World<CardspecParameters> {
   }
 
   /** The connected card, or a clear error when no step inserted one. */
-  requireCard(): CardConnection {
-    if (!this.card) {
+  requireConnection(): CardConnection {
+    if (!this.connection) {
       throw new HarnessError(HarnessCodes.NO_CARD, 'no card is connected: start the scenario with "Given a card is inserted"');
     }
-    return this.card;
+    return this.connection;
   }
 
   requireResponse(): ResponseApdu {
-    if (!this.response) throw new HarnessError(HarnessCodes.NO_CARD, 'no response yet: send an APDU first');
+    if (!this.response) throw new HarnessError(HarnessCodes.NO_RESPONSE, 'no response yet: send an APDU first');
     return this.response;
   }
 

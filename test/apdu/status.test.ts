@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { HarnessCodes, HarnessError } from '../../src/errors.js';
 import {
   describeStatusWord,
-  isSuccess,
   matchesStatusWord,
   parseStatusWordPattern,
   statusWordGroup,
@@ -72,7 +71,7 @@ describe('describeStatusWord', () => {
   });
 });
 
-describe('statusWordGroup and isSuccess', () => {
+describe('statusWordGroup', () => {
   it('puts each SW1 in its ISO 7816-4 group', () => {
     assert.equal(statusWordGroup(0x9000), 'normal');
     assert.equal(statusWordGroup(0x6105), 'normal');
@@ -92,14 +91,7 @@ describe('statusWordGroup and isSuccess', () => {
     assert.equal(statusWordGroup(0x6000), undefined);
   });
 
-  it('counts 9000 and 61XX as success, nothing else', () => {
-    assert.equal(isSuccess(0x9000), true);
-    assert.equal(isSuccess(0x6120), true);
-    assert.equal(isSuccess(0x6282), false);
-    assert.equal(isSuccess(0x63c2), false);
-    assert.equal(isSuccess(0x6a82), false);
-    assert.equal(isSuccess(0x9001), false);
-  });
+
 });
 
 describe('status word patterns', () => {

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { HarnessError } from '../../src/errors.js';
-import { fromBindingError, ScardError, scardCodeNames, scardError } from '../../src/pcsc/errors.js';
+import { fromBindingError, ScardError } from '../../src/pcsc/errors.js';
 
 function asScard(error: unknown): ScardError {
   assert.ok(error instanceof ScardError, `a ScardError, got ${String(error)}`);
@@ -65,7 +65,7 @@ describe('fromBindingError', () => {
   });
 
   it('returns a ScardError as it is', () => {
-    const original = scardError('SCARD_E_TIMEOUT', 'SCardGetStatusChange');
+    const original = fromBindingError(new Error('Operation timed out'), 'SCardGetStatusChange');
     assert.equal(fromBindingError(original, 'other'), original);
   });
 
@@ -73,26 +73,5 @@ describe('fromBindingError', () => {
     const e = fromBindingError('boom', 'SCardControl');
     assert.ok(!(e instanceof ScardError));
     assert.equal(e.message, 'SCardControl failed: boom');
-  });
-});
-
-describe('scardError and scardCodeNames', () => {
-  it('builds an error by name, with a detail', () => {
-    const e = scardError('SCARD_E_TIMEOUT', 'wait', '5 s');
-    assert.equal(e.code, 'SCARD_E_TIMEOUT');
-    assert.equal(e.value, 0x8010000a);
-    assert.ok(e.message.endsWith('(5 s)'), e.message);
-  });
-
-  it('builds SCARD_F_UNKNOWN_ERROR for an unknown name', () => {
-    assert.equal(scardError('SCARD_E_NONSENSE', 'x').code, 'SCARD_F_UNKNOWN_ERROR');
-  });
-
-  it('lists the codes', () => {
-    const names = scardCodeNames();
-    for (const name of ['SCARD_W_REMOVED_CARD', 'SCARD_E_NO_SERVICE', 'SCARD_E_SERVICE_STOPPED', 'SCARD_E_SHARING_VIOLATION']) {
-      assert.ok(names.includes(name), name);
-    }
-    assert.equal(new Set(names).size, names.length, 'no duplicates');
   });
 });
