@@ -10,13 +10,13 @@
  */
 import { parseArgs } from 'node:util';
 import { VirtualCard } from './card/virtual-card.js';
-import { loadProfile } from './profile/load.js';
+import { DEFAULT_PROFILE, loadProfile } from './profile/load.js';
 import { VpcdSlot } from './vpcd/slot.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      profile: { type: 'string', default: 'iso7816-demo' },
+      profile: { type: 'string', default: DEFAULT_PROFILE },
       slot: { type: 'string', default: '0' },
       host: { type: 'string' },
       port: { type: 'string' },

@@ -1,14 +1,2 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The package's root folder (the one with package.json), from this compiled module's place. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the cardspec package root');
-    dir = parent;
-  }
-  return dir;
-}
+/** The package's root folder: the walk up to package.json lives with the simulator, which needs it too. */
+export { packageRoot } from '../simulator/paths.js';

@@ -6,7 +6,7 @@
  */
 import { ApduFormatError, type CommandApdu, encodeResponse, parseCommand } from '../../src/apdu/apdu.js';
 import { INS_GET_RESPONSE, dispatchTable } from './commands/index.js';
-import type { CardContext, Handler, Reply } from './context.js';
+import { type CardContext, EMPTY, type Handler, type Reply } from './context.js';
 import { SW, StatusWordError, fail, swWithLength } from './sw.js';
 
 /**
@@ -36,7 +36,7 @@ export class CardOs {
     } catch (err) {
       // A StatusWordError is an answer; anything else is a simulator bug, which must not
       // take the card (and with it pcscd's reader) down: 6F00.
-      reply = { data: Buffer.alloc(0), sw: err instanceof StatusWordError ? err.sw : SW.UNKNOWN_ERROR };
+      reply = { data: EMPTY, sw: err instanceof StatusWordError ? err.sw : SW.UNKNOWN_ERROR };
     }
     return encodeResponse(reply.data, reply.sw);
   }
@@ -69,7 +69,7 @@ export class CardOs {
   private t0(cmd: CommandApdu, reply: Reply, ctx: CardContext): Reply {
     if (cmd.ins === INS_GET_RESPONSE || cmd.data.length === 0 || reply.data.length === 0) return reply;
     ctx.session.pending = { data: Buffer.from(reply.data), sw: reply.sw };
-    return { data: Buffer.alloc(0), sw: swWithLength(SW.BYTES_AVAILABLE, reply.data.length) };
+    return { data: EMPTY, sw: swWithLength(SW.BYTES_AVAILABLE, reply.data.length) };
   }
 
   /** T=1: more data than Ne goes out in pieces, 61xx telling what is left (ISO 7816-4 5.3.4). */

@@ -3,6 +3,7 @@
  * Handlers throw instead of returning so that a check deep in a helper (file lookup,
  * access rule) ends the command at once; CardOs turns the error into the response.
  */
+import { swHex } from '../../src/apdu/hex.js';
 
 export const SW = {
   OK: 0x9000,
@@ -47,7 +48,7 @@ export class StatusWordError extends Error {
   readonly sw: number;
 
   constructor(sw: number, reason?: string) {
-    const hex = sw.toString(16).toUpperCase().padStart(4, '0');
+    const hex = swHex(sw);
     super(reason === undefined ? hex : `${hex}: ${reason}`);
     this.name = 'StatusWordError';
     this.sw = sw;

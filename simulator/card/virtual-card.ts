@@ -17,7 +17,8 @@ export class VirtualCard {
   private readonly mf: DedicatedFile;
   private readonly pins: Map<number, Pin>;
   private readonly os = new CardOs();
-  private session: CardSession;
+  /** What the handlers see; made anew with each card session. */
+  private context: CardContext;
   private powered = false;
 
   constructor(profile: CardProfile) {
@@ -25,7 +26,7 @@ export class VirtualCard {
     this.protocol = profile.protocol;
     this.mf = buildFileSystem(profile.mf);
     this.pins = new Map(profile.pins.map((p) => [p.reference, new Pin(p)]));
-    this.session = new CardSession(this.mf);
+    this.context = this.newSession();
   }
 
   /** The answer to reset (a copy: callers may not change the card's). */
@@ -39,7 +40,7 @@ export class VirtualCard {
 
   /** Powers the card up; from off, a new card session starts. Returns the ATR. */
   powerOn(): Buffer {
-    if (!this.powered) this.session = new CardSession(this.mf);
+    if (!this.powered) this.context = this.newSession();
     this.powered = true;
     return this.atr;
   }
@@ -47,13 +48,13 @@ export class VirtualCard {
   /** Cuts power: the card session (current files, verified PINs, pending data) is gone. */
   powerOff(): void {
     this.powered = false;
-    this.session = new CardSession(this.mf);
+    this.context = this.newSession();
   }
 
   /** Warm reset: a new card session, power stays (or comes) on. Returns the ATR. */
   reset(): Buffer {
     this.powered = true;
-    this.session = new CardSession(this.mf);
+    this.context = this.newSession();
     return this.atr;
   }
 
@@ -63,7 +64,7 @@ export class VirtualCard {
    * powered still answers (vpcd only sends APDUs to a powered card anyway).
    */
   transmit(apdu: Uint8Array): Buffer {
-    return this.os.transmit(apdu, this.context());
+    return this.os.transmit(apdu, this.context);
   }
 
   /** Tries left for PIN `reference` (and its PUK), for tests and diagnostics. */
@@ -72,7 +73,7 @@ export class VirtualCard {
     return pin === undefined ? undefined : { pin: pin.tries, puk: pin.pukTries };
   }
 
-  private context(): CardContext {
-    return { mf: this.mf, pins: this.pins, protocol: this.protocol, session: this.session, randomBytes };
+  private newSession(): CardContext {
+    return { mf: this.mf, pins: this.pins, protocol: this.protocol, session: new CardSession(this.mf), randomBytes };
   }
 }

@@ -7,8 +7,8 @@
  */
 import { join } from 'node:path';
 import { AbstractStartedContainer, GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
-import { vpcdReaderName } from '../vpcd/slot.js';
 import { READY_LINE_PREFIX, SOCKET_NAMES } from './protocol.js';
+import { DEFAULT_TOKEN_PINS } from './tokens.js';
 
 /** Where the container keeps its sockets (pcscd's fixed folder). */
 export const CONTAINER_SOCKET_DIR = '/run/pcscd';
@@ -16,9 +16,7 @@ export const CONTAINER_SOCKET_DIR = '/run/pcscd';
 export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
 
 export class SimulatorContainer extends GenericContainer {
-  private readonly cards: string[] = [];
-  private readonly tokens: string[] = [];
-  private pins = { user: '1234', so: '5678' };
+  private pins = { user: DEFAULT_TOKEN_PINS.userPin, so: DEFAULT_TOKEN_PINS.soPin };
   private loopbackQuickAck = false;
 
   /**
@@ -35,18 +33,6 @@ export class SimulatorContainer extends GenericContainer {
       .withStartupTimeout(DEFAULT_STARTUP_TIMEOUT_MS);
   }
 
-  /** Cards put in the readers at start, one per reader in order (the Dockerfile's default: one iso7816-demo). */
-  withCards(...profiles: string[]): this {
-    this.cards.push(...profiles);
-    return this;
-  }
-
-  /** SoftHSM tokens made at start. */
-  withTokens(...labels: string[]): this {
-    this.tokens.push(...labels);
-    return this;
-  }
-
   withPins(userPin: string, soPin: string): this {
     this.pins = { user: userPin, so: soPin };
     return this;
@@ -60,10 +46,9 @@ export class SimulatorContainer extends GenericContainer {
   }
 
   override async start(): Promise<StartedSimulatorContainer> {
-    // The image's default command inserts a demo card; this one inserts exactly what was asked.
+    // The image's default command inserts a demo card; this one starts with empty readers
+    // and no tokens: the control channel puts in what a run asks for.
     this.withCommand([
-      ...this.cards.flatMap((profile) => ['--card', profile]),
-      ...this.tokens.flatMap((label) => ['--token', label]),
       '--user-pin', this.pins.user,
       '--so-pin', this.pins.so,
       ...(this.loopbackQuickAck ? ['--loopback-quickack'] : []),
@@ -89,16 +74,12 @@ export class StartedSimulatorContainer extends AbstractStartedContainer {
     return join(this.socketDir, SOCKET_NAMES.pcscd);
   }
 
-  /** For P11_KIT_SERVER_ADDRESS, read by p11-kit-client.so at C_Initialize. */
+  /** For P11_KIT_SERVER_ADDRESS, read by p11-kit-client.so when it is loaded (C_GetFunctionList), before C_Initialize. */
   getP11KitServerAddress(): string {
     return `unix:path=${join(this.socketDir, SOCKET_NAMES.p11kit)}`;
   }
 
   getControlSocketPath(): string {
     return join(this.socketDir, SOCKET_NAMES.control);
-  }
-
-  getReaderName(slot = 0): string {
-    return vpcdReaderName(slot);
   }
 }

@@ -5,17 +5,15 @@
  * with it.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmod, watch as watchFolder } from 'node:fs';
+import { chmod, existsSync, watch as watchFolder, type FSWatcher } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { HarnessCodes, HarnessError } from '../../src/errors.js';
 import type { StackVersions } from './protocol.js';
+import { SOFTHSM_MODULE } from './tokens.js';
 
 const run = promisify(execFile);
-
-/** Debian's path of SoftHSM's PKCS#11 module. */
-export const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 
 export interface Daemon {
   readonly name: string;
@@ -51,9 +49,9 @@ export async function startDaemon(
 ): Promise<Daemon> {
   const output = options.output ?? 'inherit';
   const child = spawn(command, args, { stdio: ['ignore', output, output], env: options.env ?? process.env });
+  // A child that could not be started emits 'error' and never 'exit': that is spawnError's case.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
-    child.once('error', () => resolve({ code: null, signal: null }));
   });
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
   const daemon: Daemon = {
@@ -73,25 +71,23 @@ export async function startDaemon(
     spawnError.then((error) => new HarnessError(HarnessCodes.MISSING_DEPENDENCY, `${name}: cannot run ${command}: ${error.message}`)),
     exited.then(({ code, signal }) => new HarnessError(HarnessCodes.MISSING_DEPENDENCY, `${name} exited at start (${signal ?? `code ${code}`}); its log is above`)),
   ]);
+  /** Ends the current wait (a change in the folder, the timer, or the end of startDaemon). */
+  let stopWaiting: (() => void) | undefined;
   try {
     while (!(await socketAnswers(socketPath))) {
       const left = deadline - Date.now();
       if (left <= 0) throw new HarnessError(HarnessCodes.TIMEOUT, `${name} did not open ${socketPath} within ${options.timeoutMs} ms`);
-      // Wake on a change in the socket's folder, the daemon's exit, or a bounded timer as a backstop.
+      // Wake on a change in the socket's folder, or a bounded timer as a backstop; the
+      // daemon's exit or spawn error ends the race through `failed`.
       const event = new Promise<void>((resolve) => {
-        const watcher = watchFolder(folder, () => {
-          watcher.close();
-          resolve();
-        });
-        const timer = setTimeout(() => {
-          watcher.close();
-          resolve();
-        }, Math.min(left, 200));
-        void exited.then(() => {
+        const timer = setTimeout(() => stopWaiting?.(), Math.min(left, 200));
+        const watcher = watchNearest(folder, () => stopWaiting?.());
+        stopWaiting = () => {
+          stopWaiting = undefined;
           clearTimeout(timer);
-          watcher.close();
+          watcher?.close();
           resolve();
-        });
+        };
       });
       const outcome = await Promise.race([event.then(() => undefined), failed]);
       if (outcome instanceof Error) throw outcome;
@@ -99,15 +95,34 @@ export async function startDaemon(
     done = true;
     return daemon;
   } finally {
+    stopWaiting?.();
     if (!done) await daemon.stop();
   }
 }
 
 /**
- * pcscd in the foreground, with the readers of /etc/reader.conf.d (vpcd). Its socket is
- * /run/pcscd/pcscd.comm whatever the environment says.
+ * Watches `folder`, or its nearest existing parent while it does not exist yet (e.g.
+ * /run/pcscd before pcscd makes it: the parent changes when it appears, and the next wait
+ * watches the folder itself). Undefined when nothing can be watched: the timer alone wakes.
  */
-export async function startPcscd(socketPath: string, timeoutMs: number): Promise<Daemon> {
+function watchNearest(folder: string, onChange: () => void): FSWatcher | undefined {
+  let dir = folder;
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  try {
+    // An error (the folder removed under the watch) only wakes the wait: the next one watches anew.
+    return watchFolder(dir, onChange).once('error', onChange);
+  } catch {
+    // Gone in between, no permission, or no inotify watches left.
+    return undefined;
+  }
+}
+
+/**
+ * pcscd in the foreground, with the readers of /etc/reader.conf.d (vpcd). Its socket is
+ * /run/pcscd/pcscd.comm whatever the environment says. Its log goes to this process's
+ * output unless `output` is 'ignore' (the harness on a host).
+ */
+export async function startPcscd(socketPath: string, timeoutMs: number, options: { output?: 'inherit' | 'ignore' } = {}): Promise<Daemon> {
   // pcscd built with polkit (Debian 13's 2.x) asks polkitd, which a container lacks, and
   // refuses every client: the socket's folder is the access control here.
   const help = await run('pcscd', ['--help']).then(
@@ -115,7 +130,7 @@ export async function startPcscd(socketPath: string, timeoutMs: number): Promise
     (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
   );
   const polkit = help.includes('--disable-polkit') ? ['--disable-polkit'] : [];
-  return startDaemon('pcscd', 'pcscd', ['--foreground', '--error', ...polkit], socketPath, { timeoutMs });
+  return startDaemon('pcscd', 'pcscd', ['--foreground', '--error', ...polkit], socketPath, { timeoutMs, ...options });
 }
 
 /**

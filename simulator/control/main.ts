@@ -17,7 +17,7 @@ import { parseArgs, promisify } from 'node:util';
 import { startP11KitServer, startPcscd, stackVersions, type Daemon } from './daemons.js';
 import { READY_LINE_PREFIX, SOCKET_NAMES } from './protocol.js';
 import { ControlServer } from './server.js';
-import { SoftHsmTokenStore, writeSoftHsmConf } from './tokens.js';
+import { DEFAULT_TOKEN_PINS, SoftHsmTokenStore, writeSoftHsmConf } from './tokens.js';
 import { vpcdReaderName } from '../vpcd/slot.js';
 
 /** pcscd 1.9.9 keeps its socket here whatever PCSCLITE_CSOCK_NAME says; the other sockets join it. */
@@ -40,8 +40,8 @@ async function main(): Promise<void> {
     options: {
       card: { type: 'string', multiple: true, default: [] },
       token: { type: 'string', multiple: true, default: [] },
-      'user-pin': { type: 'string', default: '1234' },
-      'so-pin': { type: 'string', default: '5678' },
+      'user-pin': { type: 'string', default: DEFAULT_TOKEN_PINS.userPin },
+      'so-pin': { type: 'string', default: DEFAULT_TOKEN_PINS.soPin },
       slots: { type: 'string', default: '2' },
       'loopback-quickack': { type: 'boolean', default: false },
     },

@@ -190,7 +190,7 @@ export function encodeSuccess(id: number, result: unknown): string {
 
 /** A failure keeps the error's stable code (CARDSPEC_*, or the card's own) for the host to raise again. */
 export function encodeFailure(id: number, error: unknown): string {
-  const code = error instanceof HarnessError ? error.code : 'CARDSPEC_SIMULATOR_ERROR';
+  const code = error instanceof HarnessError ? error.code : HarnessCodes.SIMULATOR_ERROR;
   const message = error instanceof Error ? error.message : String(error);
   return `${JSON.stringify({ id, ok: false, error: { code, message } })}\n`;
 }

@@ -150,27 +150,33 @@ export class ControlServer {
     return { slot: index, reader: vpcd.readerName, inserted: vpcd.inserted, profile, atr: card?.atr.toString('hex').toUpperCase() };
   }
 
+  /**
+   * A fresh card of `source` in reader `index`: in place of the card there, behind the
+   * same vpcd connection (pcscd sees no removal), or inserted into the empty reader.
+   * Returns whether it replaced a card.
+   */
+  private async putCard(index: number, source: ProfileSource): Promise<boolean> {
+    const state = this.slot(index);
+    const profile = await loadRequestedProfile(source);
+    const card = new VirtualCard(profile);
+    const replaced = state.vpcd.inserted;
+    if (replaced) state.vpcd.replace(card);
+    else await state.vpcd.insert(card);
+    state.card = card;
+    state.profile = profile.name;
+    return replaced;
+  }
+
   private async dispatch(request: ControlRequest): Promise<unknown> {
     switch (request.op) {
       case 'insert': {
-        const state = this.slot(request.slot);
-        const profile = await loadRequestedProfile(request.profile);
-        const card = new VirtualCard(profile);
-        const replaced = state.vpcd.inserted;
-        if (replaced) state.vpcd.replace(card);
-        else await state.vpcd.insert(card);
-        state.card = card;
-        state.profile = profile.name;
+        const replaced = await this.putCard(request.slot, request.profile);
         return { ...this.status(request.slot), replaced };
       }
       case 'replace': {
-        const state = this.slot(request.slot);
-        if (!state.vpcd.inserted) throw new HarnessError(HarnessCodes.NO_CARD, `reader "${state.vpcd.readerName}" holds no card to replace: insert one`);
-        const profile = await loadRequestedProfile(request.profile);
-        const card = new VirtualCard(profile);
-        state.vpcd.replace(card);
-        state.card = card;
-        state.profile = profile.name;
+        const { vpcd } = this.slot(request.slot);
+        if (!vpcd.inserted) throw new HarnessError(HarnessCodes.NO_CARD, `reader "${vpcd.readerName}" holds no card to replace: insert one`);
+        await this.putCard(request.slot, request.profile);
         return this.status(request.slot);
       }
       case 'remove': {
@@ -180,7 +186,7 @@ export class ControlServer {
       case 'reinsert': {
         const state = this.slot(request.slot);
         if (!state.card) throw new HarnessError(HarnessCodes.NO_CARD, 'no card was inserted before, so none can be inserted again');
-        if (state.vpcd.inserted) throw new HarnessError(HarnessCodes.NO_CARD, 'the card is still in the reader: remove it first');
+        if (state.vpcd.inserted) throw new HarnessError(HarnessCodes.CARD_PRESENT, 'the card is still in the reader: remove it first');
         await state.vpcd.insert(state.card);
         return this.status(request.slot);
       }

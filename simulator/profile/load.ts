@@ -5,24 +5,19 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../paths.js';
 import { Cursor, ProfileError, ProfileSource } from './cursor.js';
 import type { CardProfile } from './types.js';
 import { TOP_FIELDS, validateProfile } from './validate.js';
 
 export const DEFAULT_PROFILE = 'iso7816-demo';
 
-/**
- * simulator/profiles of the project: up from this module (simulator/profile/ in the
- * source tree, dist/simulator/profile/ once compiled) to the folder with package.json.
- */
+/** simulator/profiles of the project (the YAML is not compiled into dist/). */
 export function profilesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return join(dir, 'simulator', 'profiles');
-    const up = dirname(dir);
-    if (up === dir) throw new ProfileError('simulator/profiles', undefined, undefined, 'cannot find the project folder (with package.json) above the simulator');
-    dir = up;
+  try {
+    return join(packageRoot(), 'simulator', 'profiles');
+  } catch {
+    throw new ProfileError('simulator/profiles', undefined, undefined, 'cannot find the project folder (with package.json) above the simulator');
   }
 }
 
@@ -35,8 +30,18 @@ export function listProfiles(dir: string = profilesDir()): string[] {
     .sort();
 }
 
-function looksLikePath(nameOrPath: string): boolean {
+/** A "/" (or "\\") or a .yaml/.yml ending makes a path; anything else is a profile name. */
+export function looksLikePath(nameOrPath: string): boolean {
   return nameOrPath.includes('/') || nameOrPath.includes('\\') || /\.ya?ml$/.test(nameOrPath);
+}
+
+/** The profile file named `name` in `dir` (name.yaml, else name.yml), if there is one. */
+function profileIn(dir: string, name: string): string | undefined {
+  for (const ext of ['.yaml', '.yml']) {
+    const file = join(dir, name + ext);
+    if (existsSync(file)) return file;
+  }
+  return undefined;
 }
 
 /** The file a name or path stands for; an unknown name lists the available ones. */
@@ -46,10 +51,8 @@ export function resolveProfile(nameOrPath: string, dir: string = profilesDir()):
     if (!existsSync(file)) throw new ProfileError(display(file), undefined, undefined, 'no such file');
     return file;
   }
-  for (const ext of ['.yaml', '.yml']) {
-    const file = join(dir, nameOrPath + ext);
-    if (existsSync(file)) return file;
-  }
+  const file = profileIn(dir, nameOrPath);
+  if (file !== undefined) return file;
   const names = listProfiles(dir);
   throw new ProfileError(
     `"${nameOrPath}"`,
@@ -84,10 +87,9 @@ function readFields(file: string, chain: string[]): { fields: Map<string, Cursor
 
   const parentName = ext.text('the name of another profile');
   // A bare name is a profile next to this one, or else one of the project's profiles.
-  const candidates = looksLikePath(parentName)
-    ? [resolve(dirname(file), parentName)]
-    : [join(dirname(file), `${parentName}.yaml`), join(profilesDir(), `${parentName}.yaml`)];
-  const parentFile = candidates.find((f) => existsSync(f));
+  const parentFile = looksLikePath(parentName)
+    ? [resolve(dirname(file), parentName)].find((f) => existsSync(f))
+    : (profileIn(dirname(file), parentName) ?? profileIn(profilesDir(), parentName));
   if (parentFile === undefined) {
     const known = [...new Set([...listProfiles(dirname(file)), ...listProfiles()])];
     return ext.fail(`a profile next to this one or a project profile (${known.join(', ')})`, `"${parentName}"`);
@@ -105,4 +107,22 @@ export function loadProfile(nameOrPath: string = DEFAULT_PROFILE, options: { dir
   const file = resolveProfile(nameOrPath, options.dir);
   const { fields, top } = readFields(file, []);
   return validateProfile(fields, top);
+}
+
+/**
+ * Parsed profiles by the name or path they were asked for, for one run: a card copies what
+ * it takes from its profile, so one parse serves every scenario.
+ */
+export class ProfileCache {
+  private readonly profiles = new Map<string, CardProfile>();
+
+  /** The profile `nameOrPath`, loaded on first use; a mistake throws every time (nothing is kept). */
+  get(nameOrPath: string): CardProfile {
+    let profile = this.profiles.get(nameOrPath);
+    if (profile === undefined) {
+      profile = loadProfile(nameOrPath);
+      this.profiles.set(nameOrPath, profile);
+    }
+    return profile;
+  }
 }

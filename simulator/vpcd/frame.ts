@@ -13,8 +13,6 @@ export const VpcdControl = {
   ATR_REQUEST: 4,
 } as const;
 
-export type VpcdControlCode = (typeof VpcdControl)[keyof typeof VpcdControl];
-
 /** One decoded message from vpcd. */
 export type VpcdMessage =
   | { kind: 'control'; code: number }
@@ -22,6 +20,8 @@ export type VpcdMessage =
 
 /** The largest payload the 2-byte length can carry. */
 export const MAX_FRAME_PAYLOAD = 0xffff;
+
+const EMPTY = Buffer.alloc(0);
 
 /** Length prefix and payload in one Buffer, so the socket sends them in one write. */
 export function encodeFrame(payload: Uint8Array): Buffer {
@@ -49,11 +49,11 @@ export function classifyPayload(payload: Buffer): VpcdMessage {
  * slices without copying.
  */
 export class FrameDecoder {
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = EMPTY;
 
   /** Feeds bytes in; returns the payloads of every frame completed by them, in order. */
   push(chunk: Uint8Array): Buffer[] {
-    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let buf = this.pending.length === 0 ? bytes : Buffer.concat([this.pending, bytes]);
     const frames: Buffer[] = [];
     while (buf.length >= 2) {
@@ -63,7 +63,7 @@ export class FrameDecoder {
       buf = buf.subarray(2 + length);
     }
     // Copy the tail so that it does not pin the caller's (possibly large) chunk.
-    this.pending = buf.length === 0 ? Buffer.alloc(0) : Buffer.from(buf);
+    this.pending = buf.length === 0 ? EMPTY : Buffer.from(buf);
     return frames;
   }
 
@@ -74,6 +74,6 @@ export class FrameDecoder {
 
   /** Drops a partial frame (after the connection closes). */
   clear(): void {
-    this.pending = Buffer.alloc(0);
+    this.pending = EMPTY;
   }
 }

@@ -6,14 +6,14 @@
  * Events (never thrown from socket handlers, so vpcd going away cannot crash the
  * process): 'inserted'; 'removed' with `{ byPeer: boolean }` (byPeer: vpcd closed the
  * connection, e.g. pcscd restarted); 'error' with an Error, emitted only when someone
- * listens (else only kept in `lastError`).
+ * listens (else dropped).
  */
 import { EventEmitter } from 'node:events';
 import { Socket } from 'node:net';
 import sockopt from 'sockopt';
 import { HarnessCodes, HarnessError } from '../../src/errors.js';
 import type { VirtualCard } from '../card/virtual-card.js';
-import { FrameDecoder, MAX_FRAME_PAYLOAD, VpcdControl, classifyPayload, encodeFrame } from './frame.js';
+import { FrameDecoder, VpcdControl, classifyPayload, encodeFrame } from './frame.js';
 
 /** vpcd's first port (Debian's reader.conf: slot 0); slot N listens on this + N. */
 export const VPCD_BASE_PORT = 35963;
@@ -21,8 +21,8 @@ export const VPCD_DEFAULT_HOST = '127.0.0.1';
 
 const IPPROTO_TCP = 6;
 const TCP_QUICKACK = 12;
-/** 6F00, answered if an answer cannot be framed (a card bug, never expected). */
-const NO_PRECISE_DIAGNOSIS = Buffer.from([0x6f, 0x00]);
+/** 6F00 framed, answered if an answer is too long for a frame (a card bug, never expected). */
+const NO_PRECISE_DIAGNOSIS_FRAME = encodeFrame(Buffer.from([0x6f, 0x00]));
 
 export function vpcdPort(slot: number): number {
   return VPCD_BASE_PORT + slot;
@@ -31,6 +31,16 @@ export function vpcdPort(slot: number): number {
 /** The PC/SC reader name pcscd gives vpcd's slot N: "Virtual PCD 00 00", "Virtual PCD 00 01". */
 export function vpcdReaderName(slot: number): string {
   return `Virtual PCD 00 ${String(slot).padStart(2, '0')}`;
+}
+
+/** The frame of an answer; encodeFrame refuses one longer than a frame carries, which goes out as 6F00. */
+function frameOf(answer: Buffer): Buffer {
+  try {
+    return encodeFrame(answer);
+  } catch (err) {
+    if (err instanceof RangeError) return NO_PRECISE_DIAGNOSIS_FRAME;
+    throw err;
+  }
 }
 
 export interface VpcdSlotOptions {
@@ -46,8 +56,6 @@ export class VpcdSlot extends EventEmitter {
   readonly host: string;
   readonly port: number;
   readonly readerName: string;
-  /** The last socket error, kept whether or not anyone listens to 'error'. */
-  lastError: Error | undefined = undefined;
 
   private socket: Socket | undefined = undefined;
   private current: VirtualCard | undefined = undefined;
@@ -76,7 +84,7 @@ export class VpcdSlot extends EventEmitter {
   /**
    * Puts `card` in the reader: connects to vpcd; resolves once connected. pcscd sees
    * the card at its next presence poll (up to ~400 ms later). Rejects when vpcd cannot
-   * be reached or the slot already holds a card.
+   * be reached, the slot already holds a card, or remove()/close() runs before it connects.
    */
   insert(card: VirtualCard): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`vpcd slot ${this.slot} is closed`));
@@ -102,7 +110,11 @@ export class VpcdSlot extends EventEmitter {
           this.report(err);
         }
       });
-      socket.on('close', () => this.onClose(socket, connected));
+      socket.on('close', () => {
+        // remove() or close() while connecting: destroy() emits 'close' without 'error'.
+        if (!connected) reject(new Error(`vpcd slot ${this.slot} removed before it connected`));
+        this.onClose(socket, connected);
+      });
       socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
       socket.connect({ host: this.host, port: this.port }, () => {
         connected = true;
@@ -163,7 +175,7 @@ export class VpcdSlot extends EventEmitter {
       for (const payload of this.decoder.push(chunk)) {
         const answer = this.answer(payload);
         // Length and payload in one write: one TCP segment, no Nagle stall on vpcd's side.
-        if (answer !== undefined) socket.write(encodeFrame(answer));
+        if (answer !== undefined) socket.write(frameOf(answer));
       }
     } catch (err) {
       this.report(err instanceof Error ? err : new Error(String(err)));
@@ -176,8 +188,7 @@ export class VpcdSlot extends EventEmitter {
     if (card === undefined) return undefined;
     const message = classifyPayload(payload);
     if (message.kind === 'apdu') {
-      const response = card.transmit(message.apdu);
-      return response.length <= MAX_FRAME_PAYLOAD ? response : NO_PRECISE_DIAGNOSIS;
+      return card.transmit(message.apdu);
     }
     switch (message.code) {
       case VpcdControl.POWER_OFF:
@@ -212,7 +223,6 @@ export class VpcdSlot extends EventEmitter {
   }
 
   private report(err: Error): void {
-    this.lastError = err;
     if (this.listenerCount('error') > 0) this.emit('error', err);
   }
 }

@@ -1,8 +1,9 @@
 /**
  * BER-TLV as ISO 7816-4 (5.2) uses it, a subset of X.690: tags of up to 4 bytes, definite
- * lengths in short form or 81..84, and 00/FF padding between objects. Used by the tag
- * steps (to find a tag in response data) and by the simulator (to build FCI/FCP).
- * Pure code: no I/O.
+ * lengths in short form or 81..84, and 00/FF padding between objects. parseTlv and
+ * findTag serve the tag steps (a tag in response data); encodeTlv builds the simulator's
+ * FCI and FCP templates (simulator/card/fci.ts). DER for the crypto code is
+ * src/crypto/der.ts. Pure code: no I/O.
  */
 import { HarnessCodes, HarnessError } from '../errors.js';
 import { parseHex, toHex } from './hex.js';

@@ -1,5 +1,6 @@
 import { VirtualCard } from '../../simulator/card/index.js';
-import { loadProfile } from '../../simulator/profile/index.js';
+import { DEFAULT_PROFILE, loadProfile } from '../../simulator/profile/index.js';
+import { DEFAULT_TOKEN_PINS } from '../../simulator/control/tokens.js';
 import { VpcdSlot, vpcdReaderName } from '../../simulator/vpcd/index.js';
 import { endsItselfOnSignals } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
@@ -7,7 +8,8 @@ import { PcscContext } from '../pcsc/client.js';
 import { ContainerTarget } from '../targets/container.js';
 import { ensurePcscd, type ManagedPcscd } from '../targets/pcscd.js';
 import type { TokenAccess } from '../targets/target.js';
-import { checkReaderFree, DEFAULT_CARD_PROFILE, waitUntilSeenEmpty } from '../targets/simulator.js';
+import { CARD_EVENT_TIMEOUT_MS } from '../targets/card-flow.js';
+import { checkReaderFree, waitUntilSeenEmpty } from '../targets/simulator.js';
 import { SoftHsmTokens } from '../targets/softhsm.js';
 import { last, parseArgs } from './args.js';
 
@@ -16,11 +18,10 @@ export const SIM_HELP = `Usage: cardspec sim [--card PROFILE]... [--token LABEL]
 Starts the simulator and keeps it running for any PC/SC or PKCS#11 client (pcsc_scan,
 opensc-tool, pyscard, PyKCS11, pkcs11-tool). Each --card puts a card in the next vpcd
 reader, from reader N of --slot on (default 0: "Virtual PCD 00 00"; default card: one
-${DEFAULT_CARD_PROFILE}); each --token makes a SoftHSM token
-(user PIN 1234, SO PIN 5678). Prints shell export lines, then "ready", and runs until
-SIGINT or SIGTERM; then it removes all it made.`;
+${DEFAULT_PROFILE}); each --token makes a SoftHSM token (user PIN ${DEFAULT_TOKEN_PINS.userPin}, SO PIN
+${DEFAULT_TOKEN_PINS.soPin}). Prints shell export lines, then "ready", and runs until SIGINT or
+SIGTERM; then it removes all it made.`;
 
-const CARD_EVENT_TIMEOUT_MS = 5_000;
 
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
@@ -33,7 +34,7 @@ function tokenLines(tokens: { label: string; access: TokenAccess }[]): string[] 
   return [
     `export PKCS11_MODULE=${shellQuote(first.modulePath)}`,
     ...Object.entries(first.env).map(([name, value]) => `export ${name}=${shellQuote(value)}`),
-    ...tokens.map(({ label }) => `# token ${shellQuote(label)}: user PIN and SO PIN as configured (default 1234 / 5678)`),
+    ...tokens.map(({ label }) => `# token ${shellQuote(label)}: user PIN and SO PIN as configured (default ${DEFAULT_TOKEN_PINS.userPin} / ${DEFAULT_TOKEN_PINS.soPin})`),
   ];
 }
 
@@ -71,7 +72,7 @@ export async function sim(argv: string[]): Promise<number> {
   }
   const firstSlot = Number(last(args, 'slot') ?? 0);
   if (!Number.isInteger(firstSlot) || firstSlot < 0) throw new HarnessError(HarnessCodes.BAD_USAGE, `--slot takes a reader number (0, 1, ...), not "${last(args, 'slot')}"`);
-  const profiles = args.options.get('card') ?? [DEFAULT_CARD_PROFILE];
+  const profiles = args.options.get('card') ?? [DEFAULT_PROFILE];
   const labels = args.options.get('token') ?? [];
   // Load every profile first, so a mistake stops the command before anything starts.
   const cards = profiles.map((p) => new VirtualCard(loadProfile(p)));

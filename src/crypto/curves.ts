@@ -1,4 +1,4 @@
-import { DerTag, encodeTlv } from './der.js';
+import { DerTag, encodeDer } from './der.js';
 
 /**
  * The curves the harness knows, by their CKA_EC_PARAMS encoding (a DER OID; SoftHSM and
@@ -15,8 +15,8 @@ export interface Curve {
   componentBytes: number;
 }
 
-const oid = (hex: string): Buffer => encodeTlv(DerTag.OBJECT_IDENTIFIER, Buffer.from(hex, 'hex'));
-const printable = (text: string): Buffer => encodeTlv(DerTag.PRINTABLE_STRING, Buffer.from(text, 'ascii'));
+const oid = (hex: string): Buffer => encodeDer(DerTag.OBJECT_IDENTIFIER, Buffer.from(hex, 'hex'));
+const printable = (text: string): Buffer => encodeDer(DerTag.PRINTABLE_STRING, Buffer.from(text, 'ascii'));
 
 export const CURVES: readonly Curve[] = [
   { name: 'P-256', family: 'weierstrass', ecParams: oid('2a8648ce3d030107'), otherEcParams: [], componentBytes: 32 },

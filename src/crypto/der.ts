@@ -27,9 +27,11 @@ export function encodeLength(length: number): Buffer {
   return Buffer.from([0x80 | bytes.length, ...bytes]);
 }
 
-export function encodeTlv(tag: number, value: Uint8Array): Buffer {
+/** One DER element with a single-byte tag (DerTag); no checks (BER-TLV for cards is src/apdu/tlv.ts). */
+export function encodeDer(tag: number, value: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from([tag]), encodeLength(value.length), value]);
 }
+
 
 /** A non-negative INTEGER from big-endian bytes: leading zeros dropped, a 00 added before a high bit. */
 export function encodeUnsignedInteger(bigEndian: Uint8Array): Buffer {
@@ -37,7 +39,7 @@ export function encodeUnsignedInteger(bigEndian: Uint8Array): Buffer {
   while (start < bigEndian.length - 1 && bigEndian[start] === 0) start++;
   const trimmed = Buffer.from(bigEndian.subarray(start));
   const value = trimmed.length === 0 ? Buffer.from([0]) : trimmed[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed;
-  return encodeTlv(DerTag.INTEGER, value);
+  return encodeDer(DerTag.INTEGER, value);
 }
 
 /** Reads the TLV at `offset`; single-byte tags, definite lengths (DER) only. */

@@ -1,4 +1,4 @@
-import { DerTag, encodeTlv, encodeUnsignedInteger, readTlv, readWhole, DerError } from './der.js';
+import { DerTag, encodeDer, encodeUnsignedInteger, readTlv, readWhole, DerError } from './der.js';
 
 /**
  * ECDSA signatures in their two shapes: PKCS#11 gives r||s (each as long as the curve's
@@ -11,7 +11,7 @@ export function ecdsaRawToDer(raw: Uint8Array): Buffer {
   }
   const half = raw.length / 2;
   const body = Buffer.concat([encodeUnsignedInteger(raw.subarray(0, half)), encodeUnsignedInteger(raw.subarray(half))]);
-  return encodeTlv(DerTag.SEQUENCE, body);
+  return encodeDer(DerTag.SEQUENCE, body);
 }
 
 /** DER → r||s with each half `componentBytes` long (32 for P-256, 48 for P-384, 66 for P-521). */

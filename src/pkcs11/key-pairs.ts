@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pkcs11js from 'pkcs11js';
 import { curveByEcParams } from '../crypto/curves.js';
-import { encodeTlv, DerTag } from '../crypto/der.js';
+import { DerTag, encodeDer } from '../crypto/der.js';
 import type { KeyType } from '../crypto/key-types.js';
 import type { PrivateKeyComponents } from '../crypto/private-key.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
@@ -120,7 +120,7 @@ export function importKeyPair(session: Pkcs11Session, label: string, key: Privat
       { type: pkcs11js.CKA_KEY_TYPE, value: keyType },
       { type: pkcs11js.CKA_EC_PARAMS, value: key.curve.ecParams },
     ];
-    publicTemplate.push(...curveParts, { type: pkcs11js.CKA_EC_POINT, value: encodeTlv(DerTag.OCTET_STRING, key.publicPoint) });
+    publicTemplate.push(...curveParts, { type: pkcs11js.CKA_EC_POINT, value: encodeDer(DerTag.OCTET_STRING, key.publicPoint) });
     privateTemplate.push(...curveParts, { type: pkcs11js.CKA_VALUE, value: key.privateValue });
   }
   return { publicKey: session.createObject(publicTemplate), privateKey: session.createObject(privateTemplate) };

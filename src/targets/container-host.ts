@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ProfileSource } from '../../simulator/control/protocol.js';
-import { resolveProfile } from '../../simulator/profile/index.js';
+import { looksLikePath, resolveProfile } from '../../simulator/profile/index.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 
 /**
@@ -46,11 +46,6 @@ export function hostPcscLiteVersion(): string {
     }
   }
   return 'an unknown version';
-}
-
-/** As simulator/profile does: a "/" or a .yaml/.yml ending makes a path, anything else a name. */
-function looksLikePath(nameOrPath: string): boolean {
-  return /[/\\]/.test(nameOrPath) || /\.ya?ml$/.test(nameOrPath);
 }
 
 /**

@@ -7,14 +7,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ControlClient } from '../../simulator/control/client.js';
 import type { StartedSimulatorContainer } from '../../simulator/control/container.js';
-import type { StackVersions } from '../../simulator/control/protocol.js';
-import { loadProfile } from '../../simulator/profile/index.js';
+import type { ProfileSource, StackVersions } from '../../simulator/control/protocol.js';
+import { DEFAULT_TOKEN_PINS } from '../../simulator/control/tokens.js';
+import { DEFAULT_PROFILE, ProfileCache } from '../../simulator/profile/index.js';
 import { vpcdReaderName } from '../../simulator/vpcd/index.js';
 import { onCleanup } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 import { PcscContext, type CardConnection } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
-import { DEFAULT_CARD_PROFILE, workerIndex } from './simulator.js';
+import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
+import { workerIndex } from './simulator.js';
 import type { Target, TokenAccess } from './target.js';
 
 import { checkDocker, ensureSimulatorImage } from './container-image.js';
@@ -22,8 +24,6 @@ import { hostPcscLiteVersion, p11KitClientModule, profileSource } from './contai
 
 const run = promisify(execFile);
 
-/** pcscd polls a vpcd reader every 400 ms; a card insertion or removal shows within two polls. */
-const CARD_EVENT_TIMEOUT_MS = 5_000;
 const DOCKER_RM_TIMEOUT_MS = 30_000;
 
 /** Docker's "no such container" (HTTP 404): the container is gone, which is what was wanted. */
@@ -65,19 +65,40 @@ export class ContainerTarget implements Target {
   private unregisterCleanup: (() => void) | undefined;
   private containerName: string | undefined;
   private versions: StackVersions | undefined;
-  private connection: CardConnection | undefined;
   /** Whether the container's reader holds a card (the control server's answer). */
   private inserted = false;
-  private hasCard = false;
   private readonly slot = 0;
   private readonly readerName = vpcdReaderName(0);
+  private readonly cards: CardFlow<ProfileSource>;
+  private readonly profiles = new ProfileCache();
   private readonly userPin: string;
   private readonly soPin: string;
   private readonly tokens = new Map<string, Promise<TokenAccess>>();
 
   constructor(private readonly options: ContainerOptions = {}) {
-    this.userPin = options.userPin ?? '1234';
-    this.soPin = options.soPin ?? '5678';
+    this.userPin = options.userPin ?? DEFAULT_TOKEN_PINS.userPin;
+    this.soPin = options.soPin ?? DEFAULT_TOKEN_PINS.soPin;
+    // The control server keeps the card taken out (reinsert) and replaces a card still in
+    // the reader on insert; `inserted` follows its answers.
+    this.cards = new CardFlow<ProfileSource>(
+      {
+        inserted: () => this.inserted,
+        replace: async (profile) => {
+          await this.client.request({ op: 'replace', slot: this.slot, profile });
+        },
+        insert: async (profile) => {
+          this.inserted = (await this.client.request({ op: 'insert', slot: this.slot, profile })).inserted;
+        },
+        remove: async () => {
+          this.inserted = (await this.client.request({ op: 'remove', slot: this.slot })).inserted;
+        },
+        reinsert: async () => {
+          this.inserted = (await this.client.request({ op: 'reinsert', slot: this.slot })).inserted;
+        },
+      },
+      this.readerName,
+      () => this.pcsc,
+    );
   }
 
   get pcsc(): PcscContext {
@@ -191,45 +212,20 @@ export class ContainerTarget implements Target {
     return this.control;
   }
 
-  /**
-   * A fresh card. While a card sits in the reader, the new card takes its place behind the
-   * same vpcd connection in the container and the PC/SC connection is reset, so pcscd reads
-   * the new card's ATR at once (a removal and insertion would cost two 400 ms polls).
-   */
+  /** A fresh card in the container's reader (see CardFlow.insert: swapped in behind the connection when one is there). */
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
-    const nameOrPath = profile ?? this.options.defaultCard ?? DEFAULT_CARD_PROFILE;
+    const nameOrPath = profile ?? this.options.defaultCard ?? DEFAULT_PROFILE;
     // Checked here, so a mistake names the host's file, not the container's copy.
-    loadProfile(nameOrPath);
-    const source = profileSource(nameOrPath);
-    if (this.connection?.connected && this.inserted) {
-      await this.client.request({ op: 'replace', slot: this.slot, profile: source });
-      this.hasCard = true;
-      this.connection.trace = trace;
-      await this.connection.reset();
-      return this.connection;
-    }
-    this.connection?.disconnect();
-    this.connection = undefined;
-    const status = await this.client.request({ op: 'insert', slot: this.slot, profile: source });
-    this.inserted = status.inserted;
-    this.hasCard = true;
-    return this.connect(trace);
+    this.profiles.get(nameOrPath);
+    return this.cards.insert(profileSource(nameOrPath), trace);
   }
 
   async removeCard(): Promise<void> {
-    const status = await this.client.request({ op: 'remove', slot: this.slot });
-    this.inserted = status.inserted;
-    await this.pcsc.waitForEmpty(this.readerName, CARD_EVENT_TIMEOUT_MS);
+    return this.cards.remove();
   }
 
   async reinsertCard(trace: ApduTrace): Promise<CardConnection> {
-    if (!this.hasCard) throw new HarnessError(HarnessCodes.NO_CARD, 'no card was inserted before, so none can be inserted again');
-    if (this.inserted) throw new HarnessError(HarnessCodes.NO_CARD, 'the card is still in the reader: remove it first');
-    this.connection?.disconnect();
-    this.connection = undefined;
-    const status = await this.client.request({ op: 'reinsert', slot: this.slot });
-    this.inserted = status.inserted;
-    return this.connect(trace);
+    return this.cards.reinsert(trace);
   }
 
   /**
@@ -238,16 +234,10 @@ export class ContainerTarget implements Target {
    * connect).
    */
   async putCard(slot: number, profile: string): Promise<string> {
-    loadProfile(profile);
+    this.profiles.get(profile);
     const status = await this.client.request({ op: 'insert', slot, profile: profileSource(profile) });
     await this.pcsc.waitForCard(status.reader, CARD_EVENT_TIMEOUT_MS);
     return status.reader;
-  }
-
-  private async connect(trace: ApduTrace): Promise<CardConnection> {
-    await this.pcsc.waitForCard(this.readerName, CARD_EVENT_TIMEOUT_MS);
-    this.connection = await this.pcsc.connect(this.readerName, trace);
-    return this.connection;
   }
 
   /** A SoftHSM token in the container, made on first use, reached through p11-kit-client.so. */
@@ -268,8 +258,7 @@ export class ContainerTarget implements Target {
   }
 
   async stop(): Promise<void> {
-    this.connection?.disconnect();
-    this.connection = undefined;
+    this.cards.disconnect();
     this.pcscContext?.close();
     this.pcscContext = undefined;
     this.control?.close();

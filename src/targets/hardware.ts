@@ -1,4 +1,4 @@
-import { loadProfile } from '../../simulator/profile/index.js';
+import { ProfileCache } from '../../simulator/profile/index.js';
 import { toHex } from '../apdu/hex.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 import { PcscContext, type CardConnection } from '../pcsc/client.js';
@@ -29,6 +29,7 @@ export class HardwareTarget implements Target {
   private connection: CardConnection | undefined;
   private destructive = false;
   private trustedValues: ReadonlySet<string> = new Set();
+  private readonly profiles = new ProfileCache();
 
   constructor(private readonly options: HardwareOptions = {}) {
     this.configFile = options.config ?? process.env.CARDSPEC_CONFIG ?? DEFAULT_CONFIG_FILE;
@@ -58,7 +59,7 @@ export class HardwareTarget implements Target {
    */
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
     const name = profile ?? this.options.defaultCard;
-    const atr = name === undefined ? undefined : loadProfile(name).atr;
+    const atr = name === undefined ? undefined : this.profiles.get(name).atr;
     const { name: reader } = await this.pcsc.waitForReaderState(
       this.readers,
       (r) => r.present && (atr === undefined || (r.atr !== undefined && r.atr.equals(atr))),
@@ -93,10 +94,10 @@ export class HardwareTarget implements Target {
 
   async token(label: string): Promise<TokenAccess> {
     const pkcs11 = this.config.pkcs11;
-    if (!pkcs11) throw new HarnessError(HarnessCodes.BAD_PROFILE, `${this.configFile} has no pkcs11 section (module, tokens)`);
+    if (!pkcs11) throw new HarnessError(HarnessCodes.BAD_CONFIG, `${this.configFile} has no pkcs11 section (module, tokens)`);
     const token = pkcs11.tokens.find((t) => t.label === label);
     if (!token) {
-      throw new HarnessError(HarnessCodes.BAD_PROFILE, `${this.configFile} lists no token "${label}" (tokens: ${pkcs11.tokens.map((t) => t.label).join(', ') || 'none'})`);
+      throw new HarnessError(HarnessCodes.BAD_CONFIG, `${this.configFile} lists no token "${label}" (tokens: ${pkcs11.tokens.map((t) => t.label).join(', ') || 'none'})`);
     }
     return {
       modulePath: pkcs11.module,

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { socketAnswers, startDaemon } from '../../simulator/control/daemons.js';
+import { socketAnswers, startPcscd } from '../../simulator/control/daemons.js';
 import { onCleanup } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 
@@ -43,11 +43,8 @@ export async function ensurePcscd(): Promise<ManagedPcscd> {
       `pcscd is not running (nothing answers on ${pcscdSocketPath()}): start it with \`sudo systemctl start pcscd.socket\` or \`sudo pcscd\``,
     );
   }
-  return startPcscd();
-}
-
-async function startPcscd(): Promise<ManagedPcscd> {
-  const daemon = await startDaemon('pcscd', 'pcscd', ['--foreground'], pcscdSocketPath(), { timeoutMs: PCSCD_START_TIMEOUT_MS, output: 'ignore' });
+  // The simulator's way to start it (as in the container), its log not mixed into the run's output.
+  const daemon = await startPcscd(pcscdSocketPath(), PCSCD_START_TIMEOUT_MS, { output: 'ignore' });
   const unregister = onCleanup(() => daemon.child.kill('SIGTERM'));
   return {
     startedHere: true,

@@ -1,17 +1,13 @@
 import { VirtualCard } from '../../simulator/card/index.js';
-import { loadProfile, type CardProfile } from '../../simulator/profile/index.js';
+import { DEFAULT_PROFILE, ProfileCache } from '../../simulator/profile/index.js';
 import { VpcdSlot, vpcdReaderName } from '../../simulator/vpcd/index.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 import { PcscContext, type CardConnection, type ReaderInfo } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
+import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
 import { ensurePcscd, type ManagedPcscd } from './pcscd.js';
 import { SoftHsmTokens } from './softhsm.js';
 import type { Target, TokenAccess } from './target.js';
-
-export const DEFAULT_CARD_PROFILE = 'iso7816-demo';
-
-/** pcscd polls a vpcd reader every 400 ms; a card insertion or removal shows within two polls. */
-const CARD_EVENT_TIMEOUT_MS = 5_000;
 
 export interface SimulatorOptions {
   defaultCard?: string | undefined;
@@ -59,17 +55,29 @@ export class SimulatorTarget implements Target {
   private pcscd: ManagedPcscd | undefined;
   private readonly slot: VpcdSlot;
   private readonly readerName: string;
-  private connection: CardConnection | undefined;
-  /** The card of the scenario: kept while it is out of the reader, to be inserted again. */
-  private card: VirtualCard | undefined;
+  private readonly cards: CardFlow<VirtualCard>;
   private tokens: SoftHsmTokens | undefined;
-  /** Parsed profiles by name: a card copies what it takes from its profile, so one parse serves the run. */
-  private readonly profiles = new Map<string, CardProfile>();
+  private readonly profiles = new ProfileCache();
 
   constructor(private readonly options: SimulatorOptions = {}) {
     const slot = options.slot ?? workerIndex();
     this.slot = new VpcdSlot({ slot });
     this.readerName = vpcdReaderName(slot);
+    const vpcd = this.slot;
+    this.cards = new CardFlow<VirtualCard>(
+      {
+        inserted: () => vpcd.inserted,
+        replace: (card) => vpcd.replace(card),
+        insert: async (card) => {
+          if (vpcd.inserted) vpcd.replace(card);
+          else await vpcd.insert(card);
+        },
+        remove: () => vpcd.remove(),
+        reinsert: (card) => vpcd.insert(card),
+      },
+      this.readerName,
+      () => this.pcsc,
+    );
   }
 
   get pcsc(): PcscContext {
@@ -92,59 +100,21 @@ export class SimulatorTarget implements Target {
     checkReaderFree(mine);
   }
 
-  /**
-   * A fresh card. While a card sits in the reader, the new card takes its place behind the
-   * same vpcd connection and the connection is reset, so pcscd reads the new card's ATR at
-   * once: a real removal and insertion would cost two of pcscd's 400 ms polls.
-   */
+  /** A fresh card in the reader (see CardFlow.insert: swapped in behind the connection when one is there). */
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
-    const card = new VirtualCard(this.profile(profile ?? this.options.defaultCard ?? DEFAULT_CARD_PROFILE));
-    this.card = card;
-    if (this.connection?.connected && this.slot.inserted) {
-      this.slot.replace(card);
-      this.connection.trace = trace;
-      await this.connection.reset();
-      return this.connection;
-    }
-    this.connection?.disconnect();
-    this.connection = undefined;
-    if (this.slot.inserted) this.slot.replace(card);
-    else await this.slot.insert(card);
-    return this.connect(trace);
+    return this.cards.insert(new VirtualCard(this.profiles.get(profile ?? this.options.defaultCard ?? DEFAULT_PROFILE)), trace);
   }
 
   beginScenario(): void {
     // Every scenario gets a fresh card and token session here: nothing to guard.
   }
 
-  private profile(name: string): CardProfile {
-    let profile = this.profiles.get(name);
-    if (!profile) {
-      profile = loadProfile(name);
-      this.profiles.set(name, profile);
-    }
-    return profile;
-  }
-
   async removeCard(): Promise<void> {
-    await this.slot.remove();
-    await this.pcsc.waitForEmpty(this.readerName, CARD_EVENT_TIMEOUT_MS);
+    return this.cards.remove();
   }
 
   async reinsertCard(trace: ApduTrace): Promise<CardConnection> {
-    const card = this.card;
-    if (!card) throw new HarnessError(HarnessCodes.NO_CARD, 'no card was inserted before, so none can be inserted again');
-    if (this.slot.inserted) throw new HarnessError(HarnessCodes.NO_CARD, 'the card is still in the reader: remove it first');
-    this.connection?.disconnect();
-    this.connection = undefined;
-    await this.slot.insert(card);
-    return this.connect(trace);
-  }
-
-  private async connect(trace: ApduTrace): Promise<CardConnection> {
-    await this.pcsc.waitForCard(this.readerName, CARD_EVENT_TIMEOUT_MS);
-    this.connection = await this.pcsc.connect(this.readerName, trace);
-    return this.connection;
+    return this.cards.reinsert(trace);
   }
 
   async token(label: string): Promise<TokenAccess> {
@@ -153,8 +123,7 @@ export class SimulatorTarget implements Target {
   }
 
   async stop(): Promise<void> {
-    this.connection?.disconnect();
-    this.connection = undefined;
+    this.cards.disconnect();
     const wasInserted = this.slot.inserted;
     await this.slot.close();
     if (wasInserted && this.pcscContext) await waitUntilSeenEmpty(this.pcscContext, this.readerName);

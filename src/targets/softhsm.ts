@@ -1,21 +1,16 @@
-import { execFile } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { DEFAULT_TOKEN_PINS, initSoftHsmToken, SOFTHSM_MODULE, writeSoftHsmConf } from '../../simulator/control/tokens.js';
 import { onCleanup } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 import type { TokenAccess } from './target.js';
 
-const run = promisify(execFile);
-
-/** Debian's and Ubuntu's path of the SoftHSM module. */
-export const DEFAULT_SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
-
 export interface SoftHsmOptions {
+  /** The SoftHSM module (default: Debian's and Ubuntu's path, SOFTHSM_MODULE). */
   modulePath?: string;
-  /** PINs of every token made (STEPS.md: 1234 and 5678 unless configured otherwise). */
+  /** PINs of every token made (DEFAULT_TOKEN_PINS, STEPS.md's 1234 and 5678, unless configured otherwise). */
   userPin?: string;
   soPin?: string;
 }
@@ -35,9 +30,9 @@ export class SoftHsmTokens {
   private unregisterCleanup: (() => void) | undefined;
 
   constructor(options: SoftHsmOptions = {}) {
-    this.modulePath = options.modulePath ?? DEFAULT_SOFTHSM_MODULE;
-    this.userPin = options.userPin ?? '1234';
-    this.soPin = options.soPin ?? '5678';
+    this.modulePath = options.modulePath ?? SOFTHSM_MODULE;
+    this.userPin = options.userPin ?? DEFAULT_TOKEN_PINS.userPin;
+    this.soPin = options.soPin ?? DEFAULT_TOKEN_PINS.soPin;
   }
 
   /** The token labelled `label`, initialised the first time it is asked for. */
@@ -78,30 +73,17 @@ export class SoftHsmTokens {
       throw new HarnessError(HarnessCodes.MISSING_DEPENDENCY, `the SoftHSM module ${this.modulePath} is missing (Debian: apt-get install softhsm2)`);
     }
     const { conf } = await (this.folder ??= this.makeFolder());
-    const env = { SOFTHSM2_CONF: conf };
-    try {
-      await run('softhsm2-util', ['--init-token', '--free', '--label', label, '--pin', this.userPin, '--so-pin', this.soPin], {
-        env: { ...process.env, ...env },
-      });
-    } catch (error) {
-      const { code, stderr } = error as { code?: unknown; stderr?: string };
-      if (code === 'ENOENT') {
-        throw new HarnessError(HarnessCodes.MISSING_DEPENDENCY, 'softhsm2-util is not installed (Debian: apt-get install softhsm2)');
-      }
-      // The PINs were on the command line: the message quotes only softhsm2-util's own output.
-      throw new HarnessError(HarnessCodes.UNSUPPORTED, `softhsm2-util could not make the token "${label}": ${stderr?.trim() || 'no message'}`);
-    }
-    return { modulePath: this.modulePath, label, userPin: this.userPin, soPin: this.soPin, env };
+    const pins = { userPin: this.userPin, soPin: this.soPin };
+    await initSoftHsmToken(conf, label, pins, 'softhsm2-util is not installed (Debian: apt-get install softhsm2)');
+    return { modulePath: this.modulePath, label, ...pins, env: { SOFTHSM2_CONF: conf } };
   }
 
   private async makeFolder(): Promise<{ dir: string; conf: string }> {
     const dir = await mkdtemp(join(tmpdir(), 'cardspec-softhsm-'));
     this.dir = dir;
     this.unregisterCleanup = onCleanup(() => this.disposeSync());
-    const tokenDir = join(dir, 'tokens');
-    await mkdir(tokenDir);
     const conf = join(dir, 'softhsm2.conf');
-    await writeFile(conf, [`directories.tokendir = ${tokenDir}`, 'objectstore.backend = file', 'log.level = ERROR', 'slots.removable = false', ''].join('\n'));
+    await writeSoftHsmConf(conf, join(dir, 'tokens'));
     return { dir, conf };
   }
 }

@@ -144,7 +144,7 @@ describe('control channel: server and client over a unix socket', () => {
   });
 
   it('raises the errors of the container on the host with their codes', async () => {
-    await assert.rejects(client.request({ op: 'reinsert', slot: 0 }), { code: HarnessCodes.NO_CARD, message: /still in the reader/ });
+    await assert.rejects(client.request({ op: 'reinsert', slot: 0 }), { code: HarnessCodes.CARD_PRESENT, message: /still in the reader/ });
     await assert.rejects(client.request({ op: 'insert', slot: 1, profile: { name: 'iso7816-demo' } }), { code: HarnessCodes.UNKNOWN_READER, message: /slots 0 to 0, not 1/ });
     await assert.rejects(client.request({ op: 'insert', slot: 0, profile: { name: 'no-such-card' } }), { code: HarnessCodes.BAD_PROFILE, message: /available: .*iso7816-demo/ });
     await client.request({ op: 'remove', slot: 0 });

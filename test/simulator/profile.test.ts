@@ -168,4 +168,11 @@ describe('profile mistakes', () => {
     write('loop-a.yaml', 'name: a\nextends: loop-b\n');
     assert.throws(() => loadProfile(write('loop-b.yaml', 'name: b\nextends: loop-a\n')), /loop-a\.yaml, line 2, extends: expected a profile that does not extend this one again/);
   });
+
+  it('extends: a bare name finds a .yml profile next to the child, as a name given to loadProfile does', () => {
+    write('base-yml.yml', GOOD);
+    const p = loadProfile(write('child-of-yml.yaml', 'name: child-of-yml\nextends: base-yml\n'));
+    assert.equal(p.name, 'child-of-yml');
+    assert.equal(p.mf.files.length, 3);
+  });
 });

@@ -176,6 +176,26 @@ describe('VpcdSlot', () => {
     assert.equal(card.isPowered, false);
   });
 
+  it('insert() rejects when remove() or close() runs while it is still connecting', async () => {
+    for (const stop of ['remove', 'close'] as const) {
+      const slot = new VpcdSlot({ port });
+      const inserting = slot.insert(new VirtualCard(demo));
+      await slot[stop]();
+      let timer: NodeJS.Timeout | undefined;
+      const settled = await Promise.race([
+        inserting.then(
+          () => 'resolved',
+          (err: Error) => err.message,
+        ),
+        new Promise<string>((r) => (timer = setTimeout(() => r('never settled'), 1_000))),
+      ]);
+      clearTimeout(timer);
+      assert.equal(settled, 'vpcd slot 0 removed before it connected', stop);
+      assert.equal(slot.inserted, false);
+      assert.equal(slot.card, undefined);
+    }
+  });
+
   it('insert() rejects with CARDSPEC_MISSING_DEPENDENCY when vpcd is not there', async () => {
     const closed = createServer();
     closed.listen(0, '127.0.0.1');

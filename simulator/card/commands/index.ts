@@ -14,6 +14,9 @@ export interface InsInfo {
   handler: Handler;
 }
 
+/** GET RESPONSE: the card OS lets only this command collect pending response data. */
+export const INS_GET_RESPONSE = 0xc0;
+
 /** Every instruction the card supports, in INS order (also for documentation). */
 export const COMMANDS: readonly InsInfo[] = [
   { ins: 0x20, name: 'VERIFY', handler: verify },
@@ -23,13 +26,8 @@ export const COMMANDS: readonly InsInfo[] = [
   { ins: 0xa4, name: 'SELECT', handler: select },
   { ins: 0xb0, name: 'READ BINARY', handler: readBinary },
   { ins: 0xb2, name: 'READ RECORD', handler: readRecord },
-  { ins: 0xc0, name: 'GET RESPONSE', handler: getResponse },
+  { ins: INS_GET_RESPONSE, name: 'GET RESPONSE', handler: getResponse },
 ];
-
-/** INS and name of each supported command, for docs: `[{ ins: 0x20, name: 'VERIFY' }, ...]`. */
-export const SUPPORTED_INS: readonly { ins: number; name: string }[] = COMMANDS.map(({ ins, name }) => ({ ins, name }));
-
-export const INS_GET_RESPONSE = 0xc0;
 
 export function dispatchTable(): Map<number, Handler> {
   return new Map(COMMANDS.map((c) => [c.ins, c.handler]));
