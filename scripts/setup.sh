@@ -41,4 +41,5 @@ scripts/start-docker.sh
 "${SUDO[@]}" scripts/build-base-image.sh
 
 npm install --no-audit --no-fund
-CARD_PIN=1234 npx cardspec run
+# The example features take their PINs from the environment, as specs for real cards do.
+CARD_PIN=1234 TOKEN_PIN=1234 npx cardspec run
