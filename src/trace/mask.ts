@@ -26,11 +26,12 @@ export function maskSecrets(text: string, secrets: Iterable<string>): string {
   for (const secret of secrets) {
     if (secret.length === 0) continue;
     out = out.split(secret).join(MASK);
-    // A secret written as hex ("31:32 3334") shows in traces as spaced upper-case hex;
-    // a text secret shows as the hex of its bytes where a message prints data.
+    // A secret written as hex ("31:32 3334") shows in traces as spaced upper-case hex; a
+    // text secret (a PIN "1234" is both) shows as the hex of its bytes where data is printed.
     const compact = secret.replace(/[\s:]/g, '');
-    const bytes = /^([0-9A-Fa-f]{2})+$/.test(compact) ? Buffer.from(compact, 'hex') : Buffer.from(secret, 'latin1');
-    for (const form of [toHex(bytes), toHex(bytes, '')]) out = out.split(form).join(MASK);
+    const readings = [Buffer.from(secret, 'latin1')];
+    if (/^([0-9A-Fa-f]{2})+$/.test(compact)) readings.push(Buffer.from(compact, 'hex'));
+    for (const bytes of readings) for (const form of [toHex(bytes), toHex(bytes, '')]) out = out.split(form).join(MASK);
   }
   return out;
 }

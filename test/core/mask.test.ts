@@ -55,6 +55,10 @@ describe('formatCommand', () => {
 });
 
 describe('maskSecrets', () => {
+  it('masks a PIN written as digits both as hex and as the hex of its text', () => {
+    assert.equal(maskSecrets('plaintext 31 32 33 34, data 12 34 56', ['1234']), 'plaintext ***, data *** 56');
+  });
+
   it('replaces a secret as written', () => {
     assert.equal(maskSecrets('PIN is hunter2, again hunter2', ['hunter2']), 'PIN is ***, again ***');
   });
