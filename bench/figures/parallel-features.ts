@@ -33,9 +33,9 @@ interface FeaturesRun {
   summary: string;
 }
 
-/** The features need the PIN of the token and card (CARD_PIN); the worker id comes from cucumber only. */
+/** The features take the card's and the token's PINs from CARD_PIN and TOKEN_PIN; the worker id comes from cucumber only. */
 function featuresEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CARD_PIN: '1234' };
+  const env: NodeJS.ProcessEnv = { ...process.env, CARD_PIN: '1234', TOKEN_PIN: '1234' };
   delete env.CUCUMBER_WORKER_ID;
   return env;
 }
@@ -129,7 +129,7 @@ export async function parallelFeatures(options: ParallelFeaturesOptions): Promis
     references,
     extra: { containerOneWorkerS: containerMs === null ? null : round(containerMs / 1000, 3) },
     notes: [
-      `wall time, spawn to exit, of \`CARD_PIN=1234 node bin/cardspec.js run ${FEATURES} -- --parallel 2\` against the same without --parallel, embedded simulator (vpcd slots 0 and 1); every run passed (exit 0)`,
+      `wall time, spawn to exit, of \`CARD_PIN=1234 TOKEN_PIN=1234 node bin/cardspec.js run ${FEATURES} -- --parallel 2\` against the same without --parallel, embedded simulator (vpcd slots 0 and 1); every run passed (exit 0)`,
       ...[...summaries].sort(),
       ...notes,
     ],
