@@ -15,28 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-static double now_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static size_t parse_hex(const char *text, unsigned char *out, size_t max) {
-  size_t n = 0;
-  while (*text && n < max) {
-    if (*text == ' ') { text++; continue; }
-    unsigned int byte;
-    if (sscanf(text, "%2x", &byte) != 1) break;
-    out[n++] = (unsigned char)byte;
-    text += 2;
-  }
-  return n;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
+#include "bench_util.h"
 
 static void fail(const char *what, LONG rv) {
   fprintf(stderr, "%s: %s (0x%08lX)\n", what, pcsc_stringify_error(rv), (unsigned long)rv);

@@ -13,30 +13,15 @@
 #include <string.h>
 #include <time.h>
 
-#include <p11-kit/pkcs11.h>
+#include "bench_util.h"
 
-static double now_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
+#include <p11-kit/pkcs11.h>
 
 static void check(CK_RV rv, const char *what) {
   if (rv != CKR_OK) {
     fprintf(stderr, "%s: CKR 0x%08lX\n", what, (unsigned long)rv);
     exit(1);
   }
-}
-
-static size_t parse_hex(const char *text, unsigned char *out, size_t max) {
-  size_t n = 0;
-  while (*text && n < max) {
-    unsigned int byte;
-    if (sscanf(text, "%2x", &byte) != 1) break;
-    out[n++] = (unsigned char)byte;
-    text += 2;
-  }
-  return n;
 }
 
 /* CK_TOKEN_INFO labels are padded with spaces to 32 bytes. */

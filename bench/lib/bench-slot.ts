@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
 import { onCleanup } from '../../src/cleanup.js';
 import { vpcdPort, vpcdReaderName } from '../../simulator/vpcd/slot.js';
 import type { PcscContext } from '../../src/pcsc/client.js';
+import { CARD_EVENT_TIMEOUT_MS } from '../../src/targets/card-flow.js';
 
 export const BENCH_SLOT = 1;
 export const BENCH_READER = vpcdReaderName(BENCH_SLOT);
-/** pcscd polls vpcd readers every 400 ms: an insertion or removal shows within two polls. */
-export const CARD_EVENT_TIMEOUT_MS = 5_000;
+export { CARD_EVENT_TIMEOUT_MS };
 
 const TCP_ESTABLISHED = '01';
 

@@ -22,12 +22,13 @@ export interface CProgram {
 
 /**
  * Compiles bench/c/<source> into bench/build/ (gitignored) unless the binary is newer
- * than the source; returns the binary's path.
+ * than the source and the shared header; returns the binary's path.
  */
 export function buildC(program: CProgram): string {
   const source = benchFile('c', program.source);
   const out = join(benchBuildDir(), basename(program.source, '.c'));
-  if (existsSync(out) && statSync(out).mtimeMs >= statSync(source).mtimeMs) return out;
+  const inputsChanged = Math.max(statSync(source).mtimeMs, statSync(benchFile('c', 'bench_util.h')).mtimeMs);
+  if (existsSync(out) && statSync(out).mtimeMs >= inputsChanged) return out;
   mkdirSync(benchBuildDir(), { recursive: true });
   const cflags = (program.packages ?? []).flatMap((p) => pkgConfig(p.name, '--cflags', p.debian));
   const libs = (program.packages ?? []).flatMap((p) => pkgConfig(p.name, '--libs', p.debian));

@@ -1,21 +1,9 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../../src/paths.js';
 
-/**
- * The package root (the folder with package.json), walking up from this module: it runs
- * as dist/bench/lib/paths.js, while the C sources, Python scripts and profiles stay in
- * bench/ of the source tree.
- */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the cardspec package root (no package.json above the bench)');
-    dir = parent;
-  }
-  return dir;
-}
+// The C sources, Python scripts and profiles stay in bench/ of the source tree, while this
+// module runs as dist/bench/lib/paths.js.
+export { packageRoot };
 
 export const benchDir = (): string => join(packageRoot(), 'bench');
 export const benchBuildDir = (): string => join(benchDir(), 'build');
