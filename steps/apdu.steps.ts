@@ -26,13 +26,13 @@ function checkStatus(response: ResponseApdu, expected: string): string | undefin
  * Why the data does not match a pattern (`empty` demands none), or undefined when it does.
  * A pattern holding a secret is never shown, nor where the data departs from it.
  */
-function checkData(data: Buffer, expected: string, secret = false): string | undefined {
+function checkData(data: Buffer, expected: string, holdsSecret: (text: string) => boolean = () => false): string | undefined {
   if (expected.trim() === 'empty') {
     return data.length === 0 ? undefined : `the response data is ${toHex(data)} (${data.length} bytes), expected none`;
   }
   const pattern = parseBytePattern(expected);
   if (matchesBytePattern(pattern, data)) return undefined;
-  if (secret) return `the response data is ${data.length ? toHex(data) : 'empty'}, which is not the expected value (a secret, not shown)`;
+  if (holdsSecret(expected)) return `the response data is ${data.length ? toHex(data) : 'empty'}, which is not the expected value (a secret, not shown)`;
   return `the response data is ${data.length ? toHex(data) : 'empty'}, expected ${pattern.text}: ${explainMismatch(pattern, data)}`;
 }
 
@@ -48,7 +48,7 @@ Then('the status word is {string}', function (this: CardspecWorld, expected: str
 Then('the response data is {string}', function (this: CardspecWorld, expected: string) {
   const expanded = this.expandText(expected);
   // Exact bytes: the same check as a pattern without wildcards, which parses the hex as well.
-  const problem = checkData(this.requireResponse().data, toHex(parseHex(expanded)), this.holdsSecret(expanded));
+  const problem = checkData(this.requireResponse().data, toHex(parseHex(expanded)), (text) => this.holdsSecret(text));
   if (problem) throw new Error(problem);
 });
 
@@ -59,7 +59,7 @@ Then('the response data is empty', function (this: CardspecWorld) {
 
 Then('the response data matches {string}', function (this: CardspecWorld, pattern: string) {
   const expanded = this.expandText(pattern);
-  const problem = checkData(this.requireResponse().data, expanded, this.holdsSecret(expanded));
+  const problem = checkData(this.requireResponse().data, expanded, (text) => this.holdsSecret(text));
   if (problem) throw new Error(problem);
 });
 
@@ -92,7 +92,7 @@ Then('tag {string} in the response data is {string}', function (this: CardspecWo
   const { tagHex, value } = tag(this, tagText);
   if (value === undefined) throw new Error(`tag ${tagHex} is not in the response data ${toHex(this.requireResponse().data)}`);
   const expanded = this.expandText(expected);
-  const problem = checkData(value, expanded, this.holdsSecret(expanded));
+  const problem = checkData(value, expanded, (text) => this.holdsSecret(text));
   if (problem) throw new Error(`tag ${tagHex}: ${problem.replace('the response data', 'its value')}`);
 });
 
@@ -126,7 +126,7 @@ When('I send the APDUs:', async function (this: CardspecWorld, table: DataTable)
     if (data.trim() && data.trim() !== 'empty') parseBytePattern(data);
     const response = await send(this, command);
     if (!response) return; // the PC/SC error is kept for "Then it fails with"
-    const problem = (status.trim() ? checkStatus(response, status) : undefined) ?? (data.trim() ? checkData(response.data, data, this.holdsSecret(data)) : undefined);
+    const problem = (status.trim() ? checkStatus(response, status) : undefined) ?? (data.trim() ? checkData(response.data, data, (text) => this.holdsSecret(text)) : undefined);
     if (problem) throw new Error(`${where}: ${problem}`);
   }
 });

@@ -75,8 +75,9 @@ export async function sim(argv: string[]): Promise<number> {
   const profiles = args.options.get('card') ?? [DEFAULT_PROFILE];
   const labels = args.options.get('token') ?? [];
   // Load every profile first, so a mistake stops the command before anything starts.
-  const cards = profiles.map((p) => new VirtualCard(loadProfile(p)));
-  return target === 'container' ? simInContainer(profiles, labels, firstSlot) : simEmbedded(profiles, cards, labels, firstSlot);
+  const loaded = profiles.map((p) => loadProfile(p));
+  if (target === 'container') return simInContainer(profiles, labels, firstSlot);
+  return simEmbedded(profiles, loaded.map((profile) => new VirtualCard(profile)), labels, firstSlot);
 }
 
 /** `cardspec sim`: the cards in this process, behind the system pcscd's vpcd readers. */
