@@ -99,9 +99,13 @@ export async function apduRoundtrip(options: ApduRoundtripOptions): Promise<Figu
   await reader.use('simulator');
   const folder = mkdtempSync(join(tmpdir(), 'cardspec-bench-scriptor-'));
   const unregister = onCleanup(() => rmSync(folder, { recursive: true, force: true }));
-  const connection = await reader.pcsc.connect(BENCH_READER);
+  // The steps' connection: blocking calls, the card on its own thread (the simulator target's way).
+  const connection = await reader.pcsc.connect(BENCH_READER, new ApduTrace(), { watchdog: reader.watchdog });
+  // The same through the binding's thread pool, as the container and hardware targets send.
+  const pooled = await reader.pcsc.connect(BENCH_READER);
   const binding = await openBindingLoop(BENCH_READER, Buffer.from(READ_BINARY_16, 'hex'), READ_BINARY_16_RESPONSE_BYTES).catch(async (error: unknown) => {
     connection.disconnect();
+    pooled.disconnect();
     throw error;
   });
   try {
@@ -111,6 +115,7 @@ export async function apduRoundtrip(options: ApduRoundtripOptions): Promise<Figu
       { name: 'harness', run: () => harnessLoop(connection, iterations, false) },
       { name: 'c', run: () => cLoop(cLoopBinary, iterations) },
       { name: 'harness-raw', run: () => harnessLoop(connection, iterations, true) },
+      { name: 'harness-pooled', run: () => harnessLoop(pooled, iterations, false) },
       { name: 'binding', run: () => binding.run(iterations) },
       { name: 'pyscard', run: () => pyscardLoop(iterations) },
       { name: 'scriptor', run: scriptor },
@@ -133,6 +138,7 @@ export async function apduRoundtrip(options: ApduRoundtripOptions): Promise<Figu
       samples: { value: medians('harness').map((v) => round(v)), baseline: medians('c').map((v) => round(v)) },
       references: [
         { name: 'harness transmitRaw (no GET RESPONSE layer)', value: round(median(medians('harness-raw'))), unit: 'µs/APDU' },
+        { name: 'harness through the binding\'s thread pool (container, hardware)', value: round(median(medians('harness-pooled'))), unit: 'µs/APDU' },
         { name: 'smartcard binding alone (no src/pcsc)', value: round(median(medians('binding'))), unit: 'µs/APDU' },
         { name: 'pyscard', value: round(median(medians('pyscard'))), unit: 'µs/APDU' },
         { name: 'scriptor', value: round(median(medians('scriptor'))), unit: 'µs/APDU', note: 'mean incl. its printing: (t(N+1) - t(1)) / N' },
@@ -151,6 +157,7 @@ export async function apduRoundtrip(options: ApduRoundtripOptions): Promise<Figu
   } finally {
     binding.close();
     connection.disconnect();
+    pooled.disconnect();
     rmSync(folder, { recursive: true, force: true });
     unregister();
   }

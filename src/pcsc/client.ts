@@ -3,6 +3,7 @@ import { HarnessCodes, HarnessError } from '../errors.js';
 import { ApduTrace } from '../trace/trace.js';
 import { fromBindingError } from './errors.js';
 import { exchange } from './exchange.js';
+import { SyncCard, type TransmitWatchdog } from './sync-card.js';
 import type { ResponseApdu } from '../apdu/apdu.js';
 
 /**
@@ -122,14 +123,63 @@ export class PcscContext {
     return this.waitForReaderState([name], (r) => (r.state & sc.SCARD_STATE_EMPTY) !== 0, timeoutMs, 'card removal');
   }
 
-  async connect(readerName: string, trace: ApduTrace = new ApduTrace()): Promise<CardConnection> {
+  /**
+   * A connection to the card in `readerName`. With a watchdog, its calls block this thread
+   * until pcscd answers (SyncCard: no thread-pool hop per APDU), which only a caller whose
+   * card answers from another thread or process may ask for; without, they go through the
+   * binding's thread pool.
+   */
+  async connect(readerName: string, trace: ApduTrace = new ApduTrace(), options: { watchdog?: TransmitWatchdog } = {}): Promise<CardConnection> {
     const reader = this.reader(readerName);
-    const card = await call('SCardConnect', () => reader.connect(sc.SCARD_SHARE_SHARED, PROTOCOLS));
-    return new CardConnection(readerName, card, trace);
+    const { watchdog } = options;
+    const channel = watchdog
+      ? callSync('SCardConnect', () => new SyncCard(readerName, sc.SCARD_SHARE_SHARED, PROTOCOLS, watchdog))
+      : new BindingChannel(await call('SCardConnect', () => reader.connect(sc.SCARD_SHARE_SHARED, PROTOCOLS)));
+    return new CardConnection(readerName, channel, trace);
   }
 
   close(): void {
     if (this.context.isValid) this.context.close();
+  }
+}
+
+/** The card calls a CardConnection makes: the binding's (through its thread pool) or SyncCard's (blocking). */
+export interface CardChannel {
+  readonly connected: boolean;
+  /** SCARD_PROTOCOL_* of the connection. */
+  readonly protocol: number;
+  transmit(command: Buffer, maxResponseBytes: number): Buffer | Promise<Buffer>;
+  reconnect(shareMode: number, initialization: number): void | Promise<void>;
+  atr(): Buffer;
+  disconnect(disposition: number): void;
+}
+
+/** The `smartcard` binding's card as a CardChannel. */
+class BindingChannel implements CardChannel {
+  constructor(private readonly card: CardInterface) {}
+
+  get connected(): boolean {
+    return this.card.connected;
+  }
+
+  get protocol(): number {
+    return this.card.protocol;
+  }
+
+  transmit(command: Buffer, maxResponseBytes: number): Promise<Buffer> {
+    return this.card.transmit(command, { maxRecvLength: maxResponseBytes });
+  }
+
+  async reconnect(shareMode: number, initialization: number): Promise<void> {
+    await this.card.reconnect(shareMode, PROTOCOLS, initialization);
+  }
+
+  atr(): Buffer {
+    return this.card.getStatus().atr;
+  }
+
+  disconnect(disposition: number): void {
+    this.card.disconnect(disposition);
   }
 }
 
@@ -146,12 +196,12 @@ export class CardConnection {
 
   constructor(
     readonly readerName: string,
-    private readonly card: CardInterface,
+    private readonly card: CardChannel,
     public trace: ApduTrace,
   ) {}
 
   get atr(): Buffer {
-    return callSync('SCardStatus', () => this.card.getStatus().atr);
+    return callSync('SCardStatus', () => this.card.atr());
   }
 
   get protocol(): Protocol | 'RAW' {
@@ -172,7 +222,7 @@ export class CardConnection {
     const at = new Date();
     const started = process.hrtime.bigint();
     try {
-      const response = await this.card.transmit(command, { maxRecvLength: responseRoom(command) });
+      const response = await this.card.transmit(command, responseRoom(command));
       this.trace.record({ at, command, response, durationUs: Number(process.hrtime.bigint() - started) / 1000 });
       return response;
     } catch (error) {
@@ -190,12 +240,12 @@ export class CardConnection {
 
   /** Warm reset: the card answers a new ATR; pcscd re-reads it. */
   async reset(): Promise<void> {
-    await call('SCardReconnect', () => this.card.reconnect(sc.SCARD_SHARE_SHARED, PROTOCOLS, sc.SCARD_RESET_CARD));
+    await call('SCardReconnect', () => this.card.reconnect(sc.SCARD_SHARE_SHARED, sc.SCARD_RESET_CARD));
   }
 
   /** Power off and on (cold reset). */
   async powerCycle(): Promise<void> {
-    await call('SCardReconnect', () => this.card.reconnect(sc.SCARD_SHARE_SHARED, PROTOCOLS, sc.SCARD_UNPOWER_CARD));
+    await call('SCardReconnect', () => this.card.reconnect(sc.SCARD_SHARE_SHARED, sc.SCARD_UNPOWER_CARD));
   }
 
   /**

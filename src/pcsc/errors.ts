@@ -72,6 +72,11 @@ export class ScardError extends HarnessError {
   }
 }
 
+/** The ScardError of a code by its name (SCARD_E_TIMEOUT...), for failures the harness itself finds. */
+export function scardError(name: string, operation: string, detail?: string): ScardError {
+  return new ScardError(CODES.find((c) => c.name === name) ?? UNKNOWN, operation, detail);
+}
+
 /**
  * Turns an error of the `smartcard` binding into a ScardError, once, at the boundary. The
  * binding's native errors carry only pcsc-lite's message text, one text per code

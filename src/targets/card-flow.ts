@@ -1,5 +1,6 @@
 import { HarnessCodes, HarnessError } from '../errors.js';
 import type { CardConnection, PcscContext } from '../pcsc/client.js';
+import type { TransmitWatchdog } from '../pcsc/sync-card.js';
 import type { ApduTrace } from '../trace/trace.js';
 
 /** pcscd polls a vpcd reader every 400 ms; a card insertion or removal shows within two polls. */
@@ -32,6 +33,8 @@ export class CardFlow<Card> {
     private readonly moves: CardMoves<Card>,
     private readonly readerName: string,
     private readonly pcsc: () => PcscContext,
+    /** Given when the card answers from another thread: the connection then blocks (see PcscContext.connect). */
+    private readonly watchdog?: TransmitWatchdog,
   ) {}
 
   /**
@@ -76,7 +79,7 @@ export class CardFlow<Card> {
 
   private async connect(trace: ApduTrace): Promise<CardConnection> {
     await this.pcsc().waitForCard(this.readerName, CARD_EVENT_TIMEOUT_MS);
-    this.connection = await this.pcsc().connect(this.readerName, trace);
+    this.connection = await this.pcsc().connect(this.readerName, trace, { watchdog: this.watchdog });
     return this.connection;
   }
 }

@@ -1,10 +1,11 @@
-import { VirtualCard } from '../../simulator/card/index.js';
 import { DEFAULT_PROFILE, ProfileCache } from '../../simulator/profile/index.js';
-import { VpcdSlot, vpcdReaderName } from '../../simulator/vpcd/index.js';
+import { vpcdReaderName } from '../../simulator/vpcd/index.js';
+import { onCleanup } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 import { PcscContext, type CardConnection, type ReaderInfo } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
+import { CardHost } from './card-host.js';
 import { ensurePcscd, type ManagedPcscd } from './pcscd.js';
 import { SoftHsmTokens } from './softhsm.js';
 import type { Target, TokenAccess } from './target.js';
@@ -45,39 +46,31 @@ export async function waitUntilSeenEmpty(pcsc: PcscContext, reader: string): Pro
 }
 
 /**
- * The embedded simulator: the system pcscd with vpcd, the project's virtual card in this
- * process, and SoftHSM tokens made for the run.
+ * The embedded simulator: the system pcscd with vpcd, the project's virtual card on a
+ * thread of this process (CardHost: so that APDUs can go out with a blocking transmit),
+ * and SoftHSM tokens made for the run.
  */
 export class SimulatorTarget implements Target {
   readonly name = 'simulator';
   readonly canMoveCards = true;
   private pcscContext: PcscContext | undefined;
   private pcscd: ManagedPcscd | undefined;
-  private readonly slot: VpcdSlot;
+  private readonly slot: number;
   private readonly readerName: string;
-  private readonly cards: CardFlow<VirtualCard>;
+  /** The card's thread and the card steps over it, from start() to stop(). */
+  private hosted: { host: CardHost; cards: CardFlow<string>; unregister: () => void } | undefined;
   private tokens: SoftHsmTokens | undefined;
   private readonly profiles = new ProfileCache();
 
   constructor(private readonly options: SimulatorOptions = {}) {
-    const slot = options.slot ?? workerIndex();
-    this.slot = new VpcdSlot({ slot });
-    this.readerName = vpcdReaderName(slot);
-    const vpcd = this.slot;
-    this.cards = new CardFlow<VirtualCard>(
-      {
-        inserted: () => vpcd.inserted,
-        replace: (card) => vpcd.replace(card),
-        insert: async (card) => {
-          if (vpcd.inserted) vpcd.replace(card);
-          else await vpcd.insert(card);
-        },
-        remove: () => vpcd.remove(),
-        reinsert: (card) => vpcd.insert(card),
-      },
-      this.readerName,
-      () => this.pcsc,
-    );
+    this.slot = options.slot ?? workerIndex();
+    this.readerName = vpcdReaderName(this.slot);
+  }
+
+  /** The card steps; a card is a profile (name or path), the card itself lives on the host's thread. */
+  private get cards(): CardFlow<string> {
+    if (!this.hosted) throw new Error('the simulator target is not started');
+    return this.hosted.cards;
   }
 
   get pcsc(): PcscContext {
@@ -98,11 +91,29 @@ export class SimulatorTarget implements Target {
       );
     }
     checkReaderFree(mine);
+    const host = new CardHost(this.slot);
+    const cards = new CardFlow<string>(
+      {
+        inserted: () => host.inserted,
+        replace: (profile) => host.insert(profile),
+        insert: (profile) => host.insert(profile),
+        remove: () => host.remove(),
+        reinsert: () => host.reinsert(),
+      },
+      this.readerName,
+      () => this.pcsc,
+      host,
+    );
+    // An interrupted run ends the card's thread at once: its socket closes, which is a removal.
+    this.hosted = { host, cards, unregister: onCleanup(() => host.terminate()) };
   }
 
   /** A fresh card in the reader (see CardFlow.insert: swapped in behind the connection when one is there). */
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
-    return this.cards.insert(new VirtualCard(this.profiles.get(profile ?? this.options.defaultCard ?? DEFAULT_PROFILE)), trace);
+    const name = profile ?? this.options.defaultCard ?? DEFAULT_PROFILE;
+    // Loaded here as well, so that a mistake in the profile fails the step with its own error.
+    this.profiles.get(name);
+    return this.cards.insert(name, trace);
   }
 
   beginScenario(): void {
@@ -123,9 +134,12 @@ export class SimulatorTarget implements Target {
   }
 
   async stop(): Promise<void> {
-    this.cards.disconnect();
-    const wasInserted = this.slot.inserted;
-    await this.slot.close();
+    const hosted = this.hosted;
+    this.hosted = undefined;
+    hosted?.cards.disconnect();
+    const wasInserted = hosted?.host.inserted ?? false;
+    await hosted?.host.close();
+    hosted?.unregister();
     if (wasInserted && this.pcscContext) await waitUntilSeenEmpty(this.pcscContext, this.readerName);
     this.pcscContext?.close();
     this.pcscContext = undefined;

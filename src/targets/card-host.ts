@@ -1,0 +1,133 @@
+/**
+ * The simulator target's virtual card, on a thread of its own. The card answers pcscd
+ * (through vpcd's TCP socket) from that thread, so the main thread can send APDUs with a
+ * synchronous SCardTransmit, which saves the `smartcard` binding's thread-pool hop on
+ * every APDU (docs/performance.md). The card's VpcdSlot stays the one place an APDU
+ * passes through; this module only moves cards in and out and watches the clock.
+ *
+ * A card that never answers must not hang the run: the main thread marks each transmit
+ * in a shared clock, and the card thread takes the card out of the reader once a
+ * transmit is older than the APDU timeout. pcscd then gives the blocked call back, and
+ * the step fails with SCARD_E_TIMEOUT.
+ */
+import { Worker } from 'node:worker_threads';
+import { HarnessError } from '../errors.js';
+import type { TransmitWatchdog } from '../pcsc/sync-card.js';
+import {
+  SHARED_CLOCK_SLOTS,
+  TRANSMIT_STARTED_MS,
+  TRANSMIT_TIMED_OUT,
+  type CardHostData,
+  type CardHostReply,
+  type CardHostRequest,
+  type SharedClock,
+} from './card-host-protocol.js';
+
+/** Room for a slow card, and below cucumber's step timeout (60 s here), so the step fails with its own error. */
+export const APDU_TIMEOUT_MS = 10_000;
+
+type Request = CardHostRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+
+export class CardHost implements TransmitWatchdog {
+  private readonly worker: Worker;
+  private readonly shared: Int32Array;
+  private readonly clock: SharedClock;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private nextId = 1;
+  private cardInReader = false;
+  private exited = false;
+
+  constructor(
+    slot: number,
+    readonly apduTimeoutMs = APDU_TIMEOUT_MS,
+    /** The thread's entry: the project's cards unless a test hosts its own. */
+    workerUrl: URL = new URL('./card-host-thread.js', import.meta.url),
+  ) {
+    this.clock = { buffer: new SharedArrayBuffer(SHARED_CLOCK_SLOTS * Int32Array.BYTES_PER_ELEMENT), originMs: Date.now() };
+    this.shared = new Int32Array(this.clock.buffer);
+    const data: CardHostData = { slot, apduTimeoutMs, clock: this.clock };
+    this.worker = new Worker(workerUrl, { workerData: data });
+    this.worker.on('message', (reply: CardHostReply) => this.onReply(reply));
+    this.worker.on('error', (error) => this.failAll(error));
+    this.worker.on('exit', () => {
+      this.exited = true;
+      this.cardInReader = false;
+      this.failAll(new Error('the virtual card thread ended'));
+    });
+  }
+
+  /** Whether a card is in the reader, as the card thread last said. */
+  get inserted(): boolean {
+    return this.cardInReader;
+  }
+
+  /** A fresh card of `profile` (a name or a path, already checked by the caller); swapped in behind the open connection if there is one. */
+  insert(profile: string): Promise<void> {
+    return this.request({ op: 'insert', profile });
+  }
+
+  /** The card taken out last, back in the reader as it was. */
+  reinsert(): Promise<void> {
+    return this.request({ op: 'reinsert' });
+  }
+
+  remove(): Promise<void> {
+    return this.request({ op: 'remove' });
+  }
+
+  /** Takes the card out and ends the thread. */
+  async close(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    await this.request({ op: 'close' }).catch(() => undefined);
+    await exited;
+  }
+
+  /** Ends the thread at once (interrupts): its socket closes with it, which is a card removal for vpcd. */
+  terminate(): void {
+    void this.worker.terminate();
+  }
+
+  begin(): void {
+    // 0 means "no transmit": a transmit in the clock's first millisecond counts as 1.
+    Atomics.store(this.shared, TRANSMIT_STARTED_MS, Date.now() - this.clock.originMs || 1);
+  }
+
+  end(): boolean {
+    Atomics.store(this.shared, TRANSMIT_STARTED_MS, 0);
+    if (Atomics.exchange(this.shared, TRANSMIT_TIMED_OUT, 0) === 0) return false;
+    this.cardInReader = false;
+    return true;
+  }
+
+  private request(request: Request): Promise<void> {
+    if (this.exited) return Promise.reject(new Error('the virtual card thread has ended'));
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...request, id });
+    });
+  }
+
+  private onReply(reply: CardHostReply): void {
+    if ('event' in reply) {
+      if (reply.event === 'removed') this.cardInReader = false;
+      return;
+    }
+    this.cardInReader = reply.inserted;
+    const waiter = this.pending.get(reply.id);
+    if (!waiter) return;
+    this.pending.delete(reply.id);
+    if (reply.error) {
+      const { message, code } = reply.error;
+      waiter.reject(code ? new HarnessError(code, message) : new Error(message));
+    } else {
+      waiter.resolve();
+    }
+  }
+
+  private failAll(error: Error): void {
+    for (const waiter of this.pending.values()) waiter.reject(error);
+    this.pending.clear();
+  }
+}
