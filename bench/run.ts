@@ -29,7 +29,10 @@ import { formatTable } from './lib/table.js';
 /** Rounds and loop sizes, chosen to keep the whole bench under ~4 minutes on 2 busy cores. */
 const PLAN = {
   rounds: 5,
-  apduIterations: 2000,
+  apduBlocks: 40,
+  apduBlockIterations: 250,
+  scriptorRounds: 3,
+  scriptorIterations: 2000,
   latencyRounds: 3,
   latencyIterations: 1000,
   stockIterations: 50,
@@ -61,7 +64,14 @@ const FIGURES: { names: string[]; run: FigureRun }[] = [
   {
     names: ['apdu-roundtrip'],
     run: async (c) => [
-      await apduRoundtrip({ reader: c.reader, cLoopBinary: c.pcscLoop(), rounds: PLAN.rounds, iterations: PLAN.apduIterations }),
+      await apduRoundtrip({
+        reader: c.reader,
+        cLoopBinary: c.pcscLoop(),
+        rounds: PLAN.apduBlocks,
+        iterations: PLAN.apduBlockIterations,
+        scriptorRounds: PLAN.scriptorRounds,
+        scriptorIterations: PLAN.scriptorIterations,
+      }),
     ],
   },
   {
