@@ -42,7 +42,8 @@ setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) =>
 
 Before(async function (this: CardspecWorld, { pickle }) {
   this.target = await workerTarget(this.parameters.target ?? 'simulator', this.parameters.card, this.parameters.config);
-  this.target.beginScenario({ tags: pickle.tags.map((t) => t.name), trustedValues: this.trustedValues });
+  this.tags = pickle.tags.map((t) => t.name);
+  this.target.beginScenario({ tags: this.tags, trustedValues: this.trustedValues });
 });
 
 BeforeStep(function (this: CardspecWorld, { pickleStep }) {
