@@ -96,6 +96,11 @@ export class Pkcs11Session {
     return this.call('C_CreateObject', () => this.api.C_CreateObject(this.handle, template));
   }
 
+  /** A copy of `object` with the attributes of `template` changed (CKA_TOKEN, CKA_LABEL, CKA_ID...). */
+  copyObject(object: pkcs11js.Handle, template: pkcs11js.Template): pkcs11js.Handle {
+    return this.call('C_CopyObject', () => this.api.C_CopyObject(this.handle, object, template));
+  }
+
   /** Runs off the event loop: RSA-4096 generation takes seconds. */
   generateKeyPair(mechanism: NativeMechanism, publicTemplate: pkcs11js.Template, privateTemplate: pkcs11js.Template): Promise<pkcs11js.KeyPair> {
     this.token.requireMechanism(mechanism.name, 'GENERATE_KEY_PAIR', 'C_GenerateKeyPair');

@@ -61,6 +61,8 @@ export class Pkcs11Scenario {
   random: Buffer | undefined;
   /** Private keys OpenSSL made in this scenario, by label, for "OpenSSL signs". */
   private readonly opensslKeys = new Map<string, { pem: string; keyType: KeyType }>();
+  /** Key pairs made in this scenario, by type: the next one of a type comes from the next seed. */
+  private readonly keyPairsMade = new Map<string, number>();
   private session: Pkcs11Session | undefined;
 
   private constructor(
@@ -108,7 +110,10 @@ export class Pkcs11Scenario {
     if (this.options.tokenObjects && allowed && !allowed()) {
       throw new HarnessError(HarnessCodes.REFUSED, `refused to leave keys on a physical token: a @token-objects scenario needs the @destructive tag as well`);
     }
-    await ensureKeyPair(this.open, label, keyType, { tokenObjects: this.options.tokenObjects, ...(id ? { id } : {}) });
+    const made = this.keyPairsMade.get(keyType.name) ?? 0;
+    const seedOrdinal = this.access.keySeeds ? made + 1 : undefined;
+    await ensureKeyPair(this.open, label, keyType, { tokenObjects: this.options.tokenObjects, ...(id ? { id } : {}), ...(seedOrdinal ? { seedOrdinal } : {}) });
+    this.keyPairsMade.set(keyType.name, made + 1);
   }
 
   /** `openssl genpkey`, then both halves imported with C_CreateObject under one label and CKA_ID. */
