@@ -2,7 +2,7 @@ import type pkcs11js from 'pkcs11js';
 import { ecdsaDerToRaw } from '../../src/crypto/ecdsa-signature.js';
 import type { HashName } from '../../src/crypto/hashes.js';
 import type { KeyType } from '../../src/crypto/key-types.js';
-import { opensslGenerateKey, opensslSign } from '../../src/crypto/openssl-keys.js';
+import { opensslGenerateKey, opensslKeyOfRun, opensslSign } from '../../src/crypto/openssl-keys.js';
 import { opensslVerify, type OpenSslVerification } from '../../src/crypto/openssl-verify.js';
 import { privateKeyComponents } from '../../src/crypto/private-key.js';
 import { spkiPem } from '../../src/crypto/public-key.js';
@@ -61,8 +61,9 @@ export class Pkcs11Scenario {
   random: Buffer | undefined;
   /** Private keys OpenSSL made in this scenario, by label, for "OpenSSL signs". */
   private readonly opensslKeys = new Map<string, { pem: string; keyType: KeyType }>();
-  /** Key pairs made in this scenario, by type: the next one of a type comes from the next seed. */
+  /** Key pairs made and imported in this scenario, by type: the next one of a type comes from the next seed or OpenSSL key of the run. */
   private readonly keyPairsMade = new Map<string, number>();
+  private readonly keyPairsImported = new Map<string, number>();
   private session: Pkcs11Session | undefined;
 
   private constructor(
@@ -121,7 +122,9 @@ export class Pkcs11Scenario {
     if (findByLabel(this.open, label).length > 0) {
       throw new HarnessError(HarnessCodes.KEY_MISMATCH, `the token already has an object labelled "${label}"; an imported key needs a label of its own`);
     }
-    const pem = await opensslGenerateKey(keyType);
+    const imported = this.keyPairsImported.get(keyType.name) ?? 0;
+    this.keyPairsImported.set(keyType.name, imported + 1);
+    const pem = this.access.keySeeds ? await opensslKeyOfRun(keyType, imported + 1) : await opensslGenerateKey(keyType);
     importKeyPair(this.open, label, privateKeyComponents(pem), { tokenObjects: this.options.tokenObjects });
     this.opensslKeys.set(label, { pem, keyType });
   }
