@@ -61,7 +61,7 @@
  * Key pairs are session objects unless the scenario is tagged @token-objects.
  */
 import { Before, Given, Then, When, type DataTable } from '@cucumber/cucumber';
-import { toHex } from '../src/apdu/hex.js';
+import { toHex } from '../core/apdu/hex.js';
 import { hashAlgorithm } from '../src/crypto/hashes.js';
 import { parseKeyType } from '../src/crypto/key-types.js';
 import { attributeKind, formatAttributeValue, parseAttributeValue, sameAttributeValue } from '../src/pkcs11/attributes.js';

@@ -2,8 +2,8 @@
  * What a command handler sees: the card's files and PINs, the state of this card
  * session, and the protocol. Handlers are plain functions of (command, context).
  */
-import type { CommandApdu } from '../../src/apdu/apdu.js';
-import type { Protocol } from '../profile/types.js';
+import type { CommandApdu } from '../../core/apdu/apdu.js';
+import type { Protocol } from '../../core/profile/types.js';
 import type { DedicatedFile, ElementaryFile } from './files.js';
 import type { Pin } from './pins.js';
 

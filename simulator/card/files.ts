@@ -3,8 +3,8 @@
  * from a profile. Each VirtualCard owns its own copy, so that what one card does to its
  * files never shows in another card made from the same profile.
  */
-import type { AccessRule, EfType, ProfileDf, ProfileEf } from '../profile/types.js';
-import { MF_FID } from '../profile/types.js';
+import type { AccessRule, EfType, ProfileDf, ProfileEf } from '../../core/profile/types.js';
+import { MF_FID } from '../../core/profile/types.js';
 
 export class ElementaryFile {
   readonly kind = 'ef';

@@ -4,7 +4,7 @@
  * be decoded) length; each handler continues with P1-P2, length, file, security, offset.
  * Errors become status words in exactly one place: `transmit`.
  */
-import { ApduFormatError, type CommandApdu, encodeResponse, parseCommand } from '../../src/apdu/apdu.js';
+import { ApduFormatError, type CommandApdu, encodeResponse, parseCommand } from '../../core/apdu/apdu.js';
 import { INS_GET_RESPONSE, dispatchTable } from './commands/index.js';
 import { type CardContext, EMPTY, type Handler, type Reply } from './context.js';
 import { SW, StatusWordError, fail, swWithLength } from './sw.js';

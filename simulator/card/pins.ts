@@ -3,7 +3,7 @@
  * card session: a reset or a removal never restores a try (DEMO-CARD.md). The verified
  * state is per session and lives in CardSession.
  */
-import type { ProfilePin } from '../profile/types.js';
+import type { ProfilePin } from '../../core/profile/types.js';
 import { SW, fail, swTriesLeft } from './sw.js';
 
 /** A secret with a tries counter; 0 tries left means blocked. */

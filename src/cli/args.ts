@@ -1,4 +1,4 @@
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /** A command line split into options (repeatable), positionals, and what follows `--`. */
 export interface ParsedArgs {

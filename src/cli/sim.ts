@@ -1,9 +1,10 @@
 import { VirtualCard } from '../../simulator/card/index.js';
-import { DEFAULT_PROFILE, loadProfile } from '../../simulator/profile/index.js';
-import { DEFAULT_TOKEN_PINS } from '../../simulator/control/tokens.js';
-import { VpcdSlot, vpcdReaderName } from '../../simulator/vpcd/index.js';
+import { DEFAULT_PROFILE, loadProfile } from '../../core/profile/index.js';
+import { DEFAULT_TOKEN_PINS } from '../../core/softhsm.js';
+import { vpcdReaderName } from '../../core/vpcd.js';
+import { VpcdSlot } from '../../simulator/vpcd/index.js';
 import { endsItselfOnSignals } from '../cleanup.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { PcscContext } from '../pcsc/client.js';
 import { ContainerTarget } from '../targets/container.js';
 import { ensurePcscd, type ManagedPcscd } from '../targets/pcscd.js';

@@ -1,4 +1,4 @@
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { curveByName, type Curve } from './curves.js';
 
 /** The key types a step can name, as STEPS.md writes them. */

@@ -1,4 +1,4 @@
-import { HarnessError } from '../errors.js';
+import { HarnessError } from '../../core/errors.js';
 
 /** A PC/SC return code: its name, value, and what a person should check. */
 interface ScardCode {

@@ -1,6 +1,6 @@
 import { endianness } from 'node:os';
-import { toHex } from '../apdu/hex.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { toHex } from '../../core/apdu/hex.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { attributes, keyTypes, mechanisms, objectClasses, type ConstantTable } from './names.js';
 
 /**

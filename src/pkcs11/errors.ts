@@ -1,5 +1,5 @@
 import pkcs11js from 'pkcs11js';
-import { HarnessError } from '../errors.js';
+import { HarnessError } from '../../core/errors.js';
 import { returnValues } from './names.js';
 
 /** What a person should check for the return values that specs meet most. */

@@ -4,7 +4,7 @@ import { curveByEcParams } from '../crypto/curves.js';
 import { DerTag, encodeDer } from '../crypto/der.js';
 import type { KeyType } from '../crypto/key-types.js';
 import type { PrivateKeyComponents } from '../crypto/private-key.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { readUlong } from './attributes.js';
 import { keyTypes, mechanisms } from './names.js';
 import type { Pkcs11Session } from './session.js';

@@ -1,5 +1,5 @@
 import type pkcs11js from 'pkcs11js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { callNative, type CallLog } from './calls.js';
 import { pkcs11Error } from './errors.js';
 import { mechanismFlags } from './flags.js';

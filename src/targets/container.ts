@@ -5,14 +5,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { ControlClient } from '../../simulator/control/client.js';
-import type { StartedSimulatorContainer } from '../../simulator/control/container.js';
-import type { ProfileSource, StackVersions } from '../../simulator/control/protocol.js';
-import { DEFAULT_TOKEN_PINS } from '../../simulator/control/tokens.js';
-import { DEFAULT_PROFILE, ProfileCache } from '../../simulator/profile/index.js';
-import { vpcdReaderName } from '../../simulator/vpcd/index.js';
+import type { ControlClient } from '../../core/control/client.js';
+import type { StartedSimulatorContainer } from './simulator-container.js';
+import type { ProfileSource, StackVersions } from '../../core/control/protocol.js';
+import { DEFAULT_TOKEN_PINS } from '../../core/softhsm.js';
+import { DEFAULT_PROFILE, ProfileCache } from '../../core/profile/index.js';
+import { vpcdReaderName } from '../../core/vpcd.js';
 import { onCleanup } from '../cleanup.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { PcscContext, type CardConnection } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
@@ -136,7 +136,7 @@ export class ContainerTarget implements Target {
     try {
       // No registry here for Ryuk's image: this target removes its containers itself.
       process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-      const { SimulatorContainer } = await import('../../simulator/control/container.js');
+      const { SimulatorContainer } = await import('./simulator-container.js');
       const logTail: string[] = [];
       const container = new SimulatorContainer(image, socketDir)
         .withName(name)
@@ -164,7 +164,7 @@ export class ContainerTarget implements Target {
           { cause: error },
         );
       }
-      const { ControlClient } = await import('../../simulator/control/client.js');
+      const { ControlClient } = await import('../../core/control/client.js');
       this.control = await ControlClient.connect(this.container.getControlSocketPath());
       this.versions = (await this.control.request({ op: 'status' })).versions;
       // libpcsclite reads this once, at the process's first SCardEstablishContext: no

@@ -1,7 +1,8 @@
 import { VirtualCard } from '../../simulator/card/index.js';
-import { DEFAULT_PROFILE, ProfileCache } from '../../simulator/profile/index.js';
-import { VpcdSlot, vpcdReaderName } from '../../simulator/vpcd/index.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { DEFAULT_PROFILE, ProfileCache } from '../../core/profile/index.js';
+import { vpcdReaderName } from '../../core/vpcd.js';
+import { VpcdSlot } from '../../simulator/vpcd/index.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { PcscContext, type CardConnection, type ReaderInfo } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';

@@ -7,7 +7,7 @@ import { opensslVerify, type OpenSslVerification } from '../../src/crypto/openss
 import { privateKeyComponents } from '../../src/crypto/private-key.js';
 import { spkiPem } from '../../src/crypto/public-key.js';
 import type { SignedMessage } from '../../src/crypto/signature-scheme.js';
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { decodeAttributeValue, readUlong, type AttributeValue } from '../../src/pkcs11/attributes.js';
 import type { Pkcs11Call } from '../../src/pkcs11/calls.js';
 import { Pkcs11Error, pkcs11Error } from '../../src/pkcs11/errors.js';

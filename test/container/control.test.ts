@@ -5,12 +5,12 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ControlClient } from '../../simulator/control/client.js';
+import { ControlClient } from '../../core/control/client.js';
 import { ControlServer } from '../../simulator/control/server.js';
-import { SoftHsmTokenStore, writeSoftHsmConf } from '../../simulator/control/tokens.js';
-import { loadProfile, profilesDir } from '../../simulator/profile/index.js';
+import { SoftHsmTokenStore, writeSoftHsmConf } from '../../core/softhsm.js';
+import { loadProfile, profilesDir } from '../../core/profile/index.js';
 import { FrameDecoder, encodeFrame } from '../../simulator/vpcd/frame.js';
-import { HarnessCodes } from '../../src/errors.js';
+import { HarnessCodes } from '../../core/errors.js';
 
 const ATR_REQUEST = Buffer.from([0x04]);
 

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
-import { HexError, parseHex, swHex, toHex } from '../../src/apdu/hex.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { HexError, parseHex, swHex, toHex } from '../../core/apdu/hex.js';
 
 function assertBadHex(text: string, message: string, column: number): void {
   assert.throws(

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { digest, digestInfo, hashAlgorithm, HASH_NAMES } from '../../src/crypto/hashes.js';
 import { parseKeyType } from '../../src/crypto/key-types.js';
 import { verifyArgs } from '../../src/crypto/openssl-verify.js';
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 describe('hashes', () => {
   it('digests "abc" to the FIPS 180-4 vectors', () => {

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
-import { checkAtr } from '../../simulator/profile/atr.js';
-import { listProfiles, loadProfile, profilesDir } from '../../simulator/profile/load.js';
-import type { ProfileDf, ProfileEf } from '../../simulator/profile/types.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { checkAtr } from '../../core/profile/atr.js';
+import { listProfiles, loadProfile, profilesDir } from '../../core/profile/load.js';
+import type { ProfileDf, ProfileEf } from '../../core/profile/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cardspec-profile-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,11 +6,12 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { VirtualCard } from '../../simulator/card/virtual-card.js';
-import { loadProfile } from '../../simulator/profile/load.js';
+import { loadProfile } from '../../core/profile/load.js';
 import { FrameDecoder, encodeFrame } from '../../simulator/vpcd/frame.js';
-import { VpcdSlot, vpcdPort, vpcdReaderName } from '../../simulator/vpcd/slot.js';
+import { vpcdPort, vpcdReaderName } from '../../core/vpcd.js';
+import { VpcdSlot } from '../../simulator/vpcd/slot.js';
 
 const demo = loadProfile('iso7816-demo');
 const t0 = loadProfile('iso7816-t0');

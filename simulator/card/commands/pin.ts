@@ -3,7 +3,7 @@
  * PINs of the profile; P2 is the PIN reference. The counting lives in pins.ts; here is
  * what each command does to the session's verified state.
  */
-import type { CommandApdu } from '../../../src/apdu/apdu.js';
+import type { CommandApdu } from '../../../core/apdu/apdu.js';
 import { type CardContext, type Reply, ok } from '../context.js';
 import type { Pin } from '../pins.js';
 import { SW, fail } from '../sw.js';

@@ -1,5 +1,5 @@
 /** Scalar forms of a profile: bytes (hex or `ascii:`), file ids, numbers. */
-import { parseHex } from '../../src/apdu/hex.js';
+import { parseHex } from '../apdu/hex.js';
 import type { Cursor } from './cursor.js';
 
 const BYTES = 'hex bytes (e.g. "3F 00") or ascii:text (e.g. "ascii:Hello World!\\n", double-quoted for escapes)';

@@ -9,9 +9,9 @@ import { chmod, existsSync, watch as watchFolder, type FSWatcher } from 'node:fs
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
-import type { StackVersions } from './protocol.js';
-import { SOFTHSM_MODULE } from './tokens.js';
+import { HarnessCodes, HarnessError } from './errors.js';
+import type { StackVersions } from './control/protocol.js';
+import { SOFTHSM_MODULE } from './softhsm.js';
 
 const run = promisify(execFile);
 

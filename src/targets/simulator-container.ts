@@ -7,8 +7,8 @@
  */
 import { join } from 'node:path';
 import { AbstractStartedContainer, GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
-import { READY_LINE_PREFIX, SOCKET_NAMES } from './protocol.js';
-import { DEFAULT_TOKEN_PINS } from './tokens.js';
+import { READY_LINE_PREFIX, SOCKET_NAMES } from '../../core/control/protocol.js';
+import { DEFAULT_TOKEN_PINS } from '../../core/softhsm.js';
 
 /** Where the container keeps its sockets (pcscd's fixed folder). */
 export const CONTAINER_SOCKET_DIR = '/run/pcscd';

@@ -4,7 +4,7 @@
  * so every message names the file, the field, the line and what was expected.
  */
 import { type Document, LineCounter, type Node, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
+import { HarnessCodes, HarnessError } from '../errors.js';
 
 export class ProfileError extends HarnessError {
   readonly file: string;

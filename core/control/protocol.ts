@@ -9,7 +9,7 @@
  *
  * Pure codec: no I/O here, so both ends and the tests share it.
  */
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
+import { HarnessCodes, HarnessError } from '../errors.js';
 
 /** File names in the shared socket folder (the container's /run/pcscd). */
 export const SOCKET_NAMES = {

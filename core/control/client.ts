@@ -4,7 +4,7 @@
  * HarnessErrors with the code the container gave.
  */
 import { connect, type Socket } from 'node:net';
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
+import { HarnessCodes, HarnessError } from '../errors.js';
 import { LineSplitter, decodeResponse, encodeRequest, type ControlRequest, type ControlResult } from './protocol.js';
 
 /** Token initialisation takes ~100 ms, a profile load a few ms: anything near this is a hung container. */
