@@ -10,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { HarnessCodes, HarnessError } from './errors.js';
+import { OncePerKey } from './once-per-key.js';
 
 const run = promisify(execFile);
 
@@ -32,34 +33,32 @@ export async function writeSoftHsmConf(confPath: string, tokenDir: string): Prom
 }
 
 export class SoftHsmTokenStore {
-  private readonly tokens = new Map<string, { pins: TokenPins; made: Promise<void> }>();
+  /** The PINs each token was (or is being) made with. */
+  private readonly pins = new Map<string, TokenPins>();
+  private readonly made = new OncePerKey((label) => this.initToken(label, this.pins.get(label)!));
 
   constructor(private readonly confPath: string) {}
 
   get labels(): string[] {
-    return [...this.tokens.keys()];
+    return this.made.keys;
   }
 
   /** The token labelled `label`; `created` says whether this call initialised it. */
   async token(label: string, pins: TokenPins): Promise<{ label: string; created: boolean }> {
-    const known = this.tokens.get(label);
-    if (known) {
-      if (known.pins.userPin !== pins.userPin || known.pins.soPin !== pins.soPin) {
-        throw new HarnessError(HarnessCodes.UNSUPPORTED, `the token "${label}" exists already with other PINs; one run uses one set of PINs per token`);
-      }
-      await known.made;
-      return { label, created: false };
+    const known = this.pins.get(label);
+    if (known && (known.userPin !== pins.userPin || known.soPin !== pins.soPin)) {
+      throw new HarnessError(HarnessCodes.UNSUPPORTED, `the token "${label}" exists already with other PINs; one run uses one set of PINs per token`);
     }
-    const made = this.initToken(label, pins);
-    this.tokens.set(label, { pins, made });
+    const created = known === undefined;
+    this.pins.set(label, pins);
     try {
-      await made;
+      await this.made.get(label);
     } catch (error) {
-      // Not kept: the next request tries again and reports its own error.
-      this.tokens.delete(label);
+      // Not kept (nor are its PINs): the next request tries again and reports its own error.
+      this.pins.delete(label);
       throw error;
     }
-    return { label, created: true };
+    return { label, created };
   }
 
   private initToken(label: string, pins: TokenPins): Promise<void> {

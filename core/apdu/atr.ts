@@ -4,11 +4,7 @@
  * in the spirit of pcsc_scan. Pure code: no I/O.
  */
 import { HarnessCodes, HarnessError } from '../errors.js';
-import { toHex } from './hex.js';
-
-function hex2(b: number): string {
-  return b.toString(16).toUpperCase().padStart(2, '0');
-}
+import { hexByte, toHex } from './hex.js';
 
 /**
  * One group of interface bytes; `index` is the i of TAi..TDi (1-based, as in ISO 7816-3).
@@ -136,7 +132,7 @@ export function parseAtr(bytes: Uint8Array): Atr {
   const reader = new AtrReader(bytes);
   const ts = reader.next('TS');
   if (ts !== TS_DIRECT && ts !== TS_INVERSE) {
-    throw atrError(bytes, `byte 1 (TS) is ${hex2(ts)}, not 3B (direct) or 3F (inverse convention)`);
+    throw atrError(bytes, `byte 1 (TS) is ${hexByte(ts)}, not 3B (direct) or 3F (inverse convention)`);
   }
   const t0 = reader.next('T0');
   const interfaceGroups = readInterfaceGroups(reader, t0);
@@ -202,7 +198,7 @@ function describeInterfaceBytes(groups: AtrInterfaceGroup[]): string {
   const parts = groups.flatMap((g) =>
     INTERFACE_BYTES.flatMap(([key]) => {
       const v = g[key];
-      return v === undefined ? [] : [`${key.toUpperCase()}${g.index}=${hex2(v)}`];
+      return v === undefined ? [] : [`${key.toUpperCase()}${g.index}=${hexByte(v)}`];
     }),
   );
   return parts.length === 0 ? 'Interface bytes: none' : `Interface bytes: ${parts.join(' ')}`;
@@ -214,7 +210,7 @@ function describeClock(atr: Atr): string {
   const fi = atr.fi === undefined ? 'RFU' : `${atr.fi}`;
   const di = atr.di === undefined ? 'RFU' : `${atr.di}`;
   const fMax = atr.fMaxMHz === undefined ? '' : `, f max = ${atr.fMaxMHz} MHz`;
-  return `TA1 = ${hex2(ta1)}: Fi = ${fi}, Di = ${di}${fMax}`;
+  return `TA1 = ${hexByte(ta1)}: Fi = ${fi}, Di = ${di}${fMax}`;
 }
 
 function describeHistorical(historical: Buffer): string {
@@ -225,14 +221,14 @@ function describeHistorical(historical: Buffer): string {
 
 function describeTck(atr: Atr): string {
   if (atr.tck === undefined) return 'TCK: absent (T=0 only)';
-  return `TCK: ${hex2(atr.tck)} (${atr.tckValid ? 'correct' : 'WRONG: T0..TCK do not XOR to 00'})`;
+  return `TCK: ${hexByte(atr.tck)} (${atr.tckValid ? 'correct' : 'WRONG: T0..TCK do not XOR to 00'})`;
 }
 
 /** A few lines for people, like pcsc_scan's ATR analysis. */
 export function describeAtr(atr: Atr): string[] {
   return [
     `ATR: ${toHex(atr.bytes)}`,
-    `Convention: ${atr.convention} (TS = ${hex2(atr.ts)})`,
+    `Convention: ${atr.convention} (TS = ${hexByte(atr.ts)})`,
     `Protocols: ${atr.protocols.map((t) => `T=${t}`).join(', ')}`,
     describeInterfaceBytes(atr.interfaceGroups),
     describeClock(atr),

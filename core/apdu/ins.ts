@@ -1,4 +1,4 @@
-/** Instruction bytes of ISO 7816-4 that the harness itself treats specially. */
+/** Instruction bytes of ISO 7816-4, for the harness (guards, masking) and the virtual card alike. */
 export const Ins = {
   VERIFY: 0x20,
   VERIFY_TLV: 0x21,
@@ -6,6 +6,10 @@ export const Ins = {
   CHANGE_REFERENCE_DATA_TLV: 0x25,
   RESET_RETRY_COUNTER: 0x2c,
   RESET_RETRY_COUNTER_TLV: 0x2d,
+  GET_CHALLENGE: 0x84,
+  SELECT: 0xa4,
+  READ_BINARY: 0xb0,
+  READ_RECORD: 0xb2,
   GET_RESPONSE: 0xc0,
 } as const;
 

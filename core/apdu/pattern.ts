@@ -1,4 +1,4 @@
-import { HexError } from './hex.js';
+import { HEX_SEPARATORS, HexError, hexByte } from './hex.js';
 
 /**
  * Byte patterns of the step vocabulary: hex bytes, `XX` or `..` for any byte, and a final
@@ -13,7 +13,6 @@ export interface BytePattern {
   text: string;
 }
 
-const SEPARATORS = new Set([' ', ':', '\t']);
 const WILDCARDS = new Set(['XX', 'xx', '..']);
 
 export function parseBytePattern(text: string): BytePattern {
@@ -22,7 +21,7 @@ export function parseBytePattern(text: string): BytePattern {
   let i = 0;
   while (i < text.length) {
     const ch = text[i]!;
-    if (SEPARATORS.has(ch)) {
+    if (HEX_SEPARATORS.has(ch)) {
       i++;
       continue;
     }
@@ -40,7 +39,7 @@ export function parseBytePattern(text: string): BytePattern {
     } else {
       const bad = /^[0-9a-fA-F]$/.test(ch) ? i + 1 : i;
       const badChar = text[bad];
-      if (badChar === undefined || SEPARATORS.has(badChar) || badChar === '*') {
+      if (badChar === undefined || HEX_SEPARATORS.has(badChar) || badChar === '*') {
         throw new HexError(text, bad, `'${ch}' at column ${i + 1} is half a byte`);
       }
       throw new HexError(text, bad + 1, `'${badChar}' at column ${bad + 1}`);
@@ -66,8 +65,7 @@ export function explainMismatch(pattern: BytePattern, data: Uint8Array): string 
     const got = data[i];
     if (got === undefined) return `the data ends after ${data.length} bytes; the pattern wants ${pattern.bytes.length}${pattern.openEnded ? ' or more' : ''}`;
     if (want !== undefined && want !== got) {
-      const hex = (n: number): string => n.toString(16).toUpperCase().padStart(2, '0');
-      return `byte ${i + 1} is ${hex(got)}, expected ${hex(want)}`;
+      return `byte ${i + 1} is ${hexByte(got)}, expected ${hexByte(want)}`;
     }
   }
   if (!pattern.openEnded && data.length > pattern.bytes.length) {

@@ -4,7 +4,7 @@
  * Pure code: no I/O.
  */
 import { HarnessCodes, HarnessError } from '../errors.js';
-import { swHex } from './hex.js';
+import { forEachDigit, hexByte, swHex } from './hex.js';
 
 /** The four ISO 7816-4 groups; proprietary words (9XXX but 9000) belong to none. */
 export type StatusWordGroup = 'normal' | 'warning' | 'execution-error' | 'checking-error';
@@ -86,10 +86,6 @@ function checkStatusWord(sw: number): void {
   if (!Number.isInteger(sw) || sw < 0 || sw > 0xffff) throw new RangeError(`${sw} is not a 16-bit status word`);
 }
 
-function hex2(n: number): string {
-  return n.toString(16).toUpperCase().padStart(2, '0');
-}
-
 /** Byte counts in SW2 (61XX, 6CXX): 00 stands for 256, as Le = 00 does. */
 function byteCount(sw2: number): number {
   return sw2 === 0 ? 256 : sw2;
@@ -105,7 +101,7 @@ function describeParameterised(sw1: number, sw2: number): string | undefined {
   }
   // ISO 7816-4 reserves 6202-6280 and 6402-6480 for queries the card triggers (8.6.1).
   if ((sw1 === 0x62 || sw1 === 0x64) && sw2 >= 0x02 && sw2 <= 0x80) {
-    return `triggering by the card (SW2 = ${hex2(sw2)})`;
+    return `triggering by the card (SW2 = ${hexByte(sw2)})`;
   }
   return undefined;
 }
@@ -120,7 +116,7 @@ export function describeStatusWord(sw: number): string {
   const parameterised = describeParameterised(sw1, sw2);
   if (parameterised !== undefined) return parameterised;
   const family = SW1_MEANING.get(sw1);
-  if (family !== undefined) return `${family} (SW2 ${hex2(sw2)} not defined by ISO 7816-4)`;
+  if (family !== undefined) return `${family} (SW2 ${hexByte(sw2)} not defined by ISO 7816-4)`;
   if (sw1 >= 0x90 && sw1 <= 0x9f) return `proprietary status word ${swHex(sw)}`;
   return `unknown status word ${swHex(sw)} (not defined by ISO 7816-4)`;
 }
@@ -158,8 +154,6 @@ export class StatusWordPatternError extends HarnessError {
   }
 }
 
-const SEPARATORS = new Set([' ', ':', '\t']);
-
 /** The nibble a pattern character stands for: a value, 'any', or undefined if invalid. */
 function nibbleOf(ch: string): number | 'any' | undefined {
   if (ch === 'X' || ch === 'x') return 'any';
@@ -174,24 +168,20 @@ export function parseStatusWordPattern(text: string): StatusWordPattern {
   let value = 0;
   let mask = 0;
   let nibbles = 0;
-  let groupStart = -1;
-  for (let i = 0; i <= text.length; i++) {
-    const ch = text[i];
-    if (ch === undefined || SEPARATORS.has(ch)) {
-      if (groupStart >= 0 && (i - groupStart) % 2 === 1) {
-        throw new StatusWordPatternError(text, i, `'${text[i - 1]}' at column ${i} is half a byte`);
-      }
-      groupStart = -1;
-      continue;
-    }
-    const nibble = nibbleOf(ch);
-    if (nibble === undefined) throw new StatusWordPatternError(text, i + 1, `'${ch}' at column ${i + 1}`);
-    if (nibbles === 4) throw new StatusWordPatternError(text, i + 1, `'${ch}' at column ${i + 1} is a fifth digit; a status word has 4`);
-    if (groupStart < 0) groupStart = i;
-    value = (value << 4) | (nibble === 'any' ? 0 : nibble);
-    mask = (mask << 4) | (nibble === 'any' ? 0 : 0xf);
-    nibbles++;
-  }
+  forEachDigit(
+    text,
+    (ch, i) => {
+      const nibble = nibbleOf(ch);
+      if (nibble === undefined) throw new StatusWordPatternError(text, i + 1, `'${ch}' at column ${i + 1}`);
+      if (nibbles === 4) throw new StatusWordPatternError(text, i + 1, `'${ch}' at column ${i + 1} is a fifth digit; a status word has 4`);
+      value = (value << 4) | (nibble === 'any' ? 0 : nibble);
+      mask = (mask << 4) | (nibble === 'any' ? 0 : 0xf);
+      nibbles++;
+    },
+    (column, ch) => {
+      throw new StatusWordPatternError(text, column, `'${ch}' at column ${column} is half a byte`);
+    },
+  );
   if (nibbles < 4) {
     throw new StatusWordPatternError(text, text.length + 1, `${nibbles} digit(s); a status word has 4`);
   }

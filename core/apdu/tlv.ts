@@ -6,7 +6,7 @@
  * src/crypto/der.ts. Pure code: no I/O.
  */
 import { HarnessCodes, HarnessError } from '../errors.js';
-import { parseHex, toHex } from './hex.js';
+import { hexByte, parseHex, toHex } from './hex.js';
 
 export interface TlvNode {
   /** The tag bytes packed big-endian: 0x84, 0x5F2D, 0x7F4901... */
@@ -78,13 +78,9 @@ function readLength(data: Buffer, at: number, base: number): Parsed<number> {
   if (first < 0x80) return { value: first, next: at + 1 };
   if (first === INDEFINITE_LENGTH) throw new TlvError(base + at + 1, 'indefinite length (80) not allowed');
   const count = first & 0x7f;
-  if (count > MAX_LENGTH_BYTES) throw new TlvError(base + at + 1, `length byte ${hex2(first)} not supported (81 to 84 are)`);
-  if (at + 1 + count > data.length) throw new TlvError(base + data.length + 1, `length ${hex2(first)} needs ${count} more byte(s) but the data ends`);
+  if (count > MAX_LENGTH_BYTES) throw new TlvError(base + at + 1, `length byte ${hexByte(first)} not supported (81 to 84 are)`);
+  if (at + 1 + count > data.length) throw new TlvError(base + data.length + 1, `length ${hexByte(first)} needs ${count} more byte(s) but the data ends`);
   return { value: data.readUIntBE(at + 1, count), next: at + 1 + count };
-}
-
-function hex2(b: number): string {
-  return b.toString(16).toUpperCase().padStart(2, '0');
 }
 
 function tagHexOf(tag: number): string {

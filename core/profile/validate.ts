@@ -30,7 +30,9 @@
  *       label: demo-app
  *       files: [ ... ]
  */
-import { checkAtr, protocolNumber } from './atr.js';
+import { atrOffersProtocol, parseAtr, type Atr } from '../apdu/atr.js';
+import { hexByte } from '../apdu/hex.js';
+import { HarnessError } from '../errors.js';
 import { Cursor } from './cursor.js';
 import type { AccessRule, CardProfile, EfType, ProfileDf, ProfileEf, ProfileFile, ProfilePin, Protocol } from './types.js';
 import { MF_FID } from './types.js';
@@ -193,6 +195,25 @@ export function applicationRecord(aid: Buffer, label: string | undefined): Buffe
   return Buffer.concat([Buffer.from([0x61, ...berLength(body.length)]), body]);
 }
 
+/**
+ * The ATR parsed, or why pcscd would refuse it: a structure error, or a wrong TCK (which
+ * parseAtr reports but accepts, since a reader shows such cards too).
+ */
+export function checkAtr(atr: Buffer): Atr | string {
+  let info: Atr;
+  try {
+    info = parseAtr(atr);
+  } catch (err) {
+    if (err instanceof HarnessError) return err.message.replace(/^bad ATR "[^"]*": /, '');
+    throw err;
+  }
+  if (info.tckValid === false) {
+    const right = info.tck! ^ atr.subarray(1).reduce((x, b) => x ^ b, 0);
+    return `TCK is ${hexByte(info.tck!)}, the XOR of T0..TCK must be 0, so TCK should be ${hexByte(right)}`;
+  }
+  return info;
+}
+
 /** Validates the (merged) top-level fields. `top` is where a missing field is reported. */
 export function validateProfile(fields: Fields, top: Cursor): CardProfile {
   const nameCursor = required(fields, top, 'name');
@@ -206,8 +227,8 @@ export function validateProfile(fields: Fields, top: Cursor): CardProfile {
   if (typeof info === 'string') return atrCursor.fail(`a well-formed ATR (${info})`, `"${atrCursor.text('')}"`);
   const protocolCursor: Cursor = required(fields, top, 'protocol');
   const protocol: Protocol = oneOf(protocolCursor, ['T=0', 'T=1'] as const);
-  if (!info.protocols.has(protocolNumber(protocol))) {
-    const offered = [...info.protocols].map((p) => `T=${p}`).join(', ');
+  if (!atrOffersProtocol(info, protocol === 'T=0' ? 0 : 1)) {
+    const offered = info.protocols.map((p) => `T=${p}`).join(', ');
     protocolCursor.fail(`a protocol the ATR offers (${offered})`);
   }
 

@@ -1,3 +1,4 @@
+import { OncePerKey } from '../../core/once-per-key.js';
 import { execFile, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -73,7 +74,7 @@ export class ContainerTarget implements Target {
   private readonly profiles = new ProfileCache();
   private readonly userPin: string;
   private readonly soPin: string;
-  private readonly tokens = new Map<string, Promise<TokenAccess>>();
+  private readonly tokens = new OncePerKey((label) => this.makeToken(label));
 
   constructor(private readonly options: ContainerOptions = {}) {
     this.userPin = options.userPin ?? DEFAULT_TOKEN_PINS.userPin;
@@ -242,13 +243,7 @@ export class ContainerTarget implements Target {
 
   /** A SoftHSM token in the container, made on first use, reached through p11-kit-client.so. */
   token(label: string): Promise<TokenAccess> {
-    let token = this.tokens.get(label);
-    if (!token) {
-      token = this.makeToken(label);
-      token.catch(() => this.tokens.delete(label));
-      this.tokens.set(label, token);
-    }
-    return token;
+    return this.tokens.get(label);
   }
 
   private async makeToken(label: string): Promise<TokenAccess> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
-import { checkAtr } from '../../core/profile/atr.js';
+import { checkAtr } from '../../core/profile/validate.js';
 import { listProfiles, loadProfile, profilesDir } from '../../core/profile/load.js';
 import type { ProfileDf, ProfileEf } from '../../core/profile/types.js';
 
@@ -96,8 +96,8 @@ describe('profiles shipped', () => {
   });
 
   it('checks ATRs: structure and TCK', () => {
-    assert.deepEqual([...(checkAtr(Buffer.from('3B8801434152445350454398', 'hex')) as { protocols: Set<number> }).protocols], [1]);
-    assert.deepEqual([...(checkAtr(Buffer.from('3B084341524453504543', 'hex')) as { protocols: Set<number> }).protocols], [0]);
+    assert.deepEqual([...(checkAtr(Buffer.from('3B8801434152445350454398', 'hex')) as { protocols: number[] }).protocols], [1]);
+    assert.deepEqual([...(checkAtr(Buffer.from('3B084341524453504543', 'hex')) as { protocols: number[] }).protocols], [0]);
     assert.match(checkAtr(Buffer.from('3B8801434152445350454399', 'hex')) as string, /TCK should be 98/);
     assert.match(checkAtr(Buffer.from('3B0843415244', 'hex')) as string, /historical/);
     assert.match(checkAtr(Buffer.from('3C00', 'hex')) as string, /TS/);

@@ -37,7 +37,7 @@ describe('PKCS#11 layer on SoftHSM', () => {
     assert.ok(dir && !existsSync(dir), 'the token folder is removed');
   });
 
-  it('returns the same token for the same label, and finds a token made later', async () => {
+  it('returns the same token for the same label; a token made while a session is open is not seen until the module is opened again', async () => {
     assert.deepEqual(await tokens.token('integration'), access);
     const later = await tokens.token('made-later');
     const module = openPkcs11Module(later, log);
@@ -113,8 +113,12 @@ describe('PKCS#11 layer on SoftHSM', () => {
     assert.ok(!log.map(String).join('\n').includes(access.userPin));
   });
 
-  it('closes the session', () => {
+  it('closes the session once, however often it is asked', () => {
+    const closes = (): number => log.filter((c) => c.functionName === 'C_CloseSession').length;
+    const before = closes();
     session.close();
     session.close();
+    assert.equal(closes(), before + 1, 'one C_CloseSession');
+    assert.equal(log.filter((c) => c.functionName === 'C_CloseSession').at(-1)?.result, 'CKR_OK');
   });
 });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,75 +8,10 @@ import { ControlClient } from '../../core/control/client.js';
 import { ControlServer } from '../../simulator/control/server.js';
 import { SoftHsmTokenStore, writeSoftHsmConf } from '../../core/softhsm.js';
 import { loadProfile, profilesDir } from '../../core/profile/index.js';
-import { FrameDecoder, encodeFrame } from '../../simulator/vpcd/frame.js';
+import { StandInVpcd } from '../support/stand-in-vpcd.js';
 import { HarnessCodes } from '../../core/errors.js';
 
 const ATR_REQUEST = Buffer.from([0x04]);
-
-/** A stand-in for pcscd's vpcd driver: accepts the card's connection and asks it things. */
-class StandInVpcd {
-  readonly server: Server = createServer((socket) => this.accept(socket));
-  connections = 0;
-  private socket: Socket | undefined;
-  private readonly decoder = new FrameDecoder();
-  private waiting: ((frame: Buffer) => void) | undefined;
-  private closed: (() => void) | undefined;
-
-  async listen(): Promise<number> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return (this.server.address() as AddressInfo).port;
-  }
-
-  private accept(socket: Socket): void {
-    this.connections++;
-    this.socket = socket;
-    this.decoder.clear();
-    socket.on('data', (chunk: Buffer) => {
-      for (const frame of this.decoder.push(chunk)) this.waiting?.(frame);
-    });
-    socket.on('close', () => {
-      if (this.socket === socket) this.socket = undefined;
-      this.closed?.();
-    });
-  }
-
-  get cardPresent(): boolean {
-    return this.socket !== undefined;
-  }
-
-  /** Sends a frame to the card and resolves with its answer. */
-  ask(payload: Buffer): Promise<Buffer> {
-    const socket = this.socket;
-    if (!socket) return Promise.reject(new Error('no card connected'));
-    return new Promise((resolve) => {
-      this.waiting = resolve;
-      socket.write(encodeFrame(payload));
-    });
-  }
-
-  /** Sends a frame that has no answer (power on and off). */
-  tell(payload: Buffer): void {
-    this.socket?.write(encodeFrame(payload));
-  }
-
-  whenClosed(): Promise<void> {
-    return new Promise((resolve) => (this.socket ? (this.closed = resolve) : resolve()));
-  }
-
-  close(): Promise<void> {
-    this.socket?.destroy();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-const hasSoftHsm = (() => {
-  try {
-    execFileSync('softhsm2-util', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 const atrOf = (profile: string): string => loadProfile(profile).atr.toString('hex').toUpperCase();
 
@@ -173,7 +107,7 @@ describe('control channel: server and client over a unix socket', () => {
     assert.match(parsed.error.message, /unknown op "eject"/);
   });
 
-  it('makes a SoftHSM token once per label', { skip: !hasSoftHsm && 'softhsm2-util is not installed' }, async () => {
+  it('makes a SoftHSM token once per label', async () => {
     assert.deepEqual(await client.request({ op: 'token', label: 'ctl', userPin: '1234', soPin: '5678' }), { label: 'ctl', created: true });
     assert.deepEqual(await client.request({ op: 'token', label: 'ctl', userPin: '1234', soPin: '5678' }), { label: 'ctl', created: false });
     await assert.rejects(client.request({ op: 'token', label: 'ctl', userPin: '0000', soPin: '5678' }), /other PINs/);
