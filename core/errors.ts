@@ -4,9 +4,9 @@
  * failure domain (PC/SC, PKCS#11, profiles, hex) live next to the code that raises them.
  */
 export class HarnessError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
@@ -60,4 +60,22 @@ export const HarnessCodes = {
   NO_OBJECT: 'CARDSPEC_NO_OBJECT',
   /** A key with the label exists but is of another type or size than the step says. */
   KEY_MISMATCH: 'CARDSPEC_KEY_MISMATCH',
+  /** A command APDU that cannot be encoded or decoded (lengths that do not add up). */
+  BAD_APDU: 'CARDSPEC_BAD_APDU',
+  /** A target used before its start or after its stop: a harness bug, never a card's. */
+  NOT_STARTED: 'CARDSPEC_NOT_STARTED',
+  /** A native layer failed in a way that has no SCARD_* or CKR_* code. */
+  NATIVE_ERROR: 'CARDSPEC_NATIVE_ERROR',
 } as const;
+
+/** The harness's own codes. */
+export type HarnessCode = (typeof HarnessCodes)[keyof typeof HarnessCodes];
+/** Every code an error can carry: the harness's, PC/SC's (SCARD_*) and PKCS#11's (CKR_*). */
+export type ErrorCode = HarnessCode | `SCARD_${string}` | `CKR_${string}`;
+
+const HARNESS_CODES: ReadonlySet<string> = new Set(Object.values(HarnessCodes));
+
+/** Whether `text` is a code an error can carry (for codes that crossed a wire or came from a table). */
+export function isErrorCode(text: string): text is ErrorCode {
+  return HARNESS_CODES.has(text) || /^(SCARD|CKR)_\w+$/.test(text);
+}

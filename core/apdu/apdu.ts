@@ -3,6 +3,7 @@
  * Pure codecs: no I/O. Used by the harness (to re-send with a corrected Le) and by the
  * simulator's card (to take a command apart).
  */
+import { HarnessCodes, HarnessError } from '../errors.js';
 
 /** A command APDU. `ne` is the number of bytes expected (Le decoded: short 00 = 256, extended 0000 = 65536). */
 export interface CommandApdu {
@@ -26,10 +27,9 @@ export const SHORT_NE_MAX = 256;
 export const EXTENDED_NE_MAX = 65536;
 
 /** Why a byte string is not a well-formed command APDU (the card answers 6700). */
-export class ApduFormatError extends Error {
+export class ApduFormatError extends HarnessError {
   constructor(message: string) {
-    super(message);
-    this.name = 'ApduFormatError';
+    super(HarnessCodes.BAD_APDU, message);
   }
 }
 

@@ -4,7 +4,7 @@
  * HarnessErrors with the code the container gave.
  */
 import { connect, type Socket } from 'node:net';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError, isErrorCode } from '../errors.js';
 import { LineSplitter, decodeResponse, encodeRequest, type ControlRequest, type ControlResult } from './protocol.js';
 
 /** Token initialisation takes ~100 ms, a profile load a few ms: anything near this is a hung container. */
@@ -78,7 +78,7 @@ export class ControlClient {
     this.pending.delete(response.id);
     clearTimeout(waiting.timer);
     if (response.ok) waiting.resolve(response.result);
-    else waiting.reject(new HarnessError(response.error.code, response.error.message));
+    else waiting.reject(new HarnessError(isErrorCode(response.error.code) ? response.error.code : HarnessCodes.SIMULATOR_ERROR, response.error.message));
   }
 
   private fail(cause: Error): void {

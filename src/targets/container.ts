@@ -103,13 +103,13 @@ export class ContainerTarget implements Target {
   }
 
   get pcsc(): PcscContext {
-    if (!this.pcscContext) throw new Error('the container target is not started');
+    if (!this.pcscContext) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the container target is not started');
     return this.pcscContext;
   }
 
   /** The started container (after start), for `cardspec sim` and tests. */
   get started(): StartedSimulatorContainer {
-    if (!this.container) throw new Error('the container target is not started');
+    if (!this.container) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the container target is not started');
     return this.container;
   }
 
@@ -209,7 +209,7 @@ export class ContainerTarget implements Target {
   }
 
   private get client(): ControlClient {
-    if (!this.control) throw new Error('the container target is not started');
+    if (!this.control) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the container target is not started');
     return this.control;
   }
 

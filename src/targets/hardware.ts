@@ -37,7 +37,7 @@ export class HardwareTarget implements Target {
   }
 
   get pcsc(): PcscContext {
-    if (!this.pcscContext) throw new Error('the hardware target is not started');
+    if (!this.pcscContext) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the hardware target is not started');
     return this.pcscContext;
   }
 

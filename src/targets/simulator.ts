@@ -82,7 +82,7 @@ export class SimulatorTarget implements Target {
   }
 
   get pcsc(): PcscContext {
-    if (!this.pcscContext) throw new Error('the simulator target is not started');
+    if (!this.pcscContext) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the simulator target is not started');
     return this.pcscContext;
   }
 

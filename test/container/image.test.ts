@@ -88,7 +88,7 @@ describe('simulator image context', () => {
     it('says to build the project first', () => {
       assert.throws(
         () => imageContextFiles(bare),
-        (e: unknown) => e instanceof HarnessError && e.code === HarnessCodes.MISSING_DEPENDENCY && /dist\/src\/errors\.js.*npm run build/.test(e.message),
+        (e: unknown) => e instanceof HarnessError && e.code === HarnessCodes.MISSING_DEPENDENCY && /dist\/core.*npm run build/.test(e.message),
       );
     });
   });
