@@ -8,7 +8,7 @@ import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { PcscContext } from '../pcsc/client.js';
 import { ContainerTarget } from '../targets/container.js';
 import { ensurePcscd, type ManagedPcscd } from '../targets/pcscd.js';
-import type { TokenAccess } from '../targets/target.js';
+import type { TokenAccess } from '../pkcs11/token.js';
 import { CARD_EVENT_TIMEOUT_MS } from '../targets/card-flow.js';
 import { checkReaderFree, waitUntilSeenEmpty } from '../targets/simulator.js';
 import { SoftHsmTokens } from '../targets/softhsm.js';

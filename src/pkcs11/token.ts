@@ -67,3 +67,20 @@ export function findToken(module: Pkcs11Module, label: string, log: CallLog): Pk
   }
   return new Pkcs11Token(module, found.slot, label, log);
 }
+
+/** How to reach one PKCS#11 token on a target. */
+export interface TokenAccess {
+  /** Path of the PKCS#11 module to load. */
+  modulePath: string;
+  /** The token's label (tokens are found by label: slot ids change after initialisation). */
+  label: string;
+  userPin: string;
+  soPin: string;
+  /** Environment the module needs (SOFTHSM2_CONF, P11_KIT_SERVER_ADDRESS), set before loading it. */
+  env: Record<string, string>;
+  /**
+   * On physical tokens: whether the scenario may risk the PIN (it is tagged @destructive).
+   * When this returns false, a login that could lock the PIN is refused.
+   */
+  destructiveAllowed?: () => boolean;
+}

@@ -18,7 +18,8 @@ import { PcscContext, type CardConnection } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
 import { workerIndex } from './simulator.js';
-import type { Target, TokenAccess } from './target.js';
+import type { TokenAccess } from '../pkcs11/token.js';
+import type { Target } from './target.js';
 
 import { checkDocker, ensureSimulatorImage } from './container-image.js';
 import { hostPcscLiteVersion, p11KitClientModule, profileSource } from './container-host.js';

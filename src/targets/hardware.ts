@@ -5,7 +5,8 @@ import { PcscContext, type CardConnection } from '../pcsc/client.js';
 import { pinGuard } from '../pcsc/pin-guard.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { DEFAULT_CONFIG_FILE, loadHardwareConfig, resolveSecret, selectReaders, type HardwareConfig } from './hardware-config.js';
-import type { ScenarioInfo, Target, TokenAccess } from './target.js';
+import type { TokenAccess } from '../pkcs11/token.js';
+import type { ScenarioInfo, Target } from './target.js';
 
 export interface HardwareOptions {
   defaultCard?: string | undefined;

@@ -8,7 +8,8 @@ import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
 import { ensurePcscd, type ManagedPcscd } from './pcscd.js';
 import { SoftHsmTokens } from './softhsm.js';
-import type { Target, TokenAccess } from './target.js';
+import type { TokenAccess } from '../pkcs11/token.js';
+import type { Target } from './target.js';
 
 export interface SimulatorOptions {
   defaultCard?: string | undefined;

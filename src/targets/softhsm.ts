@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DEFAULT_TOKEN_PINS, initSoftHsmToken, SOFTHSM_MODULE, writeSoftHsmConf } from '../../core/softhsm.js';
 import { onCleanup } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
-import type { TokenAccess } from './target.js';
+import type { TokenAccess } from '../pkcs11/token.js';
 
 export interface SoftHsmOptions {
   /** The SoftHSM module (default: Debian's and Ubuntu's path, SOFTHSM_MODULE). */

@@ -6,7 +6,7 @@ import type { CardConnection } from '../../src/pcsc/client.js';
 import type { Target, TargetName } from '../../src/targets/target.js';
 import { expand, unescapeText, type Expansion } from '../../src/text/expand.js';
 import { ApduTrace } from '../../src/trace/trace.js';
-import type { Pkcs11Scenario } from './pkcs11-scenario.js';
+import type { Pkcs11Scenario } from '../../src/pkcs11/scenario.js';
 
 /** World parameters, set by the cucumber profile (`-p simulator`) or by `cardspec run`. */
 export interface CardspecParameters {

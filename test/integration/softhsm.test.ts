@@ -15,7 +15,7 @@ import { exportPublicKey } from '../../src/pkcs11/public-key-export.js';
 import { Pkcs11Session } from '../../src/pkcs11/session.js';
 import { findToken } from '../../src/pkcs11/token.js';
 import { SoftHsmTokens } from '../../src/targets/softhsm.js';
-import type { TokenAccess } from '../../src/targets/target.js';
+import type { TokenAccess } from '../../src/pkcs11/token.js';
 
 /** The layer against a real SoftHSM token in a temporary folder, removed at the end. */
 describe('PKCS#11 layer on SoftHSM', () => {

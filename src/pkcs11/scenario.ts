@@ -1,29 +1,29 @@
 import type pkcs11js from 'pkcs11js';
-import { ecdsaDerToRaw } from '../../src/crypto/ecdsa-signature.js';
-import type { HashName } from '../../src/crypto/hashes.js';
-import type { KeyType } from '../../src/crypto/key-types.js';
-import { opensslGenerateKey, opensslSign } from '../../src/crypto/openssl-keys.js';
-import { opensslVerify, type OpenSslVerification } from '../../src/crypto/openssl-verify.js';
-import { privateKeyComponents } from '../../src/crypto/private-key.js';
-import { spkiPem } from '../../src/crypto/public-key.js';
-import type { SignedMessage } from '../../src/crypto/signature-scheme.js';
+import { ecdsaDerToRaw } from '../crypto/ecdsa-signature.js';
+import type { HashName } from '../crypto/hashes.js';
+import type { KeyType } from '../crypto/key-types.js';
+import { opensslGenerateKey, opensslSign } from '../crypto/openssl-keys.js';
+import { opensslVerify, type OpenSslVerification } from '../crypto/openssl-verify.js';
+import { privateKeyComponents } from '../crypto/private-key.js';
+import { spkiPem } from '../crypto/public-key.js';
+import type { SignedMessage } from '../crypto/signature-scheme.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
-import { decodeAttributeValue, readUlong, type AttributeValue } from '../../src/pkcs11/attributes.js';
-import type { Pkcs11Call } from '../../src/pkcs11/calls.js';
-import { Pkcs11Error, pkcs11Error } from '../../src/pkcs11/errors.js';
-import { tokenFlags } from '../../src/pkcs11/flags.js';
-import { ensureKeyPair, findByLabel, importKeyPair, requireKey } from '../../src/pkcs11/key-pairs.js';
-import { guardLogin } from '../../src/pkcs11/login-guard.js';
-import { buildMechanism, type MechanismDescription } from '../../src/pkcs11/mechanisms.js';
-import { openPkcs11Module } from '../../src/pkcs11/module.js';
-import { attributes, mechanisms, objectClasses } from '../../src/pkcs11/names.js';
-import { exportPublicKey } from '../../src/pkcs11/public-key-export.js';
-import { Pkcs11Session, type UserType } from '../../src/pkcs11/session.js';
-import { signedMessage, tokenInput, type SigningInput } from '../../src/pkcs11/signing-input.js';
-import { findToken } from '../../src/pkcs11/token.js';
-import type { TokenAccess } from '../../src/targets/target.js';
+import { decodeAttributeValue, readUlong, type AttributeValue } from './attributes.js';
+import type { Pkcs11Call } from './calls.js';
+import { Pkcs11Error, pkcs11Error } from './errors.js';
+import { tokenFlags } from './flags.js';
+import { ensureKeyPair, findByLabel, importKeyPair, requireKey } from './key-pairs.js';
+import { guardLogin } from './login-guard.js';
+import { buildMechanism, type MechanismDescription } from './mechanisms.js';
+import { openPkcs11Module } from './module.js';
+import { attributes, mechanisms, objectClasses } from './names.js';
+import { exportPublicKey } from './public-key-export.js';
+import { Pkcs11Session, type UserType } from './session.js';
+import { signedMessage, tokenInput, type SigningInput } from './signing-input.js';
+import { findToken } from './token.js';
+import type { TokenAccess } from './token.js';
 
-export { closePkcs11Modules } from '../../src/pkcs11/module.js';
+export { closePkcs11Modules } from './module.js';
 
 export interface Pkcs11ScenarioOptions {
   /** Key pairs become token objects (scenario tag `@token-objects`) instead of session objects. */
