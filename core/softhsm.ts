@@ -22,7 +22,7 @@ export interface TokenPins {
   soPin: string;
 }
 
-/** The PINs of every token made unless configured otherwise (STEPS.md: 1234 and 5678). */
+/** The PINs of every token made unless configured otherwise (docs/steps.md: 1234 and 5678). */
 export const DEFAULT_TOKEN_PINS: Readonly<TokenPins> = Object.freeze({ userPin: '1234', soPin: '5678' });
 
 /** Writes a softhsm2.conf whose tokens live in `tokenDir` (both folders made if missing). */

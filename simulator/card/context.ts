@@ -14,7 +14,7 @@ export interface PendingResponse {
 }
 
 /**
- * Everything a reset or a power cycle forgets (DEMO-CARD.md: the MF is current, no
+ * Everything a reset or a power cycle forgets (docs/demo-cards.md: the MF is current, no
  * current EF, no PIN verified). Files and tries counters are not here: they stay.
  */
 export class CardSession {

@@ -1,6 +1,6 @@
 /**
  * The card OS: takes any byte string, answers a response APDU, never throws. The order
- * of the checks is DEMO-CARD.md's error precedence: CLA, INS, then (for what cannot even
+ * of the checks is the error precedence of docs/demo-cards.md: CLA, INS, then (for what cannot even
  * be decoded) length; each handler continues with P1-P2, length, file, security, offset.
  * Errors become status words in exactly one place: `transmit`.
  */

@@ -1,6 +1,6 @@
 /**
  * PINs and their PUKs: values and tries counters. These belong to the card, not to a
- * card session: a reset or a removal never restores a try (DEMO-CARD.md). The verified
+ * card session: a reset or a removal never restores a try (docs/demo-cards.md). The verified
  * state is per session and lives in CardSession.
  */
 import type { ProfilePin } from '../../core/profile/types.js';
@@ -24,7 +24,7 @@ class Secret {
 
   /**
    * Compares a candidate and counts the try. A wrong value answers 63Cx, and the try
-   * that blocks answers 6983 (deliberate, DEMO-CARD.md), as does any try once blocked.
+   * that blocks answers 6983 (deliberate, docs/demo-cards.md), as does any try once blocked.
    */
   check(candidate: Buffer): void {
     if (this.blocked) fail(SW.AUTH_METHOD_BLOCKED, 'blocked');

@@ -43,7 +43,7 @@ export interface AttributeReading {
   value: AttributeValue;
 }
 
-/** C_Verify's answers that mean "this signature is wrong" (STEPS.md). */
+/** C_Verify's answers that mean "this signature is wrong" (docs/steps.md). */
 const REJECTED_SIGNATURE = new Set(['CKR_SIGNATURE_INVALID', 'CKR_SIGNATURE_LEN_RANGE']);
 
 /**
@@ -148,7 +148,7 @@ export class Pkcs11Scenario {
     }
   }
 
-  /** Flips the lowest bit of the signature's last byte (STEPS.md). */
+  /** Flips the lowest bit of the signature's last byte (docs/steps.md). */
   flipSignatureBit(): void {
     const signature = this.requireSignature();
     this.signature = { ...signature, bytes: flipLastBit(signature.bytes) };

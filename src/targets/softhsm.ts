@@ -11,7 +11,7 @@ import type { TokenAccess } from '../pkcs11/token.js';
 export interface SoftHsmOptions {
   /** The SoftHSM module (default: Debian's and Ubuntu's path, SOFTHSM_MODULE). */
   modulePath?: string;
-  /** PINs of every token made (DEFAULT_TOKEN_PINS, STEPS.md's 1234 and 5678, unless configured otherwise). */
+  /** PINs of every token made (DEFAULT_TOKEN_PINS, docs/steps.md's 1234 and 5678, unless configured otherwise). */
   userPin?: string;
   soPin?: string;
 }

@@ -54,7 +54,7 @@ describe('parseHex', () => {
     assert.ok(Buffer.isBuffer(parseHex('01')));
   });
 
-  it('reports a bad character with the STEPS.md message and its 1-based column', () => {
+  it('reports a bad character with the docs/steps.md message and its 1-based column', () => {
     assertBadHex('00 A4 0G 00', `bad hex "00 A4 0G 00": 'G' at column 8`, 8);
   });
 

@@ -64,7 +64,7 @@ describe('profiles shipped', () => {
     assert.ok(names.includes('iso7816-demo') && names.includes('iso7816-t0'), names.join(', '));
   });
 
-  it('loads the demo card as DEMO-CARD.md describes it', () => {
+  it('loads the demo card as docs/demo-cards.md describes it', () => {
     const p = loadProfile('iso7816-demo');
     assert.equal(p.name, 'iso7816-demo');
     assert.equal(p.protocol, 'T=1');

@@ -1,6 +1,6 @@
 /**
  * The card OS's INS dispatch table. Adding a command = writing a handler and adding a
- * row here (and to DEMO-CARD.md if the demo card's contract changes).
+ * row here (and to docs/demo-cards.md if the demo card's contract changes).
  */
 import { Ins } from '../../../core/apdu/ins.js';
 import type { Handler } from '../context.js';

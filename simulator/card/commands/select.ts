@@ -1,5 +1,5 @@
 /**
- * SELECT (00 A4), ISO 7816-4 11.2.2, as DEMO-CARD.md pins it down. A failed SELECT
+ * SELECT (00 A4), ISO 7816-4 11.2.2, as docs/demo-cards.md pins it down. A failed SELECT
  * changes nothing: the target is found first and the session updated last.
  */
 import type { CommandApdu } from '../../../core/apdu/apdu.js';
