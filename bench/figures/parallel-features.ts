@@ -16,8 +16,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { vpcdReaderName } from '../../core/vpcd.js';
 import { onCleanup } from '../../src/cleanup.js';
-import { vpcdReaderName } from '../../simulator/vpcd/slot.js';
 import type { PcscContext } from '../../src/pcsc/client.js';
 import { checkDocker, ensureSimulatorImage } from '../../src/targets/container-image.js';
 import { assertSlotFree, CARD_EVENT_TIMEOUT_MS } from '../lib/bench-slot.js';

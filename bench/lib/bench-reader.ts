@@ -1,5 +1,5 @@
 import { VirtualCard } from '../../simulator/card/virtual-card.js';
-import { loadProfile } from '../../simulator/profile/load.js';
+import { loadProfile } from '../../core/profile/load.js';
 import type { PcscContext } from '../../src/pcsc/client.js';
 import type { TransmitWatchdog } from '../../src/pcsc/sync-card.js';
 import { CardHost } from '../../src/targets/card-host.js';

@@ -7,8 +7,8 @@
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { HarnessCodes, HarnessError } from '../errors.js';
-import { packageRoot } from '../paths.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { packageRoot } from '../../core/paths.js';
 import { scardError } from './errors.js';
 
 interface PcscSyncAddon {

@@ -9,7 +9,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { VirtualCard } from '../../simulator/card/index.js';
-import { ProfileCache, type CardProfile } from '../../simulator/profile/index.js';
+import { ProfileCache, type CardProfile } from '../../core/profile/index.js';
 import { VpcdSlot } from '../../simulator/vpcd/index.js';
 import { TRANSMIT_STARTED_MS, TRANSMIT_TIMED_OUT, WATCHDOG_PERIOD_MS, type CardHostData, type CardHostReply, type CardHostRequest } from './card-host-protocol.js';
 

@@ -11,7 +11,7 @@
  * the step fails with SCARD_E_TIMEOUT.
  */
 import { Worker } from 'node:worker_threads';
-import { HarnessError } from '../errors.js';
+import { HarnessError, isErrorCode } from '../../core/errors.js';
 import type { TransmitWatchdog } from '../pcsc/sync-card.js';
 import {
   SHARED_CLOCK_SLOTS,
@@ -120,7 +120,8 @@ export class CardHost implements TransmitWatchdog {
     this.pending.delete(reply.id);
     if (reply.error) {
       const { message, code } = reply.error;
-      waiter.reject(code ? new HarnessError(code, message) : new Error(message));
+      // The card thread's errors cross as text: their code comes back if it is one of ours.
+      waiter.reject(code && isErrorCode(code) ? new HarnessError(code, message) : new Error(message));
     } else {
       waiter.resolve();
     }

@@ -4,7 +4,7 @@ import { PcscContext, type CardConnection } from '../../src/pcsc/client.js';
 import { ScardError } from '../../src/pcsc/errors.js';
 import { CARD_EVENT_TIMEOUT_MS } from '../../src/targets/card-flow.js';
 import { CardHost } from '../../src/targets/card-host.js';
-import { vpcdReaderName } from '../../simulator/vpcd/index.js';
+import { vpcdReaderName } from '../../core/vpcd.js';
 
 /**
  * The simulator target's blocking transmit (SyncCard over native/pcsc_sync.c) with the
