@@ -38,7 +38,7 @@ const PLAN = {
   latencyIterations: 1000,
   stockIterations: 50,
   throughputIterations: 5000,
-  scenarioRounds: 3,
+  scenarioRounds: 5,
   scenarios: 200,
   startRounds: 5,
   parallelRounds: 3,
