@@ -14,8 +14,7 @@ const targetProfile = (target, tags) => ({ ...common, tags, worldParameters: { t
 
 export default targetProfile('simulator', 'not @hardware-only');
 export const simulator = targetProfile('simulator', 'not @hardware-only');
-// Debian 12's p11-kit client passes on fewer mechanisms than SoftHSM offers (README).
-export const container = targetProfile('container', 'not @hardware-only and not @softhsm-direct');
+export const container = targetProfile('container', 'not @hardware-only');
 export const hardware = targetProfile('hardware', 'not @simulator-only');
 export const ci = {
   format: [

@@ -1,35 +1,61 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { ProfileSource } from '../../simulator/control/protocol.js';
 import { looksLikePath, resolveProfile } from '../../simulator/profile/index.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 
 /**
- * The host's side of the container target: PKCS#11 through p11-kit's client module, the
- * host's pcsc-lite version for mismatch messages, and card profiles sent to the container.
+ * The host's side of the container target: PKCS#11 through caml-crush's client module, the
+ * host's pcsc-lite version for choosing the image, and card profiles sent to the container.
  */
 
-/** Where Debian, Ubuntu, Fedora and Arch put p11-kit's client module. */
-export function p11KitClientCandidates(arch: string = process.arch): string[] {
+/** Where the image keeps a copy of caml-crush's client module, for hosts without the package. */
+export const IMAGE_PKCS11_PROXY_CLIENT = '/opt/cardspec/host/libp11clientunix.so';
+const DOCKER_COPY_TIMEOUT_MS = 30_000;
+
+/** Where Debian and Ubuntu put caml-crush's unix-socket client module (package caml-crush-clients). */
+export function pkcs11ProxyClientCandidates(arch: string = process.arch): string[] {
   const multiarch = ({ x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu', arm: 'arm-linux-gnueabihf', ia32: 'i386-linux-gnu' } as Record<string, string>)[arch];
-  return [
-    ...(multiarch ? [`/usr/lib/${multiarch}/pkcs11/p11-kit-client.so`] : []),
-    '/usr/lib64/pkcs11/p11-kit-client.so',
-    '/usr/lib/pkcs11/p11-kit-client.so',
-  ];
+  return [...(multiarch ? [`/usr/lib/${multiarch}/caml-crush/libp11clientunix.so`] : []), '/usr/lib64/caml-crush/libp11clientunix.so', '/usr/lib/caml-crush/libp11clientunix.so'];
 }
 
-export function p11KitClientModule(): string {
-  const candidates = p11KitClientCandidates();
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) {
+/**
+ * The PKCS#11 module that reaches the container's tokens: the host's caml-crush client
+ * when installed, else the copy in the image (Debian 13 and Ubuntu 24.04 have no
+ * caml-crush package), taken out once per image into the user's cache folder.
+ */
+export async function pkcs11ProxyClientModule(image: string): Promise<string> {
+  const installed = pkcs11ProxyClientCandidates().find((path) => existsSync(path));
+  if (installed) return installed;
+  const imageId = execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { encoding: 'utf8', timeout: DOCKER_COPY_TIMEOUT_MS }).trim();
+  const dir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cardspec', 'pkcs11-proxy-client', imageId.replace(/^sha256:/, '').slice(0, 16));
+  const path = join(dir, 'libp11clientunix.so');
+  if (existsSync(path)) return path;
+  mkdirSync(dir, { recursive: true });
+  const partial = `${path}.${process.pid}`;
+  const name = `cardspec-copy-${process.pid}-${Date.now()}`;
+  try {
+    execFileSync('docker', ['create', '--name', name, image], { stdio: 'ignore', timeout: DOCKER_COPY_TIMEOUT_MS });
+    execFileSync('docker', ['cp', `${name}:${IMAGE_PKCS11_PROXY_CLIENT}`, partial], { stdio: 'ignore', timeout: DOCKER_COPY_TIMEOUT_MS });
+    // Another worker may have done the same at the same time: a rename is atomic.
+    renameSync(partial, path);
+  } catch (error) {
     throw new HarnessError(
       HarnessCodes.MISSING_DEPENDENCY,
-      `the container's tokens are reached through p11-kit-client.so, which is not installed (looked at ${candidates.join(', ')}): install p11-kit-modules (Debian, Ubuntu) or p11-kit (Fedora)`,
+      `the container's tokens are reached through caml-crush's libp11clientunix.so, which is not installed (looked at ${pkcs11ProxyClientCandidates().join(', ')}) and could not be copied out of ${image}: install caml-crush-clients (Debian 12)`,
+      { cause: error },
     );
+  } finally {
+    rmSync(partial, { force: true });
+    try {
+      execFileSync('docker', ['rm', '--force', name], { stdio: 'ignore', timeout: DOCKER_COPY_TIMEOUT_MS });
+    } catch {
+      // Never created.
+    }
   }
-  return found;
+  return path;
 }
 
 /** The host's pcsc-lite version, for the message about a protocol mismatch with the container's pcscd. */

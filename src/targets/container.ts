@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ControlClient } from '../../simulator/control/client.js';
 import type { StartedSimulatorContainer } from '../../simulator/control/container.js';
-import type { ProfileSource, StackVersions } from '../../simulator/control/protocol.js';
+import { PKCS11_PROXY_MODULE_ALIAS, type ProfileSource, type StackVersions } from '../../simulator/control/protocol.js';
 import { DEFAULT_TOKEN_PINS } from '../../simulator/control/tokens.js';
 import { DEFAULT_PROFILE, ProfileCache } from '../../simulator/profile/index.js';
 import { vpcdReaderName } from '../../simulator/vpcd/index.js';
@@ -20,7 +20,8 @@ import { workerIndex } from './simulator.js';
 import type { Target, TokenAccess } from './target.js';
 
 import { checkDocker, ensureSimulatorImage } from './container-image.js';
-import { hostPcscLiteVersion, p11KitClientModule, profileSource } from './container-host.js';
+import { hostPcscLiteVersion, pkcs11ProxyClientModule, profileSource } from './container-host.js';
+
 
 const run = promisify(execFile);
 
@@ -50,9 +51,9 @@ export interface ContainerOptions {
 
 /**
  * The simulator in a container: pcscd with vpcd, the project's virtual cards and SoftHSM
- * behind `p11-kit server`, in an image built from containers/simulator/Dockerfile and
- * started with testcontainers, one container per worker. The host reaches pcscd and
- * p11-kit through sockets in a bind-mounted folder; cards and tokens move on the
+ * behind caml-crush's pkcs11proxyd, in an image built from containers/simulator/Dockerfile
+ * and started with testcontainers, one container per worker. The host reaches pcscd and
+ * the PKCS#11 proxy through sockets in a bind-mounted folder; cards and tokens move on the
  * container's control channel (simulator/control/).
  */
 export class ContainerTarget implements Target {
@@ -170,9 +171,6 @@ export class ContainerTarget implements Target {
       // libpcsclite reads this once, at the process's first SCardEstablishContext: no
       // PC/SC context may be opened in this process before the container target's.
       process.env.PCSCLITE_CSOCK_NAME = this.container.getPcscdSocketPath();
-      // p11-kit-client.so reads its server's address when it is loaded (C_GetFunctionList),
-      // before C_Initialize: it must be in the environment before any module load.
-      process.env.P11_KIT_SERVER_ADDRESS = this.container.getP11KitServerAddress();
       this.pcscContext = this.openPcsc();
     } catch (error) {
       await this.stop();
@@ -240,7 +238,7 @@ export class ContainerTarget implements Target {
     return status.reader;
   }
 
-  /** A SoftHSM token in the container, made on first use, reached through p11-kit-client.so. */
+  /** A SoftHSM token in the container, made on first use, reached through caml-crush's client module. */
   token(label: string): Promise<TokenAccess> {
     let token = this.tokens.get(label);
     if (!token) {
@@ -252,9 +250,10 @@ export class ContainerTarget implements Target {
   }
 
   private async makeToken(label: string): Promise<TokenAccess> {
-    const modulePath = p11KitClientModule();
+    const modulePath = await pkcs11ProxyClientModule(this.started.image);
     await this.client.request({ op: 'token', label, userPin: this.userPin, soPin: this.soPin });
-    return { modulePath, label, userPin: this.userPin, soPin: this.soPin, env: { P11_KIT_SERVER_ADDRESS: this.started.getP11KitServerAddress() } };
+    const env = { PKCS11PROXY_SOCKET_PATH: this.started.getPkcs11ProxySocketPath(), PKCS11PROXY_LIBNAME: PKCS11_PROXY_MODULE_ALIAS };
+    return { modulePath, label, userPin: this.userPin, soPin: this.soPin, env };
   }
 
   async stop(): Promise<void> {
