@@ -5,6 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import type { ProfileSource } from '../../simulator/control/protocol.js';
 import { looksLikePath, resolveProfile } from '../../simulator/profile/index.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
+import { clientSpeech, DEBIAN_SUITES, formatProtocol, parsePcscLiteVersion, probeClientProtocol, speechOf, suiteFor, type PcscLiteSpeech } from './pcsc-protocol.js';
 
 /**
  * The host's side of the container target: PKCS#11 through caml-crush's client module, the
@@ -72,6 +73,40 @@ export function hostPcscLiteVersion(): string {
     }
   }
   return 'an unknown version';
+}
+
+export interface HostPcscClient {
+  /** The libpcsclite package's version, or "an unknown version". */
+  version: string;
+  speech: PcscLiteSpeech | undefined;
+  /** How the protocol was found: from the library itself, or from the package's version. */
+  source: 'probe' | 'package' | 'unknown';
+}
+
+/** The host's PC/SC client: its protocol read from the library (probe), else from the package's version. */
+export async function hostPcscClient(): Promise<HostPcscClient> {
+  const version = hostPcscLiteVersion();
+  const probed = await probeClientProtocol().catch(() => undefined);
+  if (probed) return { version, speech: clientSpeech(probed), source: 'probe' };
+  const parsed = parsePcscLiteVersion(version);
+  return parsed ? { version, speech: speechOf(parsed), source: 'package' } : { version, speech: undefined, source: 'unknown' };
+}
+
+/**
+ * The base image for the simulator image: $CARDSPEC_BASE_IMAGE when set, else the Debian
+ * suite whose pcscd the host's libpcsclite can talk to (debian:SUITE-slim).
+ */
+export function baseImageFor(client: HostPcscClient, configured: string | undefined = process.env.CARDSPEC_BASE_IMAGE): string {
+  if (configured) return configured;
+  if (!client.speech) return `debian:${DEBIAN_SUITES[0]!.suite}-slim`;
+  const match = suiteFor(client.speech);
+  if (!match) {
+    throw new HarnessError(
+      HarnessCodes.MISSING_DEPENDENCY,
+      `the host's libpcsclite (${client.version}) speaks PC/SC protocol ${formatProtocol(client.speech.protocol)}, which no simulator image's pcscd speaks (${DEBIAN_SUITES.map((s) => `${s.suite}: pcsc-lite ${s.pcscLite}`).join(', ')}): install libpcsclite1 1.9.9 to 2.2 or 2.4 and later`,
+    );
+  }
+  return `debian:${match.suite}-slim`;
 }
 
 /**

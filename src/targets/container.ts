@@ -20,7 +20,8 @@ import { workerIndex } from './simulator.js';
 import type { Target, TokenAccess } from './target.js';
 
 import { checkDocker, ensureSimulatorImage } from './container-image.js';
-import { hostPcscLiteVersion, pkcs11ProxyClientModule, profileSource } from './container-host.js';
+import { baseImageFor, hostPcscClient, hostPcscLiteVersion, pkcs11ProxyClientModule, profileSource, type HostPcscClient } from './container-host.js';
+import { formatProtocol, parsePcscLiteVersion, speechOf, understands } from './pcsc-protocol.js';
 
 
 const run = promisify(execFile);
@@ -31,6 +32,23 @@ const DOCKER_RM_TIMEOUT_MS = 30_000;
 function ignoreGone(error: unknown): void {
   if ((error as { statusCode?: unknown }).statusCode === 404) return;
   throw error;
+}
+
+/**
+ * Refuses a container whose pcscd the host's libpcsclite cannot talk to (an image chosen
+ * with CARDSPEC_BASE_IMAGE or --image), before any PC/SC call: SCardEstablishContext
+ * would only answer SCARD_E_SERVICE_STOPPED.
+ */
+export function checkPcscProtocols(host: HostPcscClient, containerPcscLite: string, image: string): void {
+  const parsed = parsePcscLiteVersion(containerPcscLite);
+  if (!host.speech || !parsed) return;
+  const daemon = speechOf(parsed);
+  if (understands(host.speech, daemon)) return;
+  throw new HarnessError(
+    HarnessCodes.MISSING_DEPENDENCY,
+    `the container's pcscd (pcsc-lite ${containerPcscLite}, PC/SC protocol ${formatProtocol(daemon.protocol)}, image ${image}) cannot serve the host's libpcsclite ` +
+      `(${host.version}, protocol ${formatProtocol(host.speech.protocol)}): unset CARDSPEC_BASE_IMAGE so that cardspec picks ${baseImageFor(host, undefined)}, or install the matching libpcsclite1 on the host`,
+  );
 }
 
 /** Labels on every container this target starts, so `docker ps --filter label=...` finds them. */
@@ -118,7 +136,8 @@ export class ContainerTarget implements Target {
   }
 
   async start(): Promise<void> {
-    const image = this.options.image ?? (await ensureSimulatorImage({ onOutput: this.options.onImageBuildOutput })).tag;
+    const host = await hostPcscClient();
+    const image = this.options.image ?? (await ensureSimulatorImage({ baseImage: baseImageFor(host), onOutput: this.options.onImageBuildOutput })).tag;
     if (this.options.image) await checkDocker();
     const runId = randomUUID();
     const name = `cardspec-simulator-${runId.slice(0, 8)}`;
@@ -168,6 +187,7 @@ export class ContainerTarget implements Target {
       const { ControlClient } = await import('../../simulator/control/client.js');
       this.control = await ControlClient.connect(this.container.getControlSocketPath());
       this.versions = (await this.control.request({ op: 'status' })).versions;
+      checkPcscProtocols(host, this.versions.pcscLite, image);
       // libpcsclite reads this once, at the process's first SCardEstablishContext: no
       // PC/SC context may be opened in this process before the container target's.
       process.env.PCSCLITE_CSOCK_NAME = this.container.getPcscdSocketPath();
