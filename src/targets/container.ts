@@ -51,6 +51,14 @@ export function checkPcscProtocols(host: HostPcscClient, containerPcscLite: stri
   );
 }
 
+/**
+ * The simulator image for this host: built (or reused) on the Debian suite whose pcscd the
+ * host's libpcsclite speaks to, unless CARDSPEC_BASE_IMAGE names the base.
+ */
+export async function ensureHostImage(host?: HostPcscClient, onOutput?: (line: string) => void): Promise<{ tag: string; built: boolean }> {
+  return ensureSimulatorImage({ baseImage: baseImageFor(host ?? (await hostPcscClient())), onOutput });
+}
+
 /** Labels on every container this target starts, so `docker ps --filter label=...` finds them. */
 export const CONTAINER_LABELS = { project: 'org.cardspec.project', run: 'org.cardspec.run', worker: 'org.cardspec.worker' } as const;
 
@@ -137,7 +145,7 @@ export class ContainerTarget implements Target {
 
   async start(): Promise<void> {
     const host = await hostPcscClient();
-    const image = this.options.image ?? (await ensureSimulatorImage({ baseImage: baseImageFor(host), onOutput: this.options.onImageBuildOutput })).tag;
+    const image = this.options.image ?? (await ensureHostImage(host, this.options.onImageBuildOutput)).tag;
     if (this.options.image) await checkDocker();
     const runId = randomUUID();
     const name = `cardspec-simulator-${runId.slice(0, 8)}`;
