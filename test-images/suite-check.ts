@@ -1,7 +1,8 @@
 /**
- * The simulator image on both Debian suites, against this host (`npm run test:images`; not
+ * The simulator image on a Debian suite, against this host (`npm run test:images`; not
  * part of `npm test`: a cold build of each image takes minutes, debootstrap of a base
- * more). On each suite: the image builds, the container becomes ready (pcscd of that
+ * more). One file per suite, so each runs in its own process: caml-crush's client module
+ * keeps the first proxy socket it reached for the life of the process. On each suite: the image builds, the container becomes ready (pcscd of that
  * suite, caml-crush's proxy), a token signs through the proxy from the host; then the
  * container target either serves the host's libpcsclite end to end (APDUs) or refuses the
  * image in one clear message before any PC/SC call, as the protocols say.
@@ -34,7 +35,7 @@ const COLD_BUILD_TIMEOUT_MS = 30 * 60_000;
 const ourContainers = (): string[] =>
   execFileSync('docker', ['ps', '--all', '--filter', `label=${CONTAINER_LABELS.project}=cardspec`, '--format', '{{.Names}}'], { encoding: 'utf8' }).split('\n').filter(Boolean);
 
-for (const suite of ['bookworm', 'trixie']) {
+export function describeSuite(suite: 'bookworm' | 'trixie'): void {
   describe(`the simulator image on Debian ${suite}`, () => {
     const baseImage = `debian:${suite}-slim`;
     const log: Pkcs11Call[] = [];
