@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { HarnessCodes, HarnessError } from '../errors.js';
-import { mergeReportFiles } from '../reports/merge.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { packageRoot } from '../../core/paths.js';
 import { last, parseArgs } from './args.js';
 
 export const MERGE_REPORTS_HELP = `Usage: cardspec merge-reports [--out DIR] REPORT...
@@ -28,7 +29,11 @@ export async function mergeReports(argv: string[]): Promise<number> {
   }
   if (!args.positionals.length) throw new HarnessError(HarnessCodes.BAD_USAGE, 'name the reports to merge (messages.ndjson files or folders holding one)');
   const files = args.positionals.map(messageFile);
-  const merged = await mergeReportFiles(files, last(args, 'out') ?? join('reports', 'merged'));
-  console.log(`${merged.scenarios} scenarios from ${files.length} reports: ${merged.junit}, ${merged.html}, ${merged.messages}`);
-  return 0;
+  // cucumber's formatters belong to the steps/ layer: the merge runs there, in a child.
+  const script = join(packageRoot(), 'dist', 'steps', 'formatters', 'merge-reports.js');
+  return new Promise<number>((resolve, reject) => {
+    const child = spawn(process.execPath, [script, last(args, 'out') ?? join('reports', 'merged'), ...files], { stdio: 'inherit' });
+    child.once('error', reject);
+    child.once('exit', (code) => resolve(code ?? 1));
+  });
 }

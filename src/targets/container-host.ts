@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { ProfileSource } from '../../simulator/control/protocol.js';
-import { looksLikePath, resolveProfile } from '../../simulator/profile/index.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import type { ProfileSource } from '../../core/control/protocol.js';
+import { looksLikePath, resolveProfile } from '../../core/profile/index.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { clientSpeech, DEBIAN_SUITES, formatProtocol, parsePcscLiteVersion, probeClientProtocol, speechOf, suiteFor, type PcscLiteSpeech } from './pcsc-protocol.js';
 
 /**

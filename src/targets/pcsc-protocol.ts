@@ -18,7 +18,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { packageRoot } from '../paths.js';
+import { packageRoot } from '../../core/paths.js';
 
 export interface PcscProtocol {
   major: number;
