@@ -35,6 +35,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${SUDO[@]}" apt-get update -qq
   "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+# Only caml-crush's binaries are used (the bench starts pkcs11proxyd with its own
+# configuration): the packaged service, listening on 127.0.0.1:4444, stays off.
+if command -v systemctl >/dev/null && systemctl is-enabled caml-crush-server >/dev/null 2>&1; then
+  "${SUDO[@]}" systemctl disable --now caml-crush-server >/dev/null 2>&1 || true
+fi
 
 scripts/start-pcscd.sh
 scripts/start-docker.sh
