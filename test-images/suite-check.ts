@@ -35,6 +35,37 @@ const COLD_BUILD_TIMEOUT_MS = 30 * 60_000;
 const ourContainers = (): string[] =>
   execFileSync('docker', ['ps', '--all', '--filter', `label=${CONTAINER_LABELS.project}=cardspec`, '--format', '{{.Names}}'], { encoding: 'utf8' }).split('\n').filter(Boolean);
 
+const TRIXIE_CLIENT_IMAGE = 'cardspec-pcsc-client:trixie';
+
+/** debian:trixie-slim with pcsc-tools (scriptor): a Debian 13 PC/SC client, built once and kept. */
+async function trixieClientImage(): Promise<string> {
+  try {
+    execFileSync('docker', ['image', 'inspect', TRIXIE_CLIENT_IMAGE], { stdio: 'ignore' });
+    return TRIXIE_CLIENT_IMAGE;
+  } catch {
+    // Not built yet.
+  }
+  await ensureSimulatorImage({ baseImage: 'debian:trixie-slim' }); // makes sure the base exists (debootstrap when root)
+  const dockerfile = 'FROM debian:trixie-slim\nRUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends pcsc-tools && rm -rf /var/lib/apt/lists/*\n';
+  execFileSync('docker', ['build', '--network', 'host', '--tag', TRIXIE_CLIENT_IMAGE, '--label', `${CONTAINER_LABELS.project}=cardspec`, '-'], { input: dockerfile, stdio: ['pipe', 'ignore', 'inherit'] });
+  return TRIXIE_CLIENT_IMAGE;
+}
+
+/** scriptor's output (stdout and stderr) for `apdus`, in a throw-away container of `image` that shares the socket folder. */
+function runClient(image: string, socketDir: string, apdus: string): string {
+  try {
+    return execFileSync('docker', ['run', '--rm', '-i', '--network', 'none', '-v', `${socketDir}:/run/pcscd`, image, 'scriptor', '-r', 'Virtual PCD 00 00'], {
+      input: apdus,
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    return `${stdout ?? ''}${stderr ?? ''}`;
+  }
+}
+
 export function describeSuite(suite: 'bookworm' | 'trixie'): void {
   describe(`the simulator image on Debian ${suite}`, () => {
     const baseImage = `debian:${suite}-slim`;
@@ -77,6 +108,30 @@ export function describeSuite(suite: 'bookworm' | 'trixie'): void {
         rmSync(socketDir, { recursive: true, force: true });
       }
       assert.match(pcscLite, suite === 'bookworm' ? /^1\.9\./ : /^2\./);
+    });
+
+    it('serves a Debian 13 client (pcsc-tools in a trixie container) exactly when pcsc-lite says it can', { timeout: COLD_BUILD_TIMEOUT_MS }, async () => {
+      assert.ok(image, 'the image was built');
+      const client = await trixieClientImage();
+      const socketDir = mkdtempSync(join(tmpdir(), 'cardspec-suite-'));
+      const started = await new SimulatorContainer(image, socketDir).withLabels({ [CONTAINER_LABELS.project]: 'cardspec' }).start();
+      try {
+        const control = await ControlClient.connect(started.getControlSocketPath());
+        try {
+          await control.request({ op: 'insert', slot: 0, profile: { name: 'iso7816-demo' } });
+        } finally {
+          control.close();
+        }
+        // scriptor of Debian 13 (libpcsclite1 2.3.3) through the same bind-mounted socket folder.
+        const output = runClient(client, socketDir, '00 A4 00 0C 02 00 01\n00 B0 00 00 00\n');
+        const served = understands(speechOf([2, 3, 3]), speechOf(parsePcscLiteVersion(pcscLite)!));
+        if (served) assert.match(output, /48 65 6C 6C 6F 20 57 6F 72 6C 64 21 0A 90 00/, output);
+        else assert.match(output, /Service was stopped|SCARD_E_SERVICE_STOPPED|8010001E/i, output);
+        assert.equal(served, suite === 'trixie');
+      } finally {
+        await started.stop({ timeout: 0 });
+        rmSync(socketDir, { recursive: true, force: true });
+      }
     });
 
     it("serves this host's libpcsclite, or is refused in one clear message", { timeout: 5 * 60_000 }, async () => {
