@@ -29,9 +29,13 @@ export function pkcs11ProxyClientCandidates(arch: string = process.arch): string
  */
 export async function pkcs11ProxyClientModule(image: string): Promise<string> {
   const installed = pkcs11ProxyClientCandidates().find((path) => existsSync(path));
-  if (installed) return installed;
+  return installed ?? copyPkcs11ProxyClient(image, join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cardspec'));
+}
+
+/** The image's copy of caml-crush's client module, taken out into `cacheRoot` once per image. */
+export function copyPkcs11ProxyClient(image: string, cacheRoot: string): string {
   const imageId = execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { encoding: 'utf8', timeout: DOCKER_COPY_TIMEOUT_MS }).trim();
-  const dir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cardspec', 'pkcs11-proxy-client', imageId.replace(/^sha256:/, '').slice(0, 16));
+  const dir = join(cacheRoot, 'pkcs11-proxy-client', imageId.replace(/^sha256:/, '').slice(0, 16));
   const path = join(dir, 'libp11clientunix.so');
   if (existsSync(path)) return path;
   mkdirSync(dir, { recursive: true });

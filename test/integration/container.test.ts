@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createVerify } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseKeyType } from '../../src/crypto/key-types.js';
 import type { Pkcs11Call } from '../../src/pkcs11/calls.js';
@@ -13,6 +15,7 @@ import { exportPublicKey } from '../../src/pkcs11/public-key-export.js';
 import { Pkcs11Session } from '../../src/pkcs11/session.js';
 import { findToken } from '../../src/pkcs11/token.js';
 import { CONTAINER_LABELS, ContainerTarget } from '../../src/targets/container.js';
+import { copyPkcs11ProxyClient } from '../../src/targets/container-host.js';
 import { SoftHsmTokens } from '../../src/targets/softhsm.js';
 import type { TokenAccess } from '../../src/pkcs11/token.js';
 import { ApduTrace } from '../../src/trace/trace.js';
@@ -101,6 +104,21 @@ describe('container target', () => {
       assert.ok(createVerify('sha256').update(message).verify(exportPublicKey(session, keys.publicKey!), signature));
     } finally {
       session.close();
+    }
+  });
+
+  it("reaches the token through the image's copy of the proxy client, for hosts without caml-crush-clients", async () => {
+    const access = await target.token('container-it');
+    const cache = mkdtempSync(join(tmpdir(), 'cardspec-client-cache-'));
+    try {
+      const copied = copyPkcs11ProxyClient(target.started.image, cache);
+      assert.ok(copied.startsWith(cache) && copied.endsWith('/libp11clientunix.so'));
+      assert.equal(copyPkcs11ProxyClient(target.started.image, cache), copied, 'copied once per image');
+      // In another process: a process keeps the proxy client it loaded first.
+      const listed = execFileSync('pkcs11-tool', ['--module', copied, '--list-token-slots'], { encoding: 'utf8', env: { ...process.env, ...access.env } });
+      assert.match(listed, /token label\s*: container-it/);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
     }
   });
 
