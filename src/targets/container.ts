@@ -25,7 +25,6 @@ import { checkDocker, ensureSimulatorImage } from './container-image.js';
 import { baseImageFor, hostPcscClient, hostPcscLiteVersion, pkcs11ProxyClientModule, profileSource, type HostPcscClient } from './container-host.js';
 import { formatProtocol, parsePcscLiteVersion, speechOf, understands } from './pcsc-protocol.js';
 
-
 const run = promisify(execFile);
 
 const DOCKER_RM_TIMEOUT_MS = 30_000;
@@ -37,8 +36,8 @@ function ignoreGone(error: unknown): void {
 }
 
 /**
- * Refuses a container whose pcscd the host's libpcsclite cannot talk to (an image chosen
- * with CARDSPEC_BASE_IMAGE or --image), before any PC/SC call: SCardEstablishContext
+ * Refuses a container whose pcscd the host's libpcsclite cannot talk to (a base chosen
+ * with CARDSPEC_BASE_IMAGE, or ContainerOptions.image), before any PC/SC call: SCardEstablishContext
  * would only answer SCARD_E_SERVICE_STOPPED.
  */
 export function checkPcscProtocols(host: HostPcscClient, containerPcscLite: string, image: string): void {
