@@ -4,6 +4,7 @@
  * the client's answers SCARD_E_SERVICE_STOPPED. The versions, from winscard_msg.h and
  * winscard_svc.c of each pcsc-lite release:
  *
+ *   pcsc-lite before 1.8.24     protocol 4.3 or older         (no image of ours)
  *   pcsc-lite 1.8.24 .. 2.2.x   protocol 4.4, exact match only   (Debian 12: 1.9.9; Ubuntu 24.04: 2.0.3)
  *   pcsc-lite 2.3.x             protocol 4.5, exact match only   (Debian 13: 2.3.3)
  *   pcsc-lite 2.4.x             protocol 4.5, talks to 4.4 both ways
@@ -53,7 +54,9 @@ export function speechOf(version: readonly number[]): PcscLiteSpeech {
   if (compareVersions(version, [2, 5, 0]) >= 0) return { protocol: { major: 4, minor: 6 }, oldestMinor: BACKWARD_MINOR };
   if (compareVersions(version, [2, 4, 0]) >= 0) return { protocol: { major: 4, minor: 5 }, oldestMinor: BACKWARD_MINOR };
   if (compareVersions(version, [2, 3, 0]) >= 0) return { protocol: { major: 4, minor: 5 }, oldestMinor: 5 };
-  return { protocol: { major: 4, minor: 4 }, oldestMinor: 4 };
+  if (compareVersions(version, [1, 8, 24]) >= 0) return { protocol: { major: 4, minor: 4 }, oldestMinor: 4 };
+  // 1.8.x before 1.8.24 (4.3 or older): no image of ours speaks it.
+  return { protocol: { major: 4, minor: 3 }, oldestMinor: 3 };
 }
 
 /**

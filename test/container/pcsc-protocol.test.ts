@@ -16,6 +16,8 @@ describe('PC/SC protocol versions (winscard_msg.h of each pcsc-lite release)', (
   });
 
   it('knows which release speaks which protocol', () => {
+    assert.deepEqual(speech('1.8.23').protocol, { major: 4, minor: 3 });
+    assert.deepEqual(speech('1.8.24').protocol, { major: 4, minor: 4 });
     assert.deepEqual(speech('1.9.9').protocol, { major: 4, minor: 4 });
     assert.deepEqual(speech('2.0.3').protocol, { major: 4, minor: 4 }); // Ubuntu 24.04
     assert.deepEqual(speech('2.2.3').protocol, { major: 4, minor: 4 });
@@ -46,6 +48,7 @@ describe('PC/SC protocol versions (winscard_msg.h of each pcsc-lite release)', (
   });
 
   it('says in one line what to install when no image can serve the host', () => {
+    assert.throws(() => baseImageFor(host('1.8.20-1'), undefined), /speaks PC\/SC protocol 4\.3, which no simulator image's pcscd speaks/);
     const odd: HostPcscClient = { version: '9.0', speech: { protocol: { major: 5, minor: 0 }, oldestMinor: 0 }, source: 'probe' };
     assert.throws(() => baseImageFor(odd, undefined), (error: Error & { code?: string }) => {
       assert.equal(error.code, 'CARDSPEC_MISSING_DEPENDENCY');
