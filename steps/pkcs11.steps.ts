@@ -296,8 +296,8 @@ When('I set the attribute {word} of {string} to {string}', async function (this:
 // Token capabilities
 
 /**
- * For features that run on tokens of different abilities (a SoftHSM, a smart card, the
- * container's p11-kit bridge): a token without the mechanism skips the rest of the
+ * For features that run on tokens of different abilities (SoftHSM on the simulated targets,
+ * a physical token on hardware): a token without the mechanism skips the rest of the
  * scenario, and the run's summary counts it as skipped.
  */
 Given('the token offers {word}', function (this: CardspecWorld, mechanism: string) {
