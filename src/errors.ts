@@ -60,4 +60,8 @@ export const HarnessCodes = {
   NO_OBJECT: 'CARDSPEC_NO_OBJECT',
   /** A key with the label exists but is of another type or size than the step says. */
   KEY_MISMATCH: 'CARDSPEC_KEY_MISMATCH',
+  /** A step names a mechanism, key type, hash or error code that does not exist (a spec mistake). */
+  UNKNOWN_NAME: 'CARDSPEC_UNKNOWN_NAME',
+  /** `Then it fails with` names a code that stands for a spec or set-up mistake, or follows no failing step. */
+  BAD_EXPECTATION: 'CARDSPEC_BAD_EXPECTATION',
 } as const;
