@@ -48,7 +48,7 @@ function profileIn(dir: string, name: string): string | undefined {
 export function resolveProfile(nameOrPath: string, dir: string = profilesDir()): string {
   if (looksLikePath(nameOrPath)) {
     const file = resolve(nameOrPath);
-    if (!existsSync(file)) throw new ProfileError(display(file), undefined, undefined, 'no such file');
+    if (!existsSync(file)) throw new ProfileError(file, undefined, undefined, 'no such file (a path in a feature is taken relative to the feature file)');
     return file;
   }
   const file = profileIn(dir, nameOrPath);

@@ -9,6 +9,7 @@ import { isTargetName } from '../targets/create.js';
 import { ensureSimulatorImage } from '../targets/container-image.js';
 import { ensurePcscd } from '../targets/pcscd.js';
 import { last, parseArgs } from './args.js';
+import { preflight } from './preflight.js';
 import { packageRoot } from '../paths.js';
 
 export const RUN_HELP = `Usage: cardspec run [--target simulator|container|hardware] [--card PROFILE] [--config FILE] [PATH...] [-- CUCUMBER-OPTIONS]
@@ -61,6 +62,12 @@ export async function run(argv: string[]): Promise<number> {
 
   const paths = args.positionals.length ? args.positionals : ['features/'];
   for (const path of paths) checkFeaturePath(path);
+  const mistakes = preflight({ target, card, config, paths });
+  if (mistakes.length > 0) {
+    console.error(`cardspec run: ${mistakes.length === 1 ? 'a mistake' : `${mistakes.length} mistakes`} found before the run; no scenario was run:`);
+    for (const mistake of mistakes) console.error(`  ${mistake}`);
+    return 2;
+  }
   const pcscd = target === 'simulator' ? await ensurePcscd() : undefined;
   // Built once here, not by each worker, and before cucumber's hook timeouts start.
   if (target === 'container') await ensureSimulatorImage({ onOutput: (line) => console.error(`docker build: ${line}`) });

@@ -44,6 +44,7 @@ setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) =>
 
 Before(async function (this: CardspecWorld, { pickle }) {
   this.stepTexts = pickle.steps.map((step) => step.text);
+  this.featureFile = pickle.uri;
   this.target = await workerTarget(this.parameters.target ?? 'simulator', this.parameters.card, this.parameters.config);
   this.target.beginScenario({ tags: pickle.tags.map((t) => t.name), trustedValues: this.trustedValues });
 });

@@ -54,6 +54,8 @@ export class CardspecWorld extends World<CardspecParameters> {
   /** The texts of the scenario's steps and the index of the one being run (set by the hooks). */
   stepTexts: readonly string[] = [];
   stepIndex = -1;
+  /** The scenario's feature file (relative to the working folder), for paths written in it. */
+  featureFile = '';
 
   constructor(options: IWorldOptions<CardspecParameters>) {
     super(options);
