@@ -20,7 +20,7 @@ export const hardware = targetProfile('hardware', 'not @simulator-only');
 export const ci = {
   format: [
     `${steps}formatters/progress.js`,
-    'junit:reports/junit.xml',
+    `${steps}formatters/junit.js:reports/junit.xml`,
     'html:reports/report.html',
     'message:reports/messages.ndjson',
     'json:reports/report.json',
