@@ -41,6 +41,11 @@ export function skipReason(steps: readonly IParsedTestStep[]): string | undefine
   return undefined;
 }
 
+/** The failure a step kept for the next step (`Then it fails with`), if it kept one. */
+export function keptFailure(step: IParsedTestStep): string | undefined {
+  return logsOf(step).find((l) => l.startsWith(KEPT_PREFIX))?.slice(KEPT_PREFIX.length);
+}
+
 /** A step text with its quoted strings and numbers written as the parameters of a pattern. */
 function asPattern(text: string): string {
   return text.replace(/"(?:[^"\\]|\\.)*"/g, '{string}').replace(/(?<=\s|^)-?\d+(?=\s|$)/g, '{int}');
@@ -81,11 +86,11 @@ function formatStep(step: IParsedTestStep, patterns: readonly string[]): string[
   const status = step.result.status;
   const isHook = step.text === undefined;
   if (isHook && status === Status.PASSED) return [];
-  const kept = logsOf(step).find((l) => l.startsWith(KEPT_PREFIX));
+  const kept = keptFailure(step);
   const mark = kept ? '↳' : (MARKS[status] ?? '?');
   const title = isHook ? `${step.keyword} hook` : `${step.keyword}${step.text}`;
   const lines = [`${mark} ${title}${isHook ? '' : `   ${place(step)}`}`];
-  if (kept) lines.push(indent(`failed, as the next step expects: ${kept.slice(KEPT_PREFIX.length)}`, 4));
+  if (kept) lines.push(indent(`failed, as the next step expects: ${kept}`, 4));
   if (status === Status.FAILED || status === Status.AMBIGUOUS) lines.push(indent(step.result.message ?? 'failed', 4));
   if (status === Status.UNDEFINED && step.text !== undefined) {
     const near = nearestSteps(step.text, patterns);

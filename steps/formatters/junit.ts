@@ -1,6 +1,6 @@
 import { Formatter, formatterHelpers, Status, type IFormatterOptions } from '@cucumber/cucumber';
 import type * as messages from '@cucumber/messages';
-import { skipReason } from './issues.js';
+import { keptFailure, skipReason } from './issues.js';
 
 /**
  * JUnit XML with what a CI reader needs in each testcase: the steps with their places and
@@ -52,7 +52,9 @@ export default class JunitFormatter extends Formatter {
       const result = step.result.status.toLowerCase();
       const where = step.sourceLocation ? `  (${step.sourceLocation.uri}:${step.sourceLocation.line})` : '';
       const title = step.text === undefined ? `${step.keyword} hook` : `${step.keyword}${step.text}`;
-      if (step.text !== undefined || step.result.status !== Status.PASSED) steps.push(`${title} ... ${result}${where}`);
+      const kept = keptFailure(step);
+      const shown = kept === undefined ? result : `failed, as the next step expects: ${kept}`;
+      if (step.text !== undefined || step.result.status !== Status.PASSED) steps.push(`${title} ... ${shown}${where}`);
       if (!failure && (step.result.status === Status.FAILED || step.result.status === Status.UNDEFINED || step.result.status === Status.AMBIGUOUS)) {
         const message = step.result.message ?? (step.result.status === Status.UNDEFINED ? 'no step has this text' : result);
         // The error's code (CKR_PIN_INCORRECT, CARDSPEC_BAD_PROFILE) is the type a CI reader groups by.

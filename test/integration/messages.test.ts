@@ -269,5 +269,6 @@ describe('the reports of a run (-p ci), as the README describes them', () => {
     assert.equal(outs.length, 2);
     assert.match(outs[0]!, /APDU trace:/);
     assert.match(outs[1]!, /PKCS#11 calls:/);
+    assert.match(outs[1]!, /When I log in as the user with PIN "\$\{env:CARDSPEC_REPORT_TOKEN_PIN\}" \.\.\. failed, as the next step expects: C_Login failed: CKR_PIN_INCORRECT/);
   });
 });
