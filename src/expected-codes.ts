@@ -4,7 +4,7 @@
  * that stand for what the card or token did. Codes of spec and set-up mistakes (a broken
  * profile, an unknown name, a step in the wrong order) always fail where they happen.
  */
-import { HarnessCodes } from './errors.js';
+import { HarnessCodes } from '../core/errors.js';
 import { scardCodeNames } from './pcsc/errors.js';
 import { returnValues } from './pkcs11/names.js';
 import { didYouMean } from './text/nearest.js';

@@ -1,5 +1,5 @@
 import { Then } from '@cucumber/cucumber';
-import { HarnessCodes, HarnessError } from '../src/errors.js';
+import { HarnessCodes, HarnessError } from '../core/errors.js';
 import { checkExpectedCode } from '../src/expected-codes.js';
 import type { CardspecWorld } from './support/world.js';
 

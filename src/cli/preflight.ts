@@ -6,9 +6,9 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { listProfiles, loadProfile, looksLikePath } from '../../simulator/profile/index.js';
+import { listProfiles, loadProfile, looksLikePath } from '../../core/profile/index.js';
 import { checkExpectedCode } from '../expected-codes.js';
-import { HarnessCodes } from '../errors.js';
+import { HarnessCodes } from '../../core/errors.js';
 import { DEFAULT_CONFIG_FILE, loadHardwareConfig } from '../targets/hardware-config.js';
 import type { TargetName } from '../targets/target.js';
 import { didYouMean } from '../text/nearest.js';

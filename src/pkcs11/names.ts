@@ -1,6 +1,6 @@
 import pkcs11js from 'pkcs11js';
 import { didYouMean } from '../text/nearest.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /**
  * PKCS#11 constants by name and back. The values come from pkcs11js (which mirrors the

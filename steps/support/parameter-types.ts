@@ -7,7 +7,7 @@
 import { defineParameterType } from '@cucumber/cucumber';
 import { HASH_NAMES, isHashName, type HashName } from '../../src/crypto/hashes.js';
 import { KEY_TYPE_NAMES, parseKeyType, type KeyType } from '../../src/crypto/key-types.js';
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { usableMechanismNames } from '../../src/pkcs11/mechanisms.js';
 import { mechanisms } from '../../src/pkcs11/names.js';
 import { didYouMean } from '../../src/text/nearest.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkExpectedCode, isExpectableCode } from '../../src/expected-codes.js';
 import { quietenError } from '../../src/quiet-errors.js';
-import { HarnessError } from '../../src/errors.js';
+import { HarnessError } from '../../core/errors.js';
 import { didYouMean, editDistance, nearest } from '../../src/text/nearest.js';
 import { Pkcs11Call } from '../../src/pkcs11/calls.js';
 import { nearestSteps } from '../../steps/formatters/issues.js';

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadProfile } from '../../simulator/profile/load.js';
-import type { ProfileDf, ProfileEf, ProfileFile } from '../../simulator/profile/types.js';
+import { loadProfile } from '../../core/profile/load.js';
+import type { ProfileDf, ProfileEf, ProfileFile } from '../../core/profile/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cardspec-patch-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
