@@ -22,8 +22,10 @@ export function quietenError(error: unknown): void {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code) && !error.message.includes(code)) {
     const oldMessage = error.message;
+    // V8 writes the stack's first line when it is first read: read it before the message changes.
+    const stack = error.stack;
     error.message = `${code}: ${oldMessage}`;
-    if (error.stack?.includes(oldMessage)) error.stack = error.stack.replace(oldMessage, error.message);
+    if (stack?.includes(oldMessage)) error.stack = stack.replace(oldMessage, error.message);
   }
   if (isVerbose() || BUG_TYPES.some((type) => error instanceof type)) return;
   error.stack = error.message;

@@ -96,7 +96,7 @@ function formatStep(step: IParsedTestStep, patterns: readonly string[]): string[
     const near = nearestSteps(step.text, patterns);
     lines.push(indent(near.length > 0
       ? `no step has this text; did you mean:\n${near.map((p) => `  ${step.keyword}${p}`).join('\n')}`
-      : 'no step has this text: the README\'s step reference lists them all', 4));
+      : 'no step has this text: docs/steps.md lists every step', 4));
     if (step.snippet) lines.push(indent(`(for programmers, a step definition to start from:)\n${step.snippet}`, 4));
   }
   return lines;

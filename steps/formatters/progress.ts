@@ -42,7 +42,8 @@ export default class ProgressFormatter extends SummaryFormatter {
       this.showLive('');
     } else {
       const line = this.scenarioLocations(attempt.gherkinDocument)[attempt.pickle.astNodeIds.at(-1) ?? '']?.line;
-      const reason = outcome === 'skipped' ? skipReason(this.parse(attempt).testSteps) : undefined;
+      // The reason's first clause; the whole of it (the token's mechanisms, say) is in the reports.
+      const reason = outcome === 'skipped' ? skipReason(this.parse(attempt).testSteps)?.split('; ')[0] : undefined;
       this.log(`${outcome.padEnd(7)} ${attempt.pickle.uri}${line ? `:${line}` : ''}  ${attempt.pickle.name}${reason ? `  (${reason})` : ''}\n`);
     }
   }

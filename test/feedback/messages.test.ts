@@ -75,6 +75,7 @@ describe('quiet errors', () => {
       else process.env.CARDSPEC_VERBOSE = before;
     }
     assert.match(verbose.stack ?? '', /\n\s+at /);
+    assert.match(verbose.stack ?? '', /^HarnessError: CARDSPEC_BAD_HEX: bad hex\n/, 'the code once');
     const bug = new TypeError('x is undefined');
     quietenError(bug);
     assert.match(bug.stack ?? '', /\n\s+at /);
