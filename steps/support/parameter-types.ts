@@ -16,8 +16,8 @@ import { quietenError } from '../../src/quiet-errors.js';
 /** One word, as cucumber's `{word}`. */
 const WORD = /[^\s]+/;
 
-function unknownName(kind: string, written: string, candidates: readonly string[], valid: readonly string[] = candidates): never {
-  const error = new HarnessError(HarnessCodes.UNKNOWN_NAME, `unknown ${kind} "${written}"${didYouMean(written, candidates)}: use one of ${valid.join(', ')}`);
+function unknownName(kind: string, written: string, candidates: readonly string[], valid = `use one of ${candidates.join(', ')}`): never {
+  const error = new HarnessError(HarnessCodes.UNKNOWN_NAME, `unknown ${kind} "${written}"${didYouMean(written, candidates)}: ${valid}`);
   // Parameter transformers run outside the step wrapper, which quietens the steps' errors.
   quietenError(error);
   throw error;
@@ -25,7 +25,9 @@ function unknownName(kind: string, written: string, candidates: readonly string[
 
 /** A CKM_* name the PKCS#11 headers define. */
 export function parseMechanismName(written: string): string {
-  if (mechanisms.find(written) === undefined) unknownName('mechanism', written, mechanisms.names(), usableMechanismNames());
+  if (mechanisms.find(written) === undefined) {
+    unknownName('mechanism', written, mechanisms.names(), `write a CKM_ name of PKCS#11; the harness signs, encrypts and digests with ${usableMechanismNames().join(', ')}`);
+  }
   return written;
 }
 

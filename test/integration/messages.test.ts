@@ -178,7 +178,7 @@ describe('mistakes found while running', () => {
   });
 
   it('names the nearest mechanism, key type and hash with the valid ones', () => {
-    stepFails(11, 'CARDSPEC_UNKNOWN_NAME: unknown mechanism "CKM_ECDSA_SHA265" \\(did you mean CKM_ECDSA_SHA256\\?\\): use one of CKM_RSA_PKCS, ');
+    stepFails(11, 'CARDSPEC_UNKNOWN_NAME: unknown mechanism "CKM_ECDSA_SHA265" \\(did you mean CKM_ECDSA_SHA256\\?\\): write a CKM_ name of PKCS#11; the harness signs, encrypts and digests with CKM_RSA_PKCS, ');
     stepFails(15, 'CARDSPEC_UNKNOWN_NAME: unknown key type "RSA-2408" \\(did you mean RSA-2048\\?\\): use one of RSA-2048, RSA-3072, RSA-4096, EC-P256, EC-P384, Ed25519');
     stepFails(21, 'CARDSPEC_UNKNOWN_NAME: unknown hash "SHA-265" \\(did you mean SHA-256\\?\\): use one of SHA-1, SHA-224, SHA-256, SHA-384, SHA-512');
   });
