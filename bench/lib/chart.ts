@@ -1,7 +1,8 @@
 /**
  * The bench's ratios against their goals as an SVG bar chart (no dependency: the SVG is
  * written by hand). One bar per figure with a goal: its ratio to the baseline (or, for a
- * goal on the value itself, value / goal), a mark at the goal, green when met. For
+ * goal on the value itself, value / goal; for a goal on what is added to the baseline,
+ * added / allowed), a mark at the goal, green when met. For
  * apdu-roundtrip, the other clients' bars follow on the same scale (C loop = 1).
  */
 import type { Figure } from './result.js';
@@ -35,6 +36,10 @@ function barOf(figure: Figure): Bar | undefined {
   const onValue = /^value (<=|<) ([\d.]+)/.exec(figure.goal);
   if (onValue) {
     return { label: `${figure.name} (value / goal)`, ratio: figure.value / Number(onValue[2]), goal: 1, lowerIsBetter: true, met: figure.met ?? undefined, indent: false };
+  }
+  const onAdded = /adds <= ([\d.]+)/.exec(figure.goal);
+  if (onAdded && figure.baseline !== null) {
+    return { label: `${figure.name} (added / allowed)`, ratio: (figure.value - figure.baseline) / Number(onAdded[1]), goal: 1, lowerIsBetter: true, met: figure.met ?? undefined, indent: false };
   }
   return undefined;
 }
