@@ -6,6 +6,7 @@ export const Ins = {
   CHANGE_REFERENCE_DATA_TLV: 0x25,
   RESET_RETRY_COUNTER: 0x2c,
   RESET_RETRY_COUNTER_TLV: 0x2d,
+  GET_CHALLENGE: 0x84,
   GET_RESPONSE: 0xc0,
 } as const;
 

@@ -1,5 +1,7 @@
+import { importScript, IMPORT_HELP } from './import.js';
 import { readers, READERS_HELP } from './readers.js';
 import { run, RUN_HELP } from './run.js';
+import { shell, SHELL_HELP } from './shell.js';
 import { sim, SIM_HELP } from './sim.js';
 
 const HELP = `Usage: cardspec <command> [options]
@@ -8,6 +10,8 @@ Commands:
   run       run feature files on a target (simulator, container, hardware)
   sim       start the simulator and keep it running for any PC/SC or PKCS#11 client
   readers   list the readers, their cards and what the ATRs say
+  shell     talk to a card by hand, and record the session as a feature
+  import    turn a scriptor script into a feature
 
 Each command has --help.
 
@@ -15,9 +19,13 @@ ${RUN_HELP}
 
 ${SIM_HELP}
 
-${READERS_HELP}`;
+${READERS_HELP}
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { run, sim, readers };
+${SHELL_HELP}
+
+${IMPORT_HELP}`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { run, sim, readers, shell, import: importScript };
 
 /** The CLI: returns the exit code; errors are printed with their code, never thrown out. */
 export async function main(argv: string[]): Promise<number> {
