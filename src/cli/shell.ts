@@ -78,7 +78,7 @@ async function runInteractive(session: ShellSession, catalog: Catalog): Promise<
   // readline keeps the line as typed in memory: the masked form replaces it there and in the file.
   rl.on('history', (history: string[]) => {
     if (history[0] === undefined) return;
-    history[0] = maskHistoryLine(history[0], session.secrets);
+    history[0] = maskHistoryLine(history[0].trim(), session.secrets);
     try {
       appendHistory(file, history[0]);
     } catch (error) {

@@ -74,8 +74,10 @@ function secretDataStart(text: string): number | undefined {
   if (ins === undefined || !SECRET_DATA_INS.has(ins)) return undefined;
   const headerBytes = byte(4) === 0 && digits.length > 10 ? 7 : 5;
   const last = digits[2 * headerBytes - 1];
-  // A header cut short by a ${...} form: everything after the INS is masked.
-  return last === undefined ? (digits[3] ?? 0) + 1 : last + 1;
+  if (last !== undefined) return last + 1;
+  // No data (VERIFY asking for the tries left), or a header cut short by a ${...} form:
+  // then everything after the INS is masked.
+  return text.includes('${') ? digits[3]! + 1 : undefined;
 }
 
 /**
