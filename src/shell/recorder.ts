@@ -152,12 +152,18 @@ function eventSteps(event: RecordedEvent, pin: Buffer | undefined, usedPin: { va
   }
 }
 
-/** A step that follows one of the same keyword reads "And ...", as people write Gherkin. */
+/**
+ * A step right after one of the same keyword reads "And ...", as people write Gherkin; a
+ * step after a comment line keeps its keyword.
+ */
 function withAnd(lines: string[]): string[] {
   let previous = '';
   return lines.map((line) => {
     const keyword = /^(Given|When|Then) /.exec(line)?.[1];
-    if (keyword === undefined) return line;
+    if (keyword === undefined) {
+      previous = '';
+      return line;
+    }
     const same = keyword === previous;
     previous = keyword;
     return same ? `And ${line.slice(keyword.length + 1)}` : line;

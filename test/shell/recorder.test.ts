@@ -40,7 +40,7 @@ describe('renderFeature', () => {
         '    When I send the APDU "00 B0 00 00 00"',
         '    Then the status word is "9000"',
         '    # "Hello\\n"',
-        '    And the response data is "48 65 6C 6C 6F 0A"',
+        '    Then the response data is "48 65 6C 6C 6F 0A"',
         '    When the card is reset',
         '    Then the ATR is "3B 88 01 43 41 52 44 53 50 45 43 98"',
         '    Given automatic GET RESPONSE is off',
