@@ -52,7 +52,8 @@ function rawAnswer(entry: TraceEntry, describe: (sw: number) => string): string 
  */
 export function exchangeLines(view: ExchangeView, texts: DisplayTexts): string[] {
   const lines: string[] = [];
-  if (view.entries.length > 1) {
+  // On a failure every exchange made is shown (the PIN guard's query before a refusal).
+  if (view.entries.length > 1 || (!view.response && view.entries.length > 0)) {
     for (const entry of view.entries) lines.push(`  | ${formatCommand(entry.command)}  ->  ${rawAnswer(entry, texts.describe)}`);
   }
   if (!view.response) return lines;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -187,5 +187,59 @@ describe('cardspec import', () => {
     assert.match(err, /bad\.script, line 2: bad hex "00 B0 0G 00 00": 'G' at column 8/);
     const again = await cardspec(['import', 'bad.script', '--no-run'], '', { cwd: dir });
     assert.equal(again.code, 1);
+  });
+});
+
+describe('cardspec shell on the hardware target (a card kept by cardspec sim)', () => {
+  const PIN = '8642';
+  let sim: ChildProcess;
+  let dir: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cardspec-shell-hw-'));
+    sim = spawn(process.execPath, [CLI, 'sim', '--card', join(packageRoot(), 'test/fixtures/secret-pin.yaml')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      sim.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (/^ready$/m.test(out)) resolve();
+      });
+      sim.once('exit', (code) => reject(new Error(`cardspec sim exited with ${code}: ${out}`)));
+    });
+  });
+
+  after(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    if (sim?.exitCode === null) {
+      const exited = new Promise((resolve) => sim.once('exit', resolve));
+      sim.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('applies the PIN guard of runs: a wrong PIN that could block is refused, the configured one goes', async () => {
+    const lines = ['verify 1 0000', 'verify 1 0000', 'verify 1 0000', 'verify 1 ${env:CARD_PIN}', 'verify 1'].join('\n');
+    const { code, out, err } = await cardspec(['shell', '--target', 'hardware', '--reader', '0'], `${lines}\n`, { env: { CARD_PIN: PIN } });
+    assert.equal(code, 1, out + err);
+    assert.match(out, /< 63C2 {2}verification failed, 2 tries left/);
+    assert.match(out, /< 63C1 {2}verification failed, 1 try left/);
+    assert.match(err, /error: CARDSPEC_REFUSED: refused to protect the card: PIN 01 has 1 try left/);
+    // The guard's own query shows among the exchanges; the PIN never does.
+    assert.match(out, /> verify 1 \*\*\*\n {2}\| 00 20 00 01 {2}-> {2}63 C1 {2}\(verification failed, 1 try left\)\n> verify 1 \$\{env:CARD_PIN\}\n< 9000/);
+    assert.match(out, /> verify 1\n< 9000/);
+    for (const form of [/\b8642\b/, /38363432/, /38 36 34 32/]) assert.doesNotMatch(out + err, form);
+  });
+
+  it('records on hardware a feature that cardspec run --target hardware passes', async () => {
+    const lines = ['record on-bench', 'select 0003', '00 B0 00 00 00', 'verify 1 ${env:CARD_PIN}', '00 B0 00 00 00', 'stop'].join('\n');
+    const { code, out, err } = await cardspec(['shell', '--target', 'hardware', '--reader', 'Virtual PCD 00 00'], `${lines}\n`, { env: { CARD_PIN: PIN }, cwd: dir });
+    assert.equal(code, 0, out + err);
+    const feature = readFileSync(join(dir, 'on-bench.feature'), 'utf8');
+    assert.match(feature, /When I send the APDU "00 B0 00 00 00"\n {4}Then the status word is "6982"/);
+    assert.match(feature, /"00 20 00 01 04 \$\{ascii:\$\{env:CARD_PIN\}\}"/);
+    writeFileSync(join(dir, 'bench.yaml'), 'reader: 0\ncardTimeoutMs: 5000\n');
+    const run = await cardspec(['run', '--target', 'hardware', '--config', join(dir, 'bench.yaml'), join(dir, 'on-bench.feature')], '', { env: { CARD_PIN: PIN } });
+    assert.equal(run.code, 0, run.out + run.err);
+    assert.match(run.out, /^1 passed, 0 failed$/m);
   });
 });
