@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { catalogFor } from '../i18n/catalog.js';
 import { isTargetName } from '../targets/create.js';
 import { PIN_VARIABLE, renderFeature, type RecordedEvent } from '../shell/recorder.js';

@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { endsItselfOnSignals } from '../cleanup.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { catalogFor, type Catalog } from '../i18n/catalog.js';
 import { isTargetName } from '../targets/create.js';
 import { appendHistory, historyFile, HISTORY_LINES, loadHistory, maskHistoryLine } from '../shell/history.js';

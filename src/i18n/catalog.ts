@@ -1,4 +1,4 @@
-import { ENGLISH_STATUS_WORDS, type StatusWordTexts } from '../apdu/status.js';
+import { ENGLISH_STATUS_WORDS, type StatusWordTexts } from '../../core/apdu/status.js';
 import { en, type Messages } from './en.js';
 import { fr } from './fr.js';
 import { FRENCH_STATUS_WORDS } from './status-words.fr.js';

@@ -1,4 +1,4 @@
-import type { StatusWordTexts } from '../apdu/status.js';
+import type { StatusWordTexts } from '../../core/apdu/status.js';
 
 /**
  * The status words of ISO 7816-4 in French (terms of the French edition, NF ISO/CEI

@@ -1,5 +1,5 @@
-import type { ResponseApdu } from '../apdu/apdu.js';
-import { swHex, toHex } from '../apdu/hex.js';
+import type { ResponseApdu } from '../../core/apdu/apdu.js';
+import { swHex, toHex } from '../../core/apdu/hex.js';
 import { formatCommand } from '../trace/mask.js';
 import type { TraceEntry } from '../trace/trace.js';
 

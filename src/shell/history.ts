@@ -1,7 +1,7 @@
 import { appendFileSync, chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { SECRET_DATA_INS } from '../apdu/ins.js';
+import { SECRET_DATA_INS } from '../../core/apdu/ins.js';
 import { MASK, maskSecrets } from '../trace/mask.js';
 import { parseShellLine } from './line.js';
 

@@ -1,6 +1,6 @@
-import { ApduFormatError, parseCommand, type ResponseApdu } from '../apdu/apdu.js';
-import { swHex, toHex } from '../apdu/hex.js';
-import { Ins, SECRET_DATA_INS } from '../apdu/ins.js';
+import { ApduFormatError, parseCommand, type ResponseApdu } from '../../core/apdu/apdu.js';
+import { swHex, toHex } from '../../core/apdu/hex.js';
+import { Ins, SECRET_DATA_INS } from '../../core/apdu/ins.js';
 
 /**
  * Turns what happened in a shell session (or a scriptor script) into a Gherkin feature

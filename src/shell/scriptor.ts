@@ -1,5 +1,5 @@
-import { HexError, parseHex } from '../apdu/hex.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HexError, parseHex } from '../../core/apdu/hex.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /**
  * Scripts of pcsc-tools' scriptor and gscriptor: one APDU per line in hex (spaced or not,

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import { describeAtr, parseAtr } from '../apdu/atr.js';
-import { parseHex, toHex } from '../apdu/hex.js';
-import { describeStatusWord } from '../apdu/status.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { describeAtr, parseAtr } from '../../core/apdu/atr.js';
+import { parseHex, toHex } from '../../core/apdu/hex.js';
+import { describeStatusWord } from '../../core/apdu/status.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import type { Catalog } from '../i18n/catalog.js';
 import type { CardConnection } from '../pcsc/client.js';
 import { pinGuard } from '../pcsc/pin-guard.js';

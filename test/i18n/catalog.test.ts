@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeStatusWord } from '../../src/apdu/status.js';
+import { describeStatusWord } from '../../core/apdu/status.js';
 import { CATALOGS, catalogFor, languageOf } from '../../src/i18n/catalog.js';
 
 /** Every key path of an object (nested objects walked), sorted; Maps give their keys. */

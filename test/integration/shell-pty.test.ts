@@ -4,14 +4,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { packageRoot } from '../../src/paths.js';
+import { packageRoot } from '../../core/paths.js';
+import { CLI } from '../support/cli.js';
 
 /**
  * cardspec shell at a terminal: driven through a pseudo-terminal by Python's pty module
  * (test/fixtures/pty-session.py), keystroke by keystroke, as a person types.
  */
 const ROOT = packageRoot();
-const CLI = join(ROOT, 'bin', 'cardspec.js');
 const DRIVER = join(ROOT, 'test', 'fixtures', 'pty-session.py');
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const PROMPT = 'cardspec> ';

@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { packageRoot } from '../../src/paths.js';
+import { packageRoot } from '../../core/paths.js';
+import { CLI, startSim, type RunningSim } from '../support/cli.js';
 
-/** cardspec shell and cardspec import through pipes, on the simulator, as a script would use them. */
-const CLI = join(packageRoot(), 'bin', 'cardspec.js');
+/**
+ * cardspec shell and cardspec import through pipes, on the simulator (and on the hardware
+ * target against cardspec sim), as a script would use them.
+ */
+
 /** The demo card's PIN as text, as hex, and as spaced hex: none may be in a feature. */
 const PIN_FORMS = [/\b1234\b/, /31323334/, /31 32 33 34/];
 
@@ -192,29 +196,17 @@ describe('cardspec import', () => {
 
 describe('cardspec shell on the hardware target (a card kept by cardspec sim)', () => {
   const PIN = '8642';
-  let sim: ChildProcess;
+  let sim: RunningSim;
   let dir: string;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cardspec-shell-hw-'));
-    sim = spawn(process.execPath, [CLI, 'sim', '--card', join(packageRoot(), 'test/fixtures/secret-pin.yaml')], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      sim.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (/^ready$/m.test(out)) resolve();
-      });
-      sim.once('exit', (code) => reject(new Error(`cardspec sim exited with ${code}: ${out}`)));
-    });
+    sim = await startSim(['--card', join(packageRoot(), 'test/fixtures/secret-pin.yaml')]);
   });
 
   after(async () => {
     rmSync(dir, { recursive: true, force: true });
-    if (sim?.exitCode === null) {
-      const exited = new Promise((resolve) => sim.once('exit', resolve));
-      sim.kill('SIGTERM');
-      await exited;
-    }
+    await sim?.stop();
   });
 
   it('applies the PIN guard of runs: a wrong PIN that could block is refused, the configured one goes', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseHex } from '../../src/apdu/hex.js';
-import { describeStatusWord } from '../../src/apdu/status.js';
+import { parseHex } from '../../core/apdu/hex.js';
+import { describeStatusWord } from '../../core/apdu/status.js';
 import { dataLines, exchangeLines } from '../../src/shell/display.js';
 
 const texts = { describe: (sw: number) => describeStatusWord(sw), milliseconds: (ms: number) => `${ms.toFixed(2)} ms` };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseHex } from '../../src/apdu/hex.js';
+import { parseHex } from '../../core/apdu/hex.js';
 import { commandText, renderFeature, sessionPin, type RecordedEvent } from '../../src/shell/recorder.js';
 
 const apdu = (typed: string, sw?: number, data = '', command = typed): RecordedEvent => ({
