@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { describeAtr, parseAtr } from '../../core/apdu/atr.js';
-import { parseHex, toHex } from '../../core/apdu/hex.js';
+import { hexByte, parseHex, toHex } from '../../core/apdu/hex.js';
 import { describeStatusWord } from '../../core/apdu/status.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import type { Catalog } from '../i18n/catalog.js';
@@ -58,10 +58,6 @@ function createShellTarget(options: ShellOptions): Target {
     case 'hardware':
       return new HardwareTarget({ defaultCard: options.card, config: options.config, reader: options.reader });
   }
-}
-
-function hex2(n: number): string {
-  return n.toString(16).toUpperCase().padStart(2, '0');
 }
 
 /** Where a recording goes and what it holds so far. */
@@ -246,7 +242,7 @@ export class ShellSession {
   private select(id: string): Promise<Outcome> {
     const bytes = parseHex(this.expandPlain(id));
     if (bytes.length === 2) return this.send(`00 A4 00 0C 02 ${toHex(bytes)}`);
-    if (bytes.length >= 1 && bytes.length <= 16) return this.send(`00 A4 04 00 ${hex2(bytes.length)} ${toHex(bytes)} 00`);
+    if (bytes.length >= 1 && bytes.length <= 16) return this.send(`00 A4 04 00 ${hexByte(bytes.length)} ${toHex(bytes)} 00`);
     return Promise.resolve(this.fail(this.m.badSelect(id)));
   }
 
@@ -263,13 +259,13 @@ export class ShellSession {
    * recording and the history see the form typed, never the bytes of `${env:...}`.
    */
   private verify(reference: number, pin: string | undefined): Promise<Outcome> {
-    const header = `00 20 00 ${hex2(reference)}`;
+    const header = `00 20 00 ${hexByte(reference)}`;
     if (pin === undefined) return this.send(header);
     const value = expand(pin, { saved: new Map(), env: this.env });
     for (const secret of value.secrets) this.secrets.add(secret);
     const length = Buffer.byteLength(value.text, 'latin1');
     if (length === 0 || length > 255) throw new HarnessError(HarnessCodes.BAD_USAGE, `a PIN of ${length} characters cannot go into a VERIFY`);
-    return this.send(`${header} ${hex2(length)} \${ascii:${pin}}`);
+    return this.send(`${header} ${hexByte(length)} \${ascii:${pin}}`);
   }
 
   private atr(): Outcome {

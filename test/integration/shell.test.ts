@@ -130,6 +130,19 @@ describe('cardspec shell through a pipe', () => {
     assert.equal(wrong.code, 1);
   });
 
+  it('ends in order on SIGTERM: exit 143, the recording written, the reader empty', async () => {
+    const child = spawn(process.execPath, [CLI, 'shell'], { cwd: dir, env: { ...process.env, LANG: 'C.UTF-8' } });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.stdin.write('record on-term\nselect 0001\n');
+    while (!/< 9000/.test(out)) await new Promise((resolve) => child.stdout.once('data', resolve));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 143);
+    assert.match(readFileSync(join(dir, 'on-term.feature'), 'utf8'), /When I send the APDU "00 A4 00 0C 02 00 01"\n {4}Then the status word is "9000"/);
+    await assertReaderEmpty();
+  });
+
   it('refuses to record over an existing file', async () => {
     writeFileSync(join(dir, 'kept.feature'), 'Feature: kept\n');
     const { code, err } = await cardspec(['shell'], 'record kept.feature\n', { cwd: dir });
