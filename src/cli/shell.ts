@@ -5,7 +5,7 @@ import { endsItselfOnSignals } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { catalogFor, type Catalog } from '../i18n/catalog.js';
 import { isTargetName } from '../targets/create.js';
-import { appendHistory, historyFile, HISTORY_LINES, loadHistory, maskHistoryLine } from '../shell/history.js';
+import { appendHistory, historyFile, HISTORY_LINES, loadHistory, maskTypedLine } from '../shell/history.js';
 import { completeLine } from '../shell/line.js';
 import { ShellSession, type Outcome } from '../shell/session.js';
 import { last, parseArgs } from './args.js';
@@ -48,7 +48,7 @@ async function runPipe(session: ShellSession, catalog: Catalog): Promise<number>
   stopInput = () => lines.close();
   let failed = false;
   for await (const line of lines) {
-    if (line.trim() !== '' && !line.trim().startsWith('#')) console.log(`> ${maskHistoryLine(line.trim(), session.secrets)}`);
+    if (line.trim() !== '' && !line.trim().startsWith('#')) console.log(`> ${maskTypedLine(line.trim(), session.secrets)}`);
     const outcome = await session.execute(line);
     if (outcome === 'failed') failed = true;
     if (outcome === 'quit') break;
@@ -78,7 +78,7 @@ async function runInteractive(session: ShellSession, catalog: Catalog): Promise<
   // readline keeps the line as typed in memory: the masked form replaces it there and in the file.
   rl.on('history', (history: string[]) => {
     if (history[0] === undefined) return;
-    history[0] = maskHistoryLine(history[0].trim(), session.secrets);
+    history[0] = maskTypedLine(history[0].trim(), session.secrets);
     try {
       appendHistory(file, history[0]);
     } catch (error) {
@@ -94,15 +94,15 @@ async function runInteractive(session: ShellSession, catalog: Catalog): Promise<
   return new Promise<number>((resolve) => {
     const queue: string[] = [];
     let closed = false;
+    /** The lines typed so far, carried out one after the other; settles when the queue is empty. */
+    let work: Promise<void> = Promise.resolve();
     const drain = async (): Promise<void> => {
-      if (busy) return;
       busy = true;
       while (queue.length > 0) {
         const outcome: Outcome = await session.execute(queue.shift()!);
         if (outcome === 'quit') {
           queue.length = 0;
           rl.close();
-          break;
         }
       }
       busy = false;
@@ -110,7 +110,7 @@ async function runInteractive(session: ShellSession, catalog: Catalog): Promise<
     };
     rl.on('line', (line) => {
       queue.push(line);
-      void drain();
+      if (!busy) work = drain();
     });
     rl.on('SIGINT', () => {
       if (busy) {
@@ -133,8 +133,7 @@ async function runInteractive(session: ShellSession, catalog: Catalog): Promise<
     rl.once('close', () => {
       closed = true;
       // A command still running finishes first (its card exchange cannot be cut).
-      const wait = (): void => (busy ? void setTimeout(wait, 10) : resolve(0));
-      wait();
+      void work.then(() => resolve(0));
     });
     prompt();
   });

@@ -81,11 +81,11 @@ function secretDataStart(text: string): number | undefined {
 }
 
 /**
- * A typed line as the history keeps it: the PIN of `verify` and the data of PIN commands
+ * A typed line as the history keeps it and a pipe's echo shows it: the PIN of `verify` and the data of PIN commands
  * as `***` unless they are written as `${env:NAME}` (a name, not a value), and every value
  * that came from the environment in this session masked wherever it stands.
  */
-export function maskHistoryLine(line: string, secrets: Iterable<string>): string {
+export function maskTypedLine(line: string, secrets: Iterable<string>): string {
   const command = parseShellLine(line);
   let masked = line;
   if (command.kind === 'verify' && command.pin !== undefined && !onlyEnvForms(command.pin)) {

@@ -3,31 +3,31 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { appendHistory, historyFile, loadHistory, maskHistoryLine } from '../../src/shell/history.js';
+import { appendHistory, historyFile, loadHistory, maskTypedLine } from '../../src/shell/history.js';
 
-describe('maskHistoryLine', () => {
+describe('maskTypedLine', () => {
   it('masks the PIN of verify unless it is written as ${env:NAME}', () => {
-    assert.equal(maskHistoryLine('verify 1 1234', []), 'verify 1 ***');
-    assert.equal(maskHistoryLine('verify 81 ${ascii:1234}', []), 'verify 81 ***');
-    assert.equal(maskHistoryLine('verify 1 ${env:CARD_PIN}', []), 'verify 1 ${env:CARD_PIN}');
-    assert.equal(maskHistoryLine('verify 1', []), 'verify 1');
+    assert.equal(maskTypedLine('verify 1 1234', []), 'verify 1 ***');
+    assert.equal(maskTypedLine('verify 81 ${ascii:1234}', []), 'verify 81 ***');
+    assert.equal(maskTypedLine('verify 1 ${env:CARD_PIN}', []), 'verify 1 ${env:CARD_PIN}');
+    assert.equal(maskTypedLine('verify 1', []), 'verify 1');
   });
 
   it('masks the data of PIN commands typed as hex, in any spelling', () => {
-    assert.equal(maskHistoryLine('00 20 00 01 04 31 32 33 34', []), '00 20 00 01 04 ***');
-    assert.equal(maskHistoryLine('0020000104${ascii:1234}', []), '0020000104 ***');
-    assert.equal(maskHistoryLine('00:24:00:01:08:31:32:33:34:35:36:37:38', []), '00:24:00:01:08 ***');
-    assert.equal(maskHistoryLine('00 2C 00 01 08 3132333435363738', []), '00 2C 00 01 08 ***');
-    assert.equal(maskHistoryLine('00 21 00 01 00 00 04 31 32 33 34', []), '00 21 00 01 00 00 04 ***');
-    assert.equal(maskHistoryLine('00 20 00 01 04 ${ascii:${env:CARD_PIN}}', []), '00 20 00 01 04 ${ascii:${env:CARD_PIN}}');
+    assert.equal(maskTypedLine('00 20 00 01 04 31 32 33 34', []), '00 20 00 01 04 ***');
+    assert.equal(maskTypedLine('0020000104${ascii:1234}', []), '0020000104 ***');
+    assert.equal(maskTypedLine('00:24:00:01:08:31:32:33:34:35:36:37:38', []), '00:24:00:01:08 ***');
+    assert.equal(maskTypedLine('00 2C 00 01 08 3132333435363738', []), '00 2C 00 01 08 ***');
+    assert.equal(maskTypedLine('00 21 00 01 00 00 04 31 32 33 34', []), '00 21 00 01 00 00 04 ***');
+    assert.equal(maskTypedLine('00 20 00 01 04 ${ascii:${env:CARD_PIN}}', []), '00 20 00 01 04 ${ascii:${env:CARD_PIN}}');
     // A VERIFY without data (the tries left) and other commands are kept.
-    assert.equal(maskHistoryLine('00 20 00 01', []), '00 20 00 01');
-    assert.equal(maskHistoryLine('00 A4 00 0C 02 3F 00', []), '00 A4 00 0C 02 3F 00');
+    assert.equal(maskTypedLine('00 20 00 01', []), '00 20 00 01');
+    assert.equal(maskTypedLine('00 A4 00 0C 02 3F 00', []), '00 A4 00 0C 02 3F 00');
   });
 
   it('masks values that came from the environment wherever they stand', () => {
-    assert.equal(maskHistoryLine('00 DA 00 01 04 39 38 37 36', ['9876']), '00 DA 00 01 04 ***');
-    assert.equal(maskHistoryLine('# tried 9876 today', ['9876']), '# tried *** today');
+    assert.equal(maskTypedLine('00 DA 00 01 04 39 38 37 36', ['9876']), '00 DA 00 01 04 ***');
+    assert.equal(maskTypedLine('# tried 9876 today', ['9876']), '# tried *** today');
   });
 });
 
