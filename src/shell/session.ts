@@ -4,6 +4,7 @@ import { describeAtr, parseAtr } from '../../core/apdu/atr.js';
 import { hexByte, parseHex, toHex } from '../../core/apdu/hex.js';
 import { describeStatusWord } from '../../core/apdu/status.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { isExpectableCode } from '../expected-codes.js';
 import type { Catalog } from '../i18n/catalog.js';
 import type { CardConnection } from '../pcsc/client.js';
 import { pinGuard } from '../pcsc/pin-guard.js';
@@ -12,7 +13,7 @@ import { HardwareTarget } from '../targets/hardware.js';
 import { SimulatorTarget } from '../targets/simulator.js';
 import type { Target, TargetName } from '../targets/target.js';
 import { expand } from '../text/expand.js';
-import { maskSecrets } from '../trace/mask.js';
+import { formatCommand, maskSecrets } from '../trace/mask.js';
 import { ApduTrace } from '../trace/trace.js';
 import { exchangeLines } from './display.js';
 import { parseShellLine, type ShellCommand } from './line.js';
@@ -231,7 +232,9 @@ export class ShellSession {
     } catch (error) {
       for (const line of exchangeLines({ entries: this.trace.entries, response: undefined }, { describe: this.describe, milliseconds: this.m.milliseconds })) this.print(line);
       const code = (error as { code?: unknown }).code;
-      if (typeof code === 'string') this.record({ kind: 'apdu', typed, command, error: code });
+      // Only what the card or reader did can be expected in a feature; a harness mistake is left out, with a note.
+      if (typeof code === 'string' && isExpectableCode(code)) this.record({ kind: 'apdu', typed, command, error: code });
+      else this.record({ kind: 'comment', text: `left out: ${formatCommand(command)} failed with ${typeof code === 'string' ? code : 'an error'}` });
       throw error;
     } finally {
       this.trace.clear();
