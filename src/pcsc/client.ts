@@ -143,6 +143,23 @@ export class PcscContext {
   }
 }
 
+/**
+ * A blocking transmit settles through microtasks only, so a loop of them never lets the
+ * event loop run: no keypress (the shell's Ctrl-C), timer or signal handler would get its
+ * turn. Once 20 ms have passed since the last turn given here, the next APDU gives one (a
+ * setImmediate: tens of µs per 20 ms); with the thread-pool path the event loop turns
+ * anyway.
+ */
+const EVENT_LOOP_TURN_EVERY_MS = 20;
+let lastTurnMs = 0;
+
+function eventLoopTurn(): Promise<void> | undefined {
+  const now = performance.now();
+  if (now - lastTurnMs < EVENT_LOOP_TURN_EVERY_MS) return undefined;
+  lastTurnMs = now;
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** The card calls a CardConnection makes: the binding's (through its thread pool) or SyncCard's (blocking). */
 export interface CardChannel {
   readonly connected: boolean;
@@ -224,6 +241,7 @@ export class CardConnection {
     try {
       const response = await this.card.transmit(command, responseRoom(command));
       this.trace.record({ at, command, response, durationUs: Number(process.hrtime.bigint() - started) / 1000 });
+      await eventLoopTurn();
       return response;
     } catch (error) {
       const failure = fromBindingError(error, 'SCardTransmit');

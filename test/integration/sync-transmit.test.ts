@@ -41,8 +41,20 @@ describe('blocking transmit to a card on its own thread', () => {
     await connection.reset();
     const again = await connection.transmit(Buffer.from('00A4000C020001', 'hex'));
     assert.equal(again.sw, 0x9000);
-    assert.equal(connection.trace.entries.length, 2);
+    assert.equal(connection.trace.entries.filter((e) => e.command.equals(Buffer.from('00A4000C020001', 'hex'))).length, 2);
     assert.equal(connection.protocol, 'T=1');
+  });
+
+  it('lets the event loop turn during a long loop of APDUs (timers, keypresses, signals)', async () => {
+    let timerRanAfterApdus: number | undefined;
+    let sent = 0;
+    setTimeout(() => (timerRanAfterApdus = sent), 1);
+    const started = Date.now();
+    while (timerRanAfterApdus === undefined && Date.now() - started < 5_000) {
+      await connection.transmit(Buffer.from('00A4000C020001', 'hex'));
+      sent++;
+    }
+    assert.ok(timerRanAfterApdus !== undefined, `no timer ran during ${sent} APDUs`);
   });
 
   it('fails with SCARD_E_TIMEOUT when the card never answers, and takes the card out', async () => {
