@@ -9,7 +9,7 @@
  * proprietary classes) and the ISO commands handle what it leaves. With no applet
  * selected, the card is exactly the demo card of DEMO-CARD.md.
  */
-import { ApduFormatError, type CommandApdu, encodeResponse, parseCommand } from '../../src/apdu/apdu.js';
+import { ApduFormatError, type CommandApdu, EXTENDED_NE_MAX, SHORT_NE_MAX, encodeResponse, parseCommand } from '../../src/apdu/apdu.js';
 import { type Applet, type CardCommand, appletByName } from './applet.js';
 import { INS_GET_RESPONSE, dispatchTable } from './commands/index.js';
 import { type CardContext, EMPTY, type Handler, type Reply, ok } from './context.js';
@@ -163,10 +163,16 @@ export class CardOs {
     return { data: EMPTY, sw: swWithLength(SW.BYTES_AVAILABLE, reply.data.length) };
   }
 
-  /** T=1: more data than Ne goes out in pieces, 61xx telling what is left (ISO 7816-4 5.3.4). */
+  /**
+   * T=1: more data than Ne goes out in pieces, 61xx telling what is left (ISO 7816-4
+   * 5.3.4). With an applet selected, a command without Le that gets data anyway (hosts
+   * such as yubico-piv-tool send GET DATA as case 3) gets at most 256 bytes (65536 when
+   * extended), as PIV cards and YubiKeys answer; the demo card answers all of it.
+   */
   private t1(cmd: CommandApdu, reply: Reply, ctx: CardContext): Reply {
-    if (cmd.ne === undefined || reply.data.length <= cmd.ne) return reply;
-    ctx.session.pending = { data: Buffer.from(reply.data.subarray(cmd.ne)), sw: reply.sw };
-    return { data: reply.data.subarray(0, cmd.ne), sw: swWithLength(SW.BYTES_AVAILABLE, reply.data.length - cmd.ne) };
+    const ne = cmd.ne ?? (ctx.session.applet === undefined ? undefined : cmd.extended ? EXTENDED_NE_MAX : SHORT_NE_MAX);
+    if (ne === undefined || reply.data.length <= ne) return reply;
+    ctx.session.pending = { data: Buffer.from(reply.data.subarray(ne)), sw: reply.sw };
+    return { data: reply.data.subarray(0, ne), sw: swWithLength(SW.BYTES_AVAILABLE, reply.data.length - ne) };
   }
 }
