@@ -22,8 +22,10 @@ Starts the simulator and keeps it running for any PC/SC or PKCS#11 client (pcsc_
 opensc-tool, pyscard, PyKCS11, pkcs11-tool). Each --card puts a card in the next vpcd
 reader, from reader N of --slot on (default 0: "Virtual PCD 00 00"; default card: one
 ${DEFAULT_PROFILE}); each --token makes a SoftHSM token (user PIN ${DEFAULT_TOKEN_PINS.userPin}, SO PIN
-${DEFAULT_TOKEN_PINS.soPin}). Prints shell export lines, then "ready", and runs until SIGINT or
-SIGTERM; then it removes all it made.`;
+${DEFAULT_TOKEN_PINS.soPin}). A card that middleware reads (--card piv: OpenSC) gets its PKCS#11
+module as CARDSPEC_PKCS11_MODULE_<n>, and as PKCS11_MODULE when there is no --token.
+Prints shell export lines, then "ready", and runs until SIGINT or SIGTERM; then it
+removes all it made.`;
 
 
 function shellQuote(value: string): string {
