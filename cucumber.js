@@ -12,11 +12,20 @@ const common = {
 
 const targetProfile = (target, tags) => ({ ...common, tags, worldParameters: { target } });
 
-export default targetProfile('simulator', 'not @hardware-only');
-export const simulator = targetProfile('simulator', 'not @hardware-only');
+// @card-token scenarios need a token served by a virtual card: the pivTokens profile.
+export default targetProfile('simulator', 'not @hardware-only and not @card-token');
+export const simulator = targetProfile('simulator', 'not @hardware-only and not @card-token');
 // Debian 12's p11-kit client passes on fewer mechanisms than SoftHSM offers (README).
-export const container = targetProfile('container', 'not @hardware-only and not @softhsm-direct');
-export const hardware = targetProfile('hardware', 'not @simulator-only');
+export const container = targetProfile('container', 'not @hardware-only and not @softhsm-direct and not @card-token');
+export const hardware = targetProfile('hardware', 'not @simulator-only and not @card-token');
+// The token "piv-token" is the virtual PIV card through OpenSC's opensc-pkcs11.so (docs/piv.md):
+// npx cucumber-js -p pivTokens
+export const pivTokens = {
+  ...common,
+  paths: ['features/pkcs11/piv-token.feature'],
+  tags: '@card-token',
+  worldParameters: { target: 'simulator', cardTokens: { 'piv-token': 'piv' } },
+};
 export const ci = {
   format: [
     `${steps}formatters/progress.js`,

@@ -15,6 +15,8 @@ export interface CardspecParameters {
   card?: string;
   /** The hardware target's configuration file. */
   config?: string;
+  /** Simulator: PKCS#11 token labels served by a virtual card instead of SoftHSM (label -> card profile). */
+  cardTokens?: Record<string, string>;
 }
 
 /** An error a step kept for `Then it fails with CODE`, and the step that kept it. */
