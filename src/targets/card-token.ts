@@ -63,7 +63,8 @@ export class CardTokenProcess {
 
   private start(profileName: string): Promise<void> {
     const cli = join(packageRoot(), 'dist', 'simulator', 'cli.js');
-    const child = spawn(process.execPath, [cli, '--profile', profileName, '--slot', String(this.slot)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The card ends with this process: its stdin closes when this process dies, however.
+    const child = spawn(process.execPath, [cli, '--profile', profileName, '--slot', String(this.slot), '--exit-with-stdin'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     this.unregister = onCleanup(() => child.kill('SIGKILL'));
     return new Promise((resolve, reject) => {
