@@ -15,8 +15,7 @@ const targetProfile = (target, tags) => ({ ...common, tags, worldParameters: { t
 // @card-token scenarios need a token served by a virtual card: the pivTokens profile.
 export default targetProfile('simulator', 'not @hardware-only and not @card-token');
 export const simulator = targetProfile('simulator', 'not @hardware-only and not @card-token');
-// Debian 12's p11-kit client passes on fewer mechanisms than SoftHSM offers (README).
-export const container = targetProfile('container', 'not @hardware-only and not @softhsm-direct and not @card-token');
+export const container = targetProfile('container', 'not @hardware-only and not @card-token');
 export const hardware = targetProfile('hardware', 'not @simulator-only and not @card-token');
 // The token "piv-token" is the virtual PIV card through OpenSC's opensc-pkcs11.so (docs/piv.md):
 // npx cucumber-js -p pivTokens
@@ -26,12 +25,14 @@ export const pivTokens = {
   tags: '@card-token',
   worldParameters: { target: 'simulator', cardTokens: { 'piv-token': 'piv' } },
 };
+// CARDSPEC_REPORTS_DIR: one folder per shard of a sharded run (`cardspec merge-reports`).
+const reports = process.env.CARDSPEC_REPORTS_DIR || 'reports';
 export const ci = {
   format: [
     `${steps}formatters/progress.js`,
-    'junit:reports/junit.xml',
-    'html:reports/report.html',
-    'message:reports/messages.ndjson',
-    'json:reports/report.json',
+    `${steps}formatters/junit.js:${reports}/junit.xml`,
+    `html:${reports}/report.html`,
+    `message:${reports}/messages.ndjson`,
+    `json:${reports}/report.json`,
   ],
 };
