@@ -10,6 +10,8 @@ import { ContainerTarget } from '../targets/container.js';
 import { ensurePcscd, type ManagedPcscd } from '../targets/pcscd.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 import { CARD_EVENT_TIMEOUT_MS } from '../targets/card-flow.js';
+import { pkcs11ModuleForCard } from '../targets/card-modules.js';
+import type { CardProfile } from '../../core/profile/types.js';
 import { checkReaderFree, waitUntilSeenEmpty } from '../targets/simulator.js';
 import { SoftHsmTokens } from '../targets/softhsm.js';
 import { last, parseArgs } from './args.js';
@@ -20,8 +22,10 @@ Starts the simulator and keeps it running for any PC/SC or PKCS#11 client (pcsc_
 opensc-tool, pyscard, PyKCS11, pkcs11-tool). Each --card puts a card in the next vpcd
 reader, from reader N of --slot on (default 0: "Virtual PCD 00 00"; default card: one
 ${DEFAULT_PROFILE}); each --token makes a SoftHSM token (user PIN ${DEFAULT_TOKEN_PINS.userPin}, SO PIN
-${DEFAULT_TOKEN_PINS.soPin}, or those of --user-pin and --so-pin). Prints shell export lines, then "ready", and runs until SIGINT or
-SIGTERM; then it removes all it made.`;
+${DEFAULT_TOKEN_PINS.soPin}, or those of --user-pin and --so-pin). A card that middleware reads
+(--card piv: OpenSC) gets its PKCS#11 module as CARDSPEC_PKCS11_MODULE_<n>, and as
+PKCS11_MODULE when there is no --token. Prints shell export lines, then "ready", and runs
+until SIGINT or SIGTERM; then it removes all it made.`;
 
 
 function shellQuote(value: string): string {
@@ -38,6 +42,21 @@ function tokenLines(tokens: { label: string; access: TokenAccess }[]): string[] 
     // The simulator's own tokens: their PINs are test values (defaults or --user-pin/--so-pin), not secrets.
     ...tokens.map(({ label, access }) => `# token ${shellQuote(label)}: user PIN ${access.userPin}, SO PIN ${access.soPin}`),
   ];
+}
+
+/**
+ * The module of each card that middleware serves (a PIV card: opensc-pkcs11.so), as
+ * CARDSPEC_PKCS11_MODULE_<i>; and PKCS11_MODULE too when no SoftHSM token claims it.
+ */
+function cardModuleLines(profiles: CardProfile[], withTokens: boolean): string[] {
+  const lines: string[] = [];
+  for (const [index, profile] of profiles.entries()) {
+    const module = pkcs11ModuleForCard(profile);
+    if (module === undefined) continue;
+    if (!withTokens && !lines.some((l) => l.startsWith('export PKCS11_MODULE='))) lines.push(`export PKCS11_MODULE=${shellQuote(module)}`);
+    lines.push(`export CARDSPEC_PKCS11_MODULE_${index}=${shellQuote(module)}  # ${profile.name}: the card's PKCS#11 module`);
+  }
+  return lines;
 }
 
 /**
@@ -80,12 +99,13 @@ export async function sim(argv: string[]): Promise<number> {
   // Load every profile first, so a mistake stops the command before anything starts.
   const loaded = profiles.map((p) => loadProfile(p));
   const pins = { userPin: last(args, 'user-pin') ?? DEFAULT_TOKEN_PINS.userPin, soPin: last(args, 'so-pin') ?? DEFAULT_TOKEN_PINS.soPin };
-  if (target === 'container') return simInContainer(profiles, labels, firstSlot, pins);
-  return simEmbedded(profiles, loaded.map((profile) => new VirtualCard(profile)), labels, firstSlot, pins);
+  const moduleLines = cardModuleLines(loaded, labels.length > 0);
+  if (target === 'container') return simInContainer(profiles, labels, firstSlot, pins, moduleLines);
+  return simEmbedded(profiles, loaded.map((profile) => new VirtualCard(profile)), labels, firstSlot, pins, moduleLines);
 }
 
 /** `cardspec sim`: the cards in this process, behind the system pcscd's vpcd readers. */
-async function simEmbedded(profiles: string[], cards: VirtualCard[], labels: string[], firstSlot: number, pins: TokenPins): Promise<number> {
+async function simEmbedded(profiles: string[], cards: VirtualCard[], labels: string[], firstSlot: number, pins: TokenPins, moduleLines: string[]): Promise<number> {
   const slots: VpcdSlot[] = [];
   const tokens = labels.length ? new SoftHsmTokens(pins) : undefined;
   let pcscd: ManagedPcscd | undefined;
@@ -117,7 +137,7 @@ async function simEmbedded(profiles: string[], cards: VirtualCard[], labels: str
     }
     const made = [];
     for (const label of labels) made.push({ label, access: await tokens!.token(label) });
-    return [...lines, ...tokenLines(made)];
+    return [...lines, ...moduleLines, ...tokenLines(made)];
   };
   return serve(start, stop, () => described(slots.length, 'virtual card', labels.length, pcscd?.startedHere ? ', their temporary folder and the pcscd it started' : ' and their temporary folder'));
 }
@@ -131,7 +151,7 @@ function described(cards: number, cardKind: string, tokens: number, rest: string
  * `cardspec sim --target container`: the same stack in the simulator container. The
  * exports point PC/SC and PKCS#11 clients at the sockets in the bind-mounted folder.
  */
-async function simInContainer(profiles: string[], labels: string[], firstSlot: number, pins: TokenPins): Promise<number> {
+async function simInContainer(profiles: string[], labels: string[], firstSlot: number, pins: TokenPins, moduleLines: string[]): Promise<number> {
   const target = new ContainerTarget({ ...pins, onImageBuildOutput: (line) => console.error(`docker build: ${line}`) });
   const start = async (): Promise<string[]> => {
     await target.start();
@@ -142,7 +162,7 @@ async function simInContainer(profiles: string[], labels: string[], firstSlot: n
     }
     const made = [];
     for (const label of labels) made.push({ label, access: await target.token(label) });
-    return [...lines, ...tokenLines(made)];
+    return [...lines, ...moduleLines, ...tokenLines(made)];
   };
   return serve(start, () => target.stop(), () => `the simulator container (${described(profiles.length, 'virtual card', labels.length, '')})`);
 }

@@ -17,6 +17,8 @@ export interface CardspecParameters {
   card?: string;
   /** The hardware target's configuration file. */
   config?: string;
+  /** Simulator: PKCS#11 token labels served by a virtual card instead of SoftHSM (label -> card profile). */
+  cardTokens?: Record<string, string>;
 }
 
 /** `Then it fails with CODE`: the step text, and the code it names. */
