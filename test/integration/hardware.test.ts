@@ -17,8 +17,8 @@ const PIN = '8642';
 /** The PIN as text (a whole word: not a digit run inside a timestamp), and as hex. */
 const PIN_FORMS = [/\b8642\b/, /38363432/i, /38 36 34 32/i];
 
-function startSim(): Promise<ChildProcess> {
-  const sim = spawn(process.execPath, [CLI, 'sim', '--card', join(ROOT, 'test/fixtures/secret-pin.yaml'), '--card', 'iso7816-t0'], {
+function startSim(cards = [join(ROOT, 'test/fixtures/secret-pin.yaml'), 'iso7816-t0']): Promise<ChildProcess> {
+  const sim = spawn(process.execPath, [CLI, 'sim', ...cards.flatMap((card) => ['--card', card])], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -49,6 +49,15 @@ function reportText(file: string): string {
   return [text, ...decoded].join('\n');
 }
 
+async function stopSim(sim: ChildProcess | undefined): Promise<void> {
+  // `sim` is unset when before() failed to start it.
+  if (sim?.exitCode === null) {
+    const exited = new Promise((resolve) => sim.once('exit', resolve));
+    sim.kill('SIGTERM');
+    await exited;
+  }
+}
+
 describe('the hardware target against cardspec sim', () => {
   let sim: ChildProcess;
   let dir: string;
@@ -60,12 +69,7 @@ describe('the hardware target against cardspec sim', () => {
 
   after(async () => {
     rmSync(dir, { recursive: true, force: true });
-    // `sim` is unset when before() failed to start it.
-    if (sim?.exitCode === null) {
-      const exited = new Promise((resolve) => sim.once('exit', resolve));
-      sim.kill('SIGTERM');
-      await exited;
-    }
+    await stopSim(sim);
   });
 
   it('passes the card features, stops before a blocking VERIFY, and no report holds the PIN', async () => {
@@ -108,5 +112,36 @@ describe('the hardware target against cardspec sim', () => {
     const { code, output } = await run(['--target', 'hardware', '--config', config, 'features/cards/atr.feature'], { CARD_PIN: PIN });
     assert.notEqual(code, 0);
     assert.match(output, /no reader "Gemalto PC Twin Reader 00 00" \(readers: 0: "Virtual PCD 00 00", 1: "Virtual PCD 00 01"/);
+  });
+});
+
+describe('the hardware PIN guard on a card that does not tell the tries left', () => {
+  let sim: ChildProcess;
+  let dir: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cardspec-hardware-'));
+    sim = await startSim([join(ROOT, 'test/fixtures/no-tries-query.yaml')]);
+  });
+
+  after(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await stopSim(sim);
+  });
+
+  it('never sends a wrong VERIFY unless @destructive: the card keeps its tries', async () => {
+    const config = join(dir, 'bench.yaml');
+    writeFileSync(config, 'reader: 0\ncardTimeoutMs: 5000\n');
+    const report = join(dir, 'report.json');
+    const { code, output } = await run(
+      ['--target', 'hardware', '--config', config, 'test/fixtures/features/no-tries-query.feature', '--', '--format', `json:${report}`],
+      { CARD_PIN: PIN },
+    );
+    assert.equal(code, 0, output);
+    assert.match(output, /^3 passed, 0 failed$/m);
+    // What reached the card: the traces of the report (secrets masked as ***).
+    const trace = reportText(report);
+    const pinCommands = [...trace.matchAll(/00 (?:20|24) 00 01 0[48] \*\*\*/g)].length;
+    assert.equal(pinCommands, 4, `the card saw the three right VERIFYs and one @destructive wrong one, nothing else:\n${trace}`);
   });
 });
