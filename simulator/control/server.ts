@@ -35,6 +35,8 @@ export interface ControlServerOptions {
   vpcdHost?: string;
   /** vpcd's port for slot 0 (default 35963; slot N listens on this + N): tests use a stand-in vpcd. */
   vpcdBasePort?: number;
+  /** Told of every control connection that opens and closes (the container's HostWatch). */
+  connectionObserver?: { connected(): void; disconnected(): void };
 }
 
 interface SlotState {
@@ -105,9 +107,13 @@ export class ControlServer {
 
   private serve(socket: Socket): void {
     this.connections.add(socket);
+    this.options.connectionObserver?.connected();
     const lines = new LineSplitter();
     let queue = Promise.resolve();
-    socket.on('close', () => this.connections.delete(socket));
+    socket.on('close', () => {
+      this.connections.delete(socket);
+      this.options.connectionObserver?.disconnected();
+    });
     socket.on('error', () => undefined);
     socket.on('data', (chunk: Buffer) => {
       let received: string[];

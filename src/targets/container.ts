@@ -1,9 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { ControlClient } from '../../simulator/control/client.js';
 import type { StartedSimulatorContainer } from '../../simulator/control/container.js';
@@ -12,6 +10,7 @@ import { DEFAULT_TOKEN_PINS } from '../../simulator/control/tokens.js';
 import { DEFAULT_PROFILE, ProfileCache } from '../../simulator/profile/index.js';
 import { vpcdReaderName } from '../../simulator/vpcd/index.js';
 import { onCleanup } from '../cleanup.js';
+import { makeOwnedTempDir, removeStaleTempDirsOnce } from '../owned-dirs.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 import { PcscContext, type CardConnection } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
@@ -26,10 +25,37 @@ const run = promisify(execFile);
 
 const DOCKER_RM_TIMEOUT_MS = 30_000;
 
-/** Docker's "no such container" (HTTP 404): the container is gone, which is what was wanted. */
+/**
+ * Docker's "no such container" (HTTP 404) or "removal already in progress" (409, the
+ * container's AutoRemove): the container is gone or going, which is what was wanted.
+ */
 function ignoreGone(error: unknown): void {
-  if ((error as { statusCode?: unknown }).statusCode === 404) return;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  if (status === 404 || status === 409) return;
   throw error;
+}
+
+/**
+ * Leaves testcontainers' reaper (Ryuk) on where its image is on this machine (it removes
+ * the containers of a killed run as well); where it is not, a start would try to pull it
+ * and fail offline, so it is switched off and the simulator's HostWatch does the job alone.
+ * A TESTCONTAINERS_RYUK_DISABLED the user set is kept.
+ */
+async function chooseReaper(): Promise<void> {
+  if (process.env.TESTCONTAINERS_RYUK_DISABLED !== undefined) return;
+  const { REAPER_IMAGE } = (await import('testcontainers/build/reaper/reaper.js')) as { REAPER_IMAGE: string };
+  const present = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', REAPER_IMAGE], { timeout: DOCKER_RM_TIMEOUT_MS }).then(
+    () => true,
+    () => false,
+  );
+  if (!present) process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+}
+
+/** Resolves once Docker has removed the container (its AutoRemove runs after it stops). */
+async function waitUntilRemoved(id: string): Promise<void> {
+  const { getContainerRuntimeClient } = await import('testcontainers');
+  const client = await getContainerRuntimeClient();
+  await client.container.getById(id).wait({ condition: 'removed' }).catch(ignoreGone);
 }
 
 /** Labels on every container this target starts, so `docker ps --filter label=...` finds them. */
@@ -119,9 +145,11 @@ export class ContainerTarget implements Target {
   async start(): Promise<void> {
     const image = this.options.image ?? (await ensureSimulatorImage({ onOutput: this.options.onImageBuildOutput })).tag;
     if (this.options.image) await checkDocker();
-    const runId = randomUUID();
-    const name = `cardspec-simulator-${runId.slice(0, 8)}`;
-    const socketDir = await mkdtemp(join(tmpdir(), 'cardspec-container-'));
+    // CARDSPEC_RUN_ID lets a caller (CI, a test) find the containers of one run by label.
+    const runId = process.env.CARDSPEC_RUN_ID ?? randomUUID();
+    const name = `cardspec-simulator-${randomUUID().slice(0, 8)}`;
+    removeStaleTempDirsOnce();
+    const socketDir = await makeOwnedTempDir('container');
     this.socketDir = socketDir;
     this.containerName = name;
     // Last resort for a run cut short: the container and the folder go, also on Ctrl-C.
@@ -134,8 +162,7 @@ export class ContainerTarget implements Target {
       rmSync(socketDir, { recursive: true, force: true });
     });
     try {
-      // No registry here for Ryuk's image: this target removes its containers itself.
-      process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+      await chooseReaper();
       const { SimulatorContainer } = await import('../../simulator/control/container.js');
       const logTail: string[] = [];
       const container = new SimulatorContainer(image, socketDir)
@@ -271,7 +298,10 @@ export class ContainerTarget implements Target {
     try {
       // testcontainers stops and removes the container (and its anonymous volumes).
       // The last-resort cleanup may have removed it already (a signal during the run).
-      if (container) await container.stop({ timeout: 0 }).catch(ignoreGone);
+      if (container) {
+        await container.stop({ timeout: 0, remove: false }).catch(ignoreGone);
+        await waitUntilRemoved(container.getId());
+      }
       // A start that failed half-way may have left one behind.
       else if (name) await run('docker', ['rm', '--force', '--volumes', name], { timeout: DOCKER_RM_TIMEOUT_MS }).catch(() => undefined);
     } finally {

@@ -1,9 +1,9 @@
 import { existsSync, rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_TOKEN_PINS, initSoftHsmToken, SOFTHSM_MODULE, writeSoftHsmConf } from '../../simulator/control/tokens.js';
 import { onCleanup } from '../cleanup.js';
+import { makeOwnedTempDir, removeStaleTempDirsOnce } from '../owned-dirs.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 import type { TokenAccess } from './target.js';
 
@@ -79,7 +79,8 @@ export class SoftHsmTokens {
   }
 
   private async makeFolder(): Promise<{ dir: string; conf: string }> {
-    const dir = await mkdtemp(join(tmpdir(), 'cardspec-softhsm-'));
+    removeStaleTempDirsOnce();
+    const dir = await makeOwnedTempDir('softhsm');
     this.dir = dir;
     this.unregisterCleanup = onCleanup(() => this.disposeSync());
     const conf = join(dir, 'softhsm2.conf');
