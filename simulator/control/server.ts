@@ -29,7 +29,8 @@ export interface ControlServerOptions {
   socketPath: string;
   /** vpcd slots (readers) the server may fill: Debian's vpcd configuration opens two. */
   slotCount: number;
-  tokens: SoftHsmTokenStore;
+  /** The container's token store; `cardspec sim` makes its tokens on the host and has none here. */
+  tokens?: SoftHsmTokenStore;
   versions: StackVersions;
   /** vpcd's host (default 127.0.0.1). */
   vpcdHost?: string;
@@ -153,7 +154,7 @@ export class ControlServer {
 
   private status(index: number): SlotStatus {
     const { vpcd, card, profile } = this.slot(index);
-    return { slot: index, reader: vpcd.readerName, inserted: vpcd.inserted, profile, atr: card?.atr.toString('hex').toUpperCase() };
+    return { slot: index, reader: vpcd.readerName, inserted: vpcd.inserted, profile, atr: card?.atr.toString('hex').toUpperCase(), faults: vpcd.faultPlan };
   }
 
   /**
@@ -196,12 +197,19 @@ export class ControlServer {
         await state.vpcd.insert(state.card);
         return this.status(request.slot);
       }
+      case 'faults': {
+        const { vpcd } = this.slot(request.slot);
+        if (request.clear) vpcd.clearFaults();
+        vpcd.addFaults(request.plan);
+        return this.status(request.slot);
+      }
       case 'token':
+        if (!this.options.tokens) throw new HarnessError(HarnessCodes.UNSUPPORTED, 'this simulator makes no tokens over its control channel');
         return this.options.tokens.token(request.label, { userPin: request.userPin, soPin: request.soPin });
       case 'status':
         return {
           slots: this.slots.map((_, index) => this.status(index)),
-          tokens: this.options.tokens.labels,
+          tokens: this.options.tokens?.labels ?? [],
           versions: this.options.versions,
         } satisfies ControlResult<'status'>;
     }

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import type { ControlClient } from '../../simulator/control/client.js';
 import type { StartedSimulatorContainer } from '../../simulator/control/container.js';
 import type { ProfileSource, StackVersions } from '../../simulator/control/protocol.js';
+import type { FaultPlan } from '../../simulator/vpcd/faults.js';
 import { DEFAULT_TOKEN_PINS } from '../../simulator/control/tokens.js';
 import { DEFAULT_PROFILE, ProfileCache } from '../../simulator/profile/index.js';
 import { vpcdReaderName } from '../../simulator/vpcd/index.js';
@@ -265,6 +266,10 @@ export class ContainerTarget implements Target {
     const status = await this.client.request({ op: 'insert', slot, profile: profileSource(profile) });
     await this.pcsc.waitForCard(status.reader, CARD_EVENT_TIMEOUT_MS);
     return status.reader;
+  }
+
+  async addFaults(plan: FaultPlan): Promise<void> {
+    await this.client.request({ op: 'faults', slot: this.slot, plan, clear: false });
   }
 
   /** A SoftHSM token in the container, made on first use, reached through p11-kit-client.so. */
