@@ -2,6 +2,8 @@ import { ControlClient } from '../../simulator/control/client.js';
 import type { ControlRequest, SlotStatus } from '../../simulator/control/protocol.js';
 import { checkFaultAnswer, MAX_FAULT_DELAY_MS, type FaultPlan } from '../../simulator/vpcd/faults.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
+import { PcscContext } from '../pcsc/client.js';
+import { CARD_EVENT_TIMEOUT_MS } from '../targets/card-flow.js';
 import { last, parseArgs } from './args.js';
 
 export const CARD_HELP = `Usage: cardspec card [--control SOCKET] --reader N <action>
@@ -83,6 +85,16 @@ function describe(status: SlotStatus): string {
   return `${status.reader}: ${status.inserted ? `card ${status.profile ?? ''} in` : 'empty'}; faults: ${faults}`;
 }
 
+async function seenByPcscd(reader: string, inserted: boolean): Promise<void> {
+  const pcsc = PcscContext.open();
+  try {
+    if (inserted) await pcsc.waitForCard(reader, CARD_EVENT_TIMEOUT_MS);
+    else await pcsc.waitForEmpty(reader, CARD_EVENT_TIMEOUT_MS);
+  } finally {
+    pcsc.close();
+  }
+}
+
 export async function card(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['control', 'reader'], ['help']);
   if (args.flags.has('help')) {
@@ -96,6 +108,9 @@ export async function card(argv: string[]): Promise<number> {
   const client = await ControlClient.connect(socket);
   try {
     const status = (await client.request(request)) as SlotStatus;
+    // A client that runs next must find the card in or out: wait until pcscd has seen it
+    // (PCSCLITE_CSOCK_NAME from sim's export lines leads to the container's pcscd).
+    if (request.op === 'remove' || request.op === 'reinsert') await seenByPcscd(status.reader, status.inserted);
     console.log(describe(status));
     return 0;
   } finally {

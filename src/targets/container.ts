@@ -94,6 +94,8 @@ export class ContainerTarget implements Target {
   private versions: StackVersions | undefined;
   /** Whether the container's reader holds a card (the control server's answer). */
   private inserted = false;
+  /** A fault was set: the card may have left the reader on its own (removal during an APDU). */
+  private faultsSet = false;
   private readonly slot = 0;
   private readonly readerName = vpcdReaderName(0);
   private readonly cards: CardFlow<ProfileSource>;
@@ -245,7 +247,16 @@ export class ContainerTarget implements Target {
     const nameOrPath = profile ?? this.options.defaultCard ?? DEFAULT_PROFILE;
     // Checked here, so a mistake names the host's file, not the container's copy.
     this.profiles.get(nameOrPath);
+    await this.refreshAfterFaults();
     return this.cards.insert(profileSource(nameOrPath), trace);
+  }
+
+  /** After faults, asks the container whether its card is still in the reader. */
+  private async refreshAfterFaults(): Promise<void> {
+    if (!this.faultsSet) return;
+    this.faultsSet = false;
+    const status = await this.client.request({ op: 'status' });
+    this.inserted = status.slots[this.slot]?.inserted ?? false;
   }
 
   async removeCard(): Promise<void> {
@@ -253,6 +264,7 @@ export class ContainerTarget implements Target {
   }
 
   async reinsertCard(trace: ApduTrace): Promise<CardConnection> {
+    await this.refreshAfterFaults();
     return this.cards.reinsert(trace);
   }
 
@@ -269,6 +281,7 @@ export class ContainerTarget implements Target {
   }
 
   async addFaults(plan: FaultPlan): Promise<void> {
+    this.faultsSet = true;
     await this.client.request({ op: 'faults', slot: this.slot, plan, clear: false });
   }
 
