@@ -13,8 +13,8 @@
  *   When pcscd restarts
  */
 import { Given, When, setParallelCanAssign } from '@cucumber/cucumber';
-import { toHex } from '../src/apdu/hex.js';
-import type { FaultPlan } from '../simulator/vpcd/faults.js';
+import { toHex } from '../core/apdu/hex.js';
+import type { FaultPlan } from '../core/faults.js';
 import type { CardspecWorld } from './support/world.js';
 
 const PCSCD_RESTART_STEP = 'pcscd restarts';

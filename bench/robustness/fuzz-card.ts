@@ -5,7 +5,7 @@
  * answer every one with a response APDU ending in a status word (6X or 9X), never throw.
  */
 import { VirtualCard } from '../../simulator/card/index.js';
-import type { CardProfile } from '../../simulator/profile/index.js';
+import type { CardProfile } from '../../core/profile/index.js';
 import { Random } from './random.js';
 
 /** Commands a spec writer sends: the seeds of the mutations. */

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { listProfiles } from '../../simulator/profile/index.js';
-import { packageRoot } from '../../src/paths.js';
+import { listProfiles } from '../../core/profile/index.js';
+import { packageRoot } from '../../core/paths.js';
 
 /** Every profile a card can be made from here: the shipped ones and the test fixtures (custom cards). */
 export function fuzzProfiles(): string[] {

@@ -10,7 +10,7 @@
  *
  * CARDSPEC_SEED picks the seed (default fixed): the same seed sends the same APDUs.
  */
-import { loadProfile } from '../../simulator/profile/index.js';
+import { loadProfile } from '../../core/profile/index.js';
 import { fuzzCard } from './fuzz-card.js';
 import { fuzzProfiles } from './fuzz-profiles.js';
 import { checkProperties } from './properties.js';

@@ -5,13 +5,13 @@
  * harness error (a code and a position), never with another exception.
  */
 import fc from 'fast-check';
-import { ApduFormatError, encodeCommand, encodeResponse, parseCommand, parseResponse, type CommandApdu } from '../../src/apdu/apdu.js';
-import { parseAtr } from '../../src/apdu/atr.js';
-import { parseHex, toHex } from '../../src/apdu/hex.js';
-import { matchesBytePattern, parseBytePattern } from '../../src/apdu/pattern.js';
-import { matchesStatusWord, parseStatusWordPattern } from '../../src/apdu/status.js';
-import { encodeTlv, parseTlv } from '../../src/apdu/tlv.js';
-import { HarnessError } from '../../src/errors.js';
+import { ApduFormatError, encodeCommand, encodeResponse, parseCommand, parseResponse, type CommandApdu } from '../../core/apdu/apdu.js';
+import { parseAtr } from '../../core/apdu/atr.js';
+import { parseHex, toHex } from '../../core/apdu/hex.js';
+import { matchesBytePattern, parseBytePattern } from '../../core/apdu/pattern.js';
+import { matchesStatusWord, parseStatusWordPattern } from '../../core/apdu/status.js';
+import { encodeTlv, parseTlv } from '../../core/apdu/tlv.js';
+import { HarnessError } from '../../core/errors.js';
 
 export interface NamedProperty {
   name: string;

@@ -22,10 +22,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { VirtualCard } from '../../simulator/card/index.js';
-import { loadProfile } from '../../simulator/profile/index.js';
-import { VpcdSlot, vpcdReaderName } from '../../simulator/vpcd/index.js';
+import { loadProfile } from '../../core/profile/index.js';
+import { vpcdReaderName } from '../../core/vpcd.js';
+import { VpcdSlot } from '../../simulator/vpcd/index.js';
 import { PcscContext } from '../../src/pcsc/client.js';
-import { packageRoot } from '../../src/paths.js';
+import { packageRoot } from '../../core/paths.js';
 import { CARD_EVENT_TIMEOUT_MS } from '../../src/targets/card-flow.js';
 import { checkReaderFree } from '../../src/targets/simulator.js';
 import { ApduTrace } from '../../src/trace/trace.js';
@@ -126,7 +127,7 @@ async function soakScenarios(): Promise<boolean> {
     writeFileSync(
       bareSteps,
       `import { Given, When, Then } from '${join(ROOT, 'node_modules/@cucumber/cucumber/lib/index.js')}';\n` +
-        "Given('a card is inserted', function () {});\nWhen('I send the APDU {string}', function () {});\nThen('the status word is {string}', function () {});\n",
+        "Given('a card is inserted', function () {});\nWhen('I send the APDU {string}', function (_command) {});\nThen('the status word is {string}', function (_status) {});\n",
     );
     const results: Record<string, Record<number, number>> = { cardspec: {}, 'bare cucumber-js': {} };
     let ok = true;

@@ -5,7 +5,7 @@
  * a reader is re-inserting the same card.
  */
 import { randomBytes } from 'node:crypto';
-import type { CardProfile, Protocol } from '../profile/types.js';
+import type { CardProfile, Protocol } from '../../core/profile/types.js';
 import { type CardContext, CardSession } from './context.js';
 import { type DedicatedFile, buildFileSystem } from './files.js';
 import { CardOs } from './os.js';

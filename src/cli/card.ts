@@ -1,7 +1,7 @@
-import { ControlClient } from '../../simulator/control/client.js';
-import type { ControlRequest, SlotStatus } from '../../simulator/control/protocol.js';
-import { checkFaultAnswer, MAX_FAULT_DELAY_MS, type FaultPlan } from '../../simulator/vpcd/faults.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { ControlClient } from '../../core/control/client.js';
+import type { ControlRequest, SlotStatus } from '../../core/control/protocol.js';
+import { checkFaultAnswer, MAX_FAULT_DELAY_MS, type FaultPlan } from '../../core/faults.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { PcscContext } from '../pcsc/client.js';
 import { CARD_EVENT_TIMEOUT_MS } from '../targets/card-flow.js';
 import { last, parseArgs } from './args.js';

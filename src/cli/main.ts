@@ -1,4 +1,5 @@
 import { card, CARD_HELP } from './card.js';
+import { mergeReports, MERGE_REPORTS_HELP } from './merge-reports.js';
 import { readers, READERS_HELP } from './readers.js';
 import { run, RUN_HELP } from './run.js';
 import { sim, SIM_HELP } from './sim.js';
@@ -9,7 +10,8 @@ Commands:
   run       run feature files on a target (simulator, container, hardware)
   sim       start the simulator and keep it running for any PC/SC or PKCS#11 client
   readers   list the readers, their cards and what the ATRs say
-  card      make a card of a running \`cardspec sim\` misbehave (delay, answer, mute, remove, insert)
+  merge-reports  merge the reports of sharded runs into one JUnit, HTML and message report
+  card           make a card of a running \`cardspec sim\` misbehave (delay, answer, mute, remove, insert)
 
 Each command has --help.
 
@@ -19,9 +21,11 @@ ${SIM_HELP}
 
 ${READERS_HELP}
 
+${MERGE_REPORTS_HELP}
+
 ${CARD_HELP}`;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { run, sim, readers, card };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { run, sim, readers, 'merge-reports': mergeReports, card };
 
 /** The CLI: returns the exit code; errors are printed with their code, never thrown out. */
 export async function main(argv: string[]): Promise<number> {

@@ -1,4 +1,4 @@
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /** The PKCS#11 calls that change what a token keeps. */
 export type TokenWriteCall = 'C_CreateObject' | 'C_GenerateKeyPair' | 'C_SetAttributeValue' | 'C_DestroyObject' | 'C_InitToken';

@@ -1,26 +1,29 @@
+import { OncePerKey } from '../../core/once-per-key.js';
 import { execFile, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import type { ControlClient } from '../../simulator/control/client.js';
-import type { StartedSimulatorContainer } from '../../simulator/control/container.js';
-import type { ProfileSource, StackVersions } from '../../simulator/control/protocol.js';
-import type { FaultPlan } from '../../simulator/vpcd/faults.js';
-import { DEFAULT_TOKEN_PINS } from '../../simulator/control/tokens.js';
-import { DEFAULT_PROFILE, ProfileCache } from '../../simulator/profile/index.js';
-import { vpcdReaderName } from '../../simulator/vpcd/index.js';
+import type { ControlClient } from '../../core/control/client.js';
+import type { StartedSimulatorContainer } from './simulator-container.js';
+import { PKCS11_PROXY_MODULE_ALIAS, type ProfileSource, type StackVersions } from '../../core/control/protocol.js';
+import { DEFAULT_TOKEN_PINS } from '../../core/softhsm.js';
+import { DEFAULT_PROFILE, ProfileCache } from '../../core/profile/index.js';
+import { vpcdReaderName } from '../../core/vpcd.js';
 import { onCleanup } from '../cleanup.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import type { FaultPlan } from '../../core/faults.js';
 import { makeOwnedTempDir, removeStaleTempDirsOnce } from '../owned-dirs.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
 import { PcscContext, type CardConnection } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
 import { workerIndex } from './simulator.js';
-import type { Target, TokenAccess } from './target.js';
+import type { TokenAccess } from '../pkcs11/token.js';
+import type { Target } from './target.js';
 
 import { checkDocker, ensureSimulatorImage } from './container-image.js';
-import { hostPcscLiteVersion, p11KitClientModule, profileSource } from './container-host.js';
+import { baseImageFor, hostPcscClient, hostPcscLiteVersion, pkcs11ProxyClientModule, profileSource, type HostPcscClient } from './container-host.js';
+import { formatProtocol, parsePcscLiteVersion, speechOf, understands } from './pcsc-protocol.js';
 
 const run = promisify(execFile);
 
@@ -59,6 +62,31 @@ async function waitUntilRemoved(id: string): Promise<void> {
   await client.container.getById(id).wait({ condition: 'removed' }).catch(ignoreGone);
 }
 
+/**
+ * Refuses a container whose pcscd the host's libpcsclite cannot talk to (a base chosen
+ * with CARDSPEC_BASE_IMAGE, or ContainerOptions.image), before any PC/SC call: SCardEstablishContext
+ * would only answer SCARD_E_SERVICE_STOPPED.
+ */
+export function checkPcscProtocols(host: HostPcscClient, containerPcscLite: string, image: string): void {
+  const parsed = parsePcscLiteVersion(containerPcscLite);
+  if (!host.speech || !parsed) return;
+  const daemon = speechOf(parsed);
+  if (understands(host.speech, daemon)) return;
+  throw new HarnessError(
+    HarnessCodes.MISSING_DEPENDENCY,
+    `the container's pcscd (pcsc-lite ${containerPcscLite}, PC/SC protocol ${formatProtocol(daemon.protocol)}, image ${image}) cannot serve the host's libpcsclite ` +
+      `(${host.version}, protocol ${formatProtocol(host.speech.protocol)}): unset CARDSPEC_BASE_IMAGE so that cardspec picks ${baseImageFor(host, undefined)}, or install the matching libpcsclite1 on the host`,
+  );
+}
+
+/**
+ * The simulator image for this host: built (or reused) on the Debian suite whose pcscd the
+ * host's libpcsclite speaks to, unless CARDSPEC_BASE_IMAGE names the base.
+ */
+export async function ensureHostImage(host?: HostPcscClient, onOutput?: (line: string) => void): Promise<{ tag: string; built: boolean }> {
+  return ensureSimulatorImage({ baseImage: baseImageFor(host ?? (await hostPcscClient())), onOutput });
+}
+
 /** Labels on every container this target starts, so `docker ps --filter label=...` finds them. */
 export const CONTAINER_LABELS = { project: 'org.cardspec.project', run: 'org.cardspec.run', worker: 'org.cardspec.worker' } as const;
 
@@ -77,9 +105,9 @@ export interface ContainerOptions {
 
 /**
  * The simulator in a container: pcscd with vpcd, the project's virtual cards and SoftHSM
- * behind `p11-kit server`, in an image built from containers/simulator/Dockerfile and
- * started with testcontainers, one container per worker. The host reaches pcscd and
- * p11-kit through sockets in a bind-mounted folder; cards and tokens move on the
+ * behind caml-crush's pkcs11proxyd, in an image built from containers/simulator/Dockerfile
+ * and started with testcontainers, one container per worker. The host reaches pcscd and
+ * the PKCS#11 proxy through sockets in a bind-mounted folder; cards and tokens move on the
  * container's control channel (simulator/control/).
  */
 export class ContainerTarget implements Target {
@@ -102,7 +130,7 @@ export class ContainerTarget implements Target {
   private readonly profiles = new ProfileCache();
   private readonly userPin: string;
   private readonly soPin: string;
-  private readonly tokens = new Map<string, Promise<TokenAccess>>();
+  private readonly tokens = new OncePerKey((label) => this.makeToken(label));
 
   constructor(private readonly options: ContainerOptions = {}) {
     this.userPin = options.userPin ?? DEFAULT_TOKEN_PINS.userPin;
@@ -131,13 +159,13 @@ export class ContainerTarget implements Target {
   }
 
   get pcsc(): PcscContext {
-    if (!this.pcscContext) throw new Error('the container target is not started');
+    if (!this.pcscContext) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the container target is not started');
     return this.pcscContext;
   }
 
   /** The started container (after start), for `cardspec sim` and tests. */
   get started(): StartedSimulatorContainer {
-    if (!this.container) throw new Error('the container target is not started');
+    if (!this.container) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the container target is not started');
     return this.container;
   }
 
@@ -146,7 +174,8 @@ export class ContainerTarget implements Target {
   }
 
   async start(): Promise<void> {
-    const image = this.options.image ?? (await ensureSimulatorImage({ onOutput: this.options.onImageBuildOutput })).tag;
+    const host = await hostPcscClient();
+    const image = this.options.image ?? (await ensureHostImage(host, this.options.onImageBuildOutput)).tag;
     if (this.options.image) await checkDocker();
     // CARDSPEC_RUN_ID lets a caller (CI, a test) find the containers of one run by label.
     const runId = process.env.CARDSPEC_RUN_ID ?? randomUUID();
@@ -166,7 +195,7 @@ export class ContainerTarget implements Target {
     });
     try {
       await chooseReaper();
-      const { SimulatorContainer } = await import('../../simulator/control/container.js');
+      const { SimulatorContainer } = await import('./simulator-container.js');
       const logTail: string[] = [];
       const container = new SimulatorContainer(image, socketDir)
         .withName(name)
@@ -194,15 +223,13 @@ export class ContainerTarget implements Target {
           { cause: error },
         );
       }
-      const { ControlClient } = await import('../../simulator/control/client.js');
+      const { ControlClient } = await import('../../core/control/client.js');
       this.control = await ControlClient.connect(this.container.getControlSocketPath());
       this.versions = (await this.control.request({ op: 'status' })).versions;
+      checkPcscProtocols(host, this.versions.pcscLite, image);
       // libpcsclite reads this once, at the process's first SCardEstablishContext: no
       // PC/SC context may be opened in this process before the container target's.
       process.env.PCSCLITE_CSOCK_NAME = this.container.getPcscdSocketPath();
-      // p11-kit-client.so reads its server's address when it is loaded (C_GetFunctionList),
-      // before C_Initialize: it must be in the environment before any module load.
-      process.env.P11_KIT_SERVER_ADDRESS = this.container.getP11KitServerAddress();
       this.pcscContext = this.openPcsc();
     } catch (error) {
       await this.stop();
@@ -238,7 +265,7 @@ export class ContainerTarget implements Target {
   }
 
   private get client(): ControlClient {
-    if (!this.control) throw new Error('the container target is not started');
+    if (!this.control) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the container target is not started');
     return this.control;
   }
 
@@ -285,21 +312,16 @@ export class ContainerTarget implements Target {
     await this.client.request({ op: 'faults', slot: this.slot, plan, clear: false });
   }
 
-  /** A SoftHSM token in the container, made on first use, reached through p11-kit-client.so. */
+  /** A SoftHSM token in the container, made on first use, reached through caml-crush's client module. */
   token(label: string): Promise<TokenAccess> {
-    let token = this.tokens.get(label);
-    if (!token) {
-      token = this.makeToken(label);
-      token.catch(() => this.tokens.delete(label));
-      this.tokens.set(label, token);
-    }
-    return token;
+    return this.tokens.get(label);
   }
 
   private async makeToken(label: string): Promise<TokenAccess> {
-    const modulePath = p11KitClientModule();
+    const modulePath = await pkcs11ProxyClientModule(this.started.image);
     await this.client.request({ op: 'token', label, userPin: this.userPin, soPin: this.soPin });
-    return { modulePath, label, userPin: this.userPin, soPin: this.soPin, env: { P11_KIT_SERVER_ADDRESS: this.started.getP11KitServerAddress() } };
+    const env = { PKCS11PROXY_SOCKET_PATH: this.started.getPkcs11ProxySocketPath(), PKCS11PROXY_LIBNAME: PKCS11_PROXY_MODULE_ALIAS };
+    return { modulePath, label, userPin: this.userPin, soPin: this.soPin, env };
   }
 
   async stop(): Promise<void> {

@@ -3,9 +3,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { socketAnswers, startPcscd } from '../../simulator/control/daemons.js';
+import { socketAnswers, startPcscd } from '../../core/daemons.js';
 import { onCleanup } from '../cleanup.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /** Where libpcsclite finds pcscd (PCSCLITE_CSOCK_NAME overrides, as in the library). */
 export function pcscdSocketPath(): string {

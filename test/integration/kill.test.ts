@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { OWNER_FILE } from '../../src/owned-dirs.js';
-import { packageRoot } from '../../src/paths.js';
+import { packageRoot } from '../../core/paths.js';
 import { CONTAINER_LABELS } from '../../src/targets/container.js';
 
 const ROOT = packageRoot();

@@ -12,7 +12,7 @@ import { tokenWriteGuard, tokenWriteRisk } from '../../src/pkcs11/write-guard.js
 import { privateKeyComponents } from '../../src/crypto/private-key.js';
 import { opensslGenerateKey } from '../../src/crypto/openssl-keys.js';
 import { SoftHsmTokens } from '../../src/targets/softhsm.js';
-import type { TokenAccess } from '../../src/targets/target.js';
+import type { TokenAccess } from '../../src/pkcs11/token.js';
 
 const refused = (pattern: RegExp) => (e: Error & { code?: string }) => {
   assert.equal(e.code, 'CARDSPEC_REFUSED');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadProfile } from '../../simulator/profile/index.js';
+import { loadProfile } from '../../core/profile/index.js';
 import { fuzzCard } from '../../bench/robustness/fuzz-card.js';
 import { fuzzProfiles } from '../../bench/robustness/fuzz-profiles.js';
 import { PROPERTIES } from '../../bench/robustness/properties.js';

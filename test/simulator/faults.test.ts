@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeRequest, encodeRequest } from '../../simulator/control/protocol.js';
-import { FaultState, decodeFaultPlan } from '../../simulator/vpcd/faults.js';
+import { decodeRequest, encodeRequest } from '../../core/control/protocol.js';
+import { FaultState, decodeFaultPlan } from '../../core/faults.js';
 import { cardRequest } from '../../src/cli/card.js';
 
 describe('fault plans', () => {
