@@ -21,7 +21,7 @@ const reports = process.env.CARDSPEC_REPORTS_DIR || 'reports';
 export const ci = {
   format: [
     `${steps}formatters/progress.js`,
-    `junit:${reports}/junit.xml`,
+    `${steps}formatters/junit.js:${reports}/junit.xml`,
     `html:${reports}/report.html`,
     `message:${reports}/messages.ndjson`,
     `json:${reports}/report.json`,

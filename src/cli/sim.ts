@@ -1,12 +1,12 @@
 import { rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stackVersions } from '../../core/daemons.js';
 import { SOCKET_NAMES } from '../../core/control/protocol.js';
-import { ControlServer } from '../../simulator/control/server.js';
+import { stackVersions } from '../../core/daemons.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../core/profile/index.js';
-import { DEFAULT_TOKEN_PINS } from '../../core/softhsm.js';
+import { DEFAULT_TOKEN_PINS, type TokenPins } from '../../core/softhsm.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
+import { ControlServer } from '../../simulator/control/server.js';
 import { endsItselfOnSignals, onCleanup } from '../cleanup.js';
 import { makeOwnedTempDir } from '../owned-dirs.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
@@ -19,13 +19,13 @@ import { checkReaderFree, waitUntilSeenEmpty } from '../targets/simulator.js';
 import { SoftHsmTokens } from '../targets/softhsm.js';
 import { last, parseArgs } from './args.js';
 
-export const SIM_HELP = `Usage: cardspec sim [--card PROFILE]... [--token LABEL]... [--slot N] [--target simulator|container]
+export const SIM_HELP = `Usage: cardspec sim [--card PROFILE]... [--token LABEL]... [--user-pin PIN] [--so-pin PIN] [--slot N] [--target simulator|container]
 
 Starts the simulator and keeps it running for any PC/SC or PKCS#11 client (pcsc_scan,
 opensc-tool, pyscard, PyKCS11, pkcs11-tool). Each --card puts a card in the next vpcd
 reader, from reader N of --slot on (default 0: "Virtual PCD 00 00"; default card: one
 ${DEFAULT_PROFILE}); each --token makes a SoftHSM token (user PIN ${DEFAULT_TOKEN_PINS.userPin}, SO PIN
-${DEFAULT_TOKEN_PINS.soPin}). Prints shell export lines, then "ready", and runs until SIGINT or
+${DEFAULT_TOKEN_PINS.soPin}, or those of --user-pin and --so-pin). Prints shell export lines, then "ready", and runs until SIGINT or
 SIGTERM; then it removes all it made. CARDSPEC_CONTROL names its control channel, where
 \`cardspec card\` makes the cards misbehave on purpose (docs/faults.md).`;
 
@@ -41,7 +41,8 @@ function tokenLines(tokens: { label: string; access: TokenAccess }[]): string[] 
   return [
     `export PKCS11_MODULE=${shellQuote(first.modulePath)}`,
     ...Object.entries(first.env).map(([name, value]) => `export ${name}=${shellQuote(value)}`),
-    ...tokens.map(({ label }) => `# token ${shellQuote(label)}: user PIN and SO PIN as configured (default ${DEFAULT_TOKEN_PINS.userPin} / ${DEFAULT_TOKEN_PINS.soPin})`),
+    // The simulator's own tokens: their PINs are test values (defaults or --user-pin/--so-pin), not secrets.
+    ...tokens.map(({ label, access }) => `# token ${shellQuote(label)}: user PIN ${access.userPin}, SO PIN ${access.soPin}`),
   ];
 }
 
@@ -49,10 +50,10 @@ function tokenLines(tokens: { label: string; access: TokenAccess }[]): string[] 
  * Prints the export lines and `ready`, then waits for SIGINT or SIGTERM and stops; a
  * failure while starting stops what was started, too.
  */
-async function serve(start: () => Promise<string[]>, stop: () => Promise<void>): Promise<number> {
+async function serve(start: () => Promise<string[]>, stop: () => Promise<void>, made: () => string): Promise<number> {
   endsItselfOnSignals();
-  const signalled = new Promise<void>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+  const signalled = new Promise<string>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
   });
   try {
     console.log((await start()).join('\n'));
@@ -61,13 +62,14 @@ async function serve(start: () => Promise<string[]>, stop: () => Promise<void>):
     await stop();
     throw error;
   }
-  await signalled;
+  const signal = await signalled;
   await stop();
+  console.error(`stopped (${signal}); removed ${made()}`);
   return 0;
 }
 
 export async function sim(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['card', 'token', 'target', 'slot'], ['help']);
+  const args = parseArgs(argv, ['card', 'token', 'target', 'slot', 'user-pin', 'so-pin'], ['help']);
   if (args.flags.has('help')) {
     console.log(SIM_HELP);
     return 0;
@@ -83,16 +85,17 @@ export async function sim(argv: string[]): Promise<number> {
   const labels = args.options.get('token') ?? [];
   // Load every profile first, so a mistake stops the command before anything starts.
   for (const profile of profiles) loadProfile(profile);
-  if (target === 'container') return simInContainer(profiles, labels, firstSlot);
-  return simEmbedded(profiles, labels, firstSlot);
+  const pins = { userPin: last(args, 'user-pin') ?? DEFAULT_TOKEN_PINS.userPin, soPin: last(args, 'so-pin') ?? DEFAULT_TOKEN_PINS.soPin };
+  if (target === 'container') return simInContainer(profiles, labels, firstSlot, pins);
+  return simEmbedded(profiles, labels, firstSlot, pins);
 }
 
 /**
  * `cardspec sim`: the cards in this process, behind the system pcscd's vpcd readers, moved
  * by the same control server as in the container, on a socket in a folder of this run.
  */
-async function simEmbedded(profiles: string[], labels: string[], firstSlot: number): Promise<number> {
-  const tokens = labels.length ? new SoftHsmTokens() : undefined;
+async function simEmbedded(profiles: string[], labels: string[], firstSlot: number, pins: TokenPins): Promise<number> {
+  const tokens = labels.length ? new SoftHsmTokens(pins) : undefined;
   const usedSlots = profiles.map((_, index) => firstSlot + index);
   let pcscd: ManagedPcscd | undefined;
   let pcsc: PcscContext | undefined;
@@ -135,15 +138,20 @@ async function simEmbedded(profiles: string[], labels: string[], firstSlot: numb
     for (const label of labels) made.push({ label, access: await tokens!.token(label) });
     return [...lines, ...tokenLines(made)];
   };
-  return serve(start, stop);
+  return serve(start, stop, () => described(usedSlots.length, 'virtual card', labels.length, pcscd?.startedHere ? ', their temporary folder and the pcscd it started' : ' and their temporary folder'));
+}
+
+function described(cards: number, cardKind: string, tokens: number, rest: string): string {
+  const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+  return `${plural(cards, cardKind)}${tokens ? `, ${plural(tokens, 'SoftHSM token')}${rest}` : ''}`;
 }
 
 /**
  * `cardspec sim --target container`: the same stack in the simulator container. The
  * exports point PC/SC and PKCS#11 clients at the sockets in the bind-mounted folder.
  */
-async function simInContainer(profiles: string[], labels: string[], firstSlot: number): Promise<number> {
-  const target = new ContainerTarget({ onImageBuildOutput: (line) => console.error(`docker build: ${line}`) });
+async function simInContainer(profiles: string[], labels: string[], firstSlot: number, pins: TokenPins): Promise<number> {
+  const target = new ContainerTarget({ ...pins, onImageBuildOutput: (line) => console.error(`docker build: ${line}`) });
   const start = async (): Promise<string[]> => {
     await target.start();
     const lines = [
@@ -158,5 +166,5 @@ async function simInContainer(profiles: string[], labels: string[], firstSlot: n
     for (const label of labels) made.push({ label, access: await target.token(label) });
     return [...lines, ...tokenLines(made)];
   };
-  return serve(start, () => target.stop());
+  return serve(start, () => target.stop(), () => `the simulator container (${described(profiles.length, 'virtual card', labels.length, '')})`);
 }
