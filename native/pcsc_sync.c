@@ -66,14 +66,20 @@ static napi_value Connect(napi_env env, napi_callback_info info) {
     return NULL;
   }
   LONG rv;
-  if (!context_open) {
-    rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &context);
-    if (rv != SCARD_S_SUCCESS) return throw_pcsc(env, rv);
-    context_open = 1;
-  }
   SCARDHANDLE handle;
   DWORD protocol = 0;
-  rv = SCardConnect(context, reader, get_u32(env, argv[1]), get_u32(env, argv[2]), &handle, &protocol);
+  /* The context of a pcscd that was restarted since answers SCARD_E_NO_SERVICE: a new one, once. */
+  for (int attempt = 0; attempt < 2; attempt++) {
+    if (!context_open) {
+      rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &context);
+      if (rv != SCARD_S_SUCCESS) return throw_pcsc(env, rv);
+      context_open = 1;
+    }
+    rv = SCardConnect(context, reader, get_u32(env, argv[1]), get_u32(env, argv[2]), &handle, &protocol);
+    if (rv != SCARD_E_NO_SERVICE && rv != SCARD_E_INVALID_HANDLE) break;
+    SCardReleaseContext(context);
+    context_open = 0;
+  }
   if (rv != SCARD_S_SUCCESS) return throw_pcsc(env, rv);
   napi_value out;
   napi_create_array_with_length(env, 2, &out);

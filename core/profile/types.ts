@@ -4,6 +4,8 @@
  * files under simulator/profiles.
  */
 
+import type { Cursor } from './cursor.js';
+
 export type Protocol = 'T=0' | 'T=1';
 
 export type EfType = 'transparent' | 'linear-variable';
@@ -47,6 +49,21 @@ export interface ProfilePin {
   maxLength: number;
   tries: number;
   puk: ProfilePuk | undefined;
+  /**
+   * The status word the card answers to VERIFY without data instead of the tries left
+   * (63Cx), for cards that do not take that query (6A86, 6D00...); undefined: the count.
+   */
+  triesQueryAnswer: number | undefined;
+}
+
+/**
+ * An entry of `applets:` or `extensions:`: the registered type it names and the whole
+ * entry, which that type checks itself (simulator/card/applet.ts).
+ */
+export interface ProfilePart {
+  type: string;
+  typeCursor: Cursor;
+  entry: Cursor;
 }
 
 export interface CardProfile {
@@ -59,6 +76,10 @@ export interface CardProfile {
   pins: ProfilePin[];
   /** The MF (3F00); its `files` are the profile's `files:` list. */
   mf: ProfileDf;
+  /** Applets selected by AID, in the order of the profile. */
+  applets: ProfilePart[];
+  /** Sets of extra instructions for the dispatch table. */
+  extensions: ProfilePart[];
 }
 
 export const MF_FID = 0x3f00;

@@ -18,6 +18,7 @@
  *       maxLength: 8
  *       tries: 3                       # 1..15
  *       puk: { value: ascii:12345678, tries: 10 }   # optional
+ *       triesQueryAnswer: 6A86         # optional: the SW VERIFY without data answers instead of 63Cx
  *   files:                             # the MF's (3F00) children
  *     - fid: 2F00                      # 4 hex digits
  *       type: linear-variable          # transparent | linear-variable | df
@@ -33,17 +34,21 @@
  *       aid: F0 43 41 52 44 53 50 45 43
  *       label: demo-app
  *       files: [ ... ]
+ *   applets:                           # optional: applets selected by AID (docs/applets.md)
+ *     - type: piv                      # a registered applet type; its other fields are its own
+ *   extensions:                        # optional: extra instructions (docs/applets.md)
+ *     - type: my-commands
  */
 import { atrOffersProtocol, parseAtr, type Atr } from '../apdu/atr.js';
 import { hexByte } from '../apdu/hex.js';
 import { HarnessError } from '../errors.js';
 import { Cursor } from './cursor.js';
-import type { AccessRule, CardProfile, EfType, ProfileDf, ProfileEf, ProfileFile, ProfilePin, Protocol } from './types.js';
+import type { AccessRule, CardProfile, EfType, ProfileDf, ProfileEf, ProfileFile, ProfilePart, ProfilePin, Protocol } from './types.js';
 import { MF_FID } from './types.js';
 import { bytes, hexNumber, integer, oneOf } from './values.js';
 
-export const TOP_FIELDS = ['name', 'description', 'extends', 'atr', 'protocol', 'pins', 'files', 'patch-files'] as const;
-const PIN_FIELDS = ['reference', 'label', 'value', 'minLength', 'maxLength', 'tries', 'puk'] as const;
+export const TOP_FIELDS = ['name', 'description', 'extends', 'atr', 'protocol', 'pins', 'files', 'patch-files', 'applets', 'extensions'] as const;
+const PIN_FIELDS = ['reference', 'label', 'value', 'minLength', 'maxLength', 'tries', 'puk', 'triesQueryAnswer'] as const;
 const PUK_FIELDS = ['value', 'tries'] as const;
 const FILE_FIELDS = ['fid', 'type', 'label', 'sfi', 'content', 'records', 'access', 'aid', 'files'] as const;
 const FIELDS_BY_TYPE: Record<EfType | 'df', readonly string[]> = {
@@ -96,9 +101,30 @@ function pins(list: Cursor | undefined): ProfilePin[] {
       if (pukValue.length === 0) Cursor.field(pf, pukCursor, 'value').fail('a PUK of at least 1 byte', 'none');
       puk = { value: pukValue, tries: integer(required(pf, pukCursor, 'tries'), 1, 15) };
     }
-    out.push({ reference, value, minLength, maxLength, tries, puk });
+    const queryCursor = optional(f, 'triesQueryAnswer');
+    const triesQueryAnswer = queryCursor === undefined ? undefined : hexNumber(queryCursor, 4, 'a status word in hex, e.g. 6A86');
+    if (queryCursor !== undefined && (triesQueryAnswer! < 0x6000 || (triesQueryAnswer! & 0xfff0) === 0x63c0)) {
+      queryCursor.fail('a status word from 6000 to 6FFF that is not a tries count (63Cx), e.g. 6A86');
+    }
+    out.push({ reference, value, minLength, maxLength, tries, puk, triesQueryAnswer });
   }
   return out;
+}
+
+/** `applets:` / `extensions:`: a list of mappings, each with a `type`; the type checks the rest. */
+function parts(list: Cursor | undefined, what: string): ProfilePart[] {
+  if (list === undefined) return [];
+  return list.items(`a list of ${what}s, each a mapping with a type`).map((entry) => {
+    const typeCursor = Cursor.field(typeField(entry, what), entry, 'type');
+    if (!typeCursor.present) typeCursor.fail(`the ${what}'s type, e.g. "type: piv"`, 'nothing');
+    return { type: typeCursor.text(`the ${what}'s type`), typeCursor, entry };
+  });
+}
+
+/** The fields of an entry, every key allowed (its type checks them), to find `type`. */
+function typeField(entry: Cursor, what: string): Map<string, Cursor> {
+  if (!entry.isMap()) entry.fail(`an ${what}: a mapping with a type`);
+  return entry.fields(entry.keys(), `an ${what}`);
 }
 
 function access(c: Cursor | undefined, pinRefs: ReadonlySet<number>): AccessRule {
@@ -258,5 +284,7 @@ export function validateProfile(fields: Fields, top: Cursor): CardProfile {
       ef.records.push(record);
     }
   }
-  return { name, description, source: top.source.file, atr, protocol, pins: pinList, mf };
+  const applets = parts(optional(fields, 'applets'), 'applet');
+  const extensions = parts(optional(fields, 'extensions'), 'extension');
+  return { name, description, source: top.source.file, atr, protocol, pins: pinList, mf, applets, extensions };
 }

@@ -6,16 +6,25 @@
 import type { ProfilePin } from '../../core/profile/types.js';
 import { SW, fail, swTriesLeft } from './sw.js';
 
-/** A secret with a tries counter; 0 tries left means blocked. */
-class Secret {
+/**
+ * What the try that blocks a secret answers: 6983 (the demo card's deliberate choice,
+ * and what makes OpenSC report CKR_PIN_LOCKED at once) or 63C0 (what some cards do:
+ * "wrong, 0 tries left"; the next try answers 6983).
+ */
+export type BlockingTryAnswer = '6983' | '63C0';
+
+/** A secret with a tries counter; 0 tries left means blocked. Applets (PIV) use it too. */
+export class Secret {
   value: Buffer;
   tries: number;
-  readonly maxTries: number;
+  maxTries: number;
+  private readonly blockingTry: BlockingTryAnswer;
 
-  constructor(value: Buffer, tries: number) {
+  constructor(value: Buffer, tries: number, blockingTry: BlockingTryAnswer = '6983') {
     this.value = Buffer.from(value);
     this.tries = tries;
     this.maxTries = tries;
+    this.blockingTry = blockingTry;
   }
 
   get blocked(): boolean {
@@ -24,7 +33,8 @@ class Secret {
 
   /**
    * Compares a candidate and counts the try. A wrong value answers 63Cx, and the try
-   * that blocks answers 6983 (deliberate, docs/demo-cards.md), as does any try once blocked.
+   * that blocks answers 6983 (deliberate, docs/demo-cards.md; or 63C0 if so made), as
+   * does any try once blocked.
    */
   check(candidate: Buffer): void {
     if (this.blocked) fail(SW.AUTH_METHOD_BLOCKED, 'blocked');
@@ -33,7 +43,7 @@ class Secret {
       return;
     }
     this.tries -= 1;
-    if (this.blocked) fail(SW.AUTH_METHOD_BLOCKED, 'wrong value; now blocked');
+    if (this.blocked && this.blockingTry === '6983') fail(SW.AUTH_METHOD_BLOCKED, 'wrong value; now blocked');
     fail(swTriesLeft(this.tries), 'wrong value');
   }
 }
@@ -42,6 +52,8 @@ export class Pin {
   readonly reference: number;
   readonly minLength: number;
   readonly maxLength: number;
+  /** What VERIFY without data answers on a card that does not tell the tries left. */
+  readonly triesQueryAnswer: number | undefined;
   private readonly pin: Secret;
   private readonly puk: Secret | undefined;
 
@@ -49,6 +61,7 @@ export class Pin {
     this.reference = spec.reference;
     this.minLength = spec.minLength;
     this.maxLength = spec.maxLength;
+    this.triesQueryAnswer = spec.triesQueryAnswer;
     this.pin = new Secret(spec.value, spec.tries);
     this.puk = spec.puk === undefined ? undefined : new Secret(spec.puk.value, spec.puk.tries);
   }
@@ -80,6 +93,7 @@ export class Pin {
 
   /** VERIFY with no data: 6983 when blocked, else 63Cx (the caller answers 9000 when verified). */
   status(): never {
+    if (this.triesQueryAnswer !== undefined) fail(this.triesQueryAnswer, 'this card does not tell the tries left');
     if (this.pin.blocked) fail(SW.AUTH_METHOD_BLOCKED, 'blocked');
     fail(swTriesLeft(this.pin.tries), 'not verified');
   }

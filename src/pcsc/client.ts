@@ -1,9 +1,9 @@
 import sc, { type CardInterface, type ContextInterface, type ReaderInterface, type ReaderState } from 'smartcard';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { ApduTrace } from '../trace/trace.js';
-import { fromBindingError } from './errors.js';
+import { fromBindingError, scardError } from './errors.js';
 import { exchange } from './exchange.js';
-import { SyncCard, type TransmitWatchdog } from './sync-card.js';
+import { SyncCard, TransmitTimedOut, type TransmitWatchdog } from './sync-card.js';
 import type { ResponseApdu } from '../../core/apdu/apdu.js';
 
 /**
@@ -34,6 +34,18 @@ function responseRoom(command: Buffer): number {
 }
 
 const PROTOCOLS = sc.SCARD_PROTOCOL_T0 | sc.SCARD_PROTOCOL_T1;
+
+/**
+ * How long an APDU may take before the card counts as mute (CARDSPEC_CARD_MUTE):
+ * CARDSPEC_APDU_TIMEOUT_MS, else 30 s, room for on-card RSA key generation.
+ */
+export function defaultApduTimeoutMs(): number {
+  const configured = Number(process.env.CARDSPEC_APDU_TIMEOUT_MS);
+  return Number.isInteger(configured) && configured > 0 ? configured : 30_000;
+}
+
+/** pcscd polls a vpcd reader every 400 ms: a card gone mid-APDU shows as removed within two polls. */
+const REMOVAL_SEEN_MS = 1_000;
 
 function protocolName(protocol: number): Protocol | 'RAW' {
   if (protocol === sc.SCARD_PROTOCOL_T0) return 'T=0';
@@ -133,9 +145,9 @@ export class PcscContext {
     const reader = this.reader(readerName);
     const { watchdog } = options;
     const channel = watchdog
-      ? callSync('SCardConnect', () => new SyncCard(readerName, sc.SCARD_SHARE_SHARED, PROTOCOLS, watchdog))
+      ? callSync('SCardConnect', () => new SyncCard(readerName, sc.SCARD_SHARE_SHARED, PROTOCOLS, watchdog, defaultApduTimeoutMs()))
       : new BindingChannel(await call('SCardConnect', () => reader.connect(sc.SCARD_SHARE_SHARED, PROTOCOLS)));
-    return new CardConnection(readerName, channel, trace);
+    return new CardConnection(readerName, channel, trace, this);
   }
 
   close(): void {
@@ -165,7 +177,8 @@ export interface CardChannel {
   readonly connected: boolean;
   /** SCARD_PROTOCOL_* of the connection. */
   readonly protocol: number;
-  transmit(command: Buffer, maxResponseBytes: number): Buffer | Promise<Buffer>;
+  /** `timeoutMs`: the blocking channel's watchdog ends the call then; the thread-pool one ignores it (withTimeout races it). */
+  transmit(command: Buffer, maxResponseBytes: number, timeoutMs: number): Buffer | Promise<Buffer>;
   reconnect(shareMode: number, initialization: number): void | Promise<void>;
   atr(): Buffer;
   disconnect(disposition: number): void;
@@ -210,11 +223,19 @@ export type CommandGuard = (command: Buffer, send: (command: Buffer) => Promise<
 export class CardConnection {
   /** Checks each command before it goes out (the hardware target's PIN guard). */
   guard: CommandGuard | undefined;
+  /** An APDU unanswered for this long fails with CARDSPEC_CARD_MUTE. */
+  responseTimeoutMs = defaultApduTimeoutMs();
+  /**
+   * Called when an APDU timed out, before the error is raised: the simulator takes the
+   * mute card out, which ends the transmit pcscd still waits on, so the reader is free.
+   */
+  onMute: (() => Promise<void>) | undefined;
 
   constructor(
     readonly readerName: string,
     private readonly card: CardChannel,
     public trace: ApduTrace,
+    private readonly context?: PcscContext,
   ) {}
 
   get atr(): Buffer {
@@ -239,17 +260,80 @@ export class CardConnection {
     const at = new Date();
     const started = process.hrtime.bigint();
     try {
-      const response = await this.card.transmit(command, responseRoom(command));
+      const response = await this.transmitOnce(command);
+      if (response.length < 2) await this.explainMissingStatusWord(response);
       this.trace.record({ at, command, response, durationUs: Number(process.hrtime.bigint() - started) / 1000 });
       await eventLoopTurn();
       return response;
     } catch (error) {
-      const failure = fromBindingError(error, 'SCardTransmit');
+      const failure = error instanceof HarnessError ? error : fromBindingError(error, 'SCardTransmit');
       const code = (failure as { code?: string }).code ?? 'error';
       this.trace.record({ at, command, response: Buffer.alloc(0), durationUs: Number(process.hrtime.bigint() - started) / 1000, error: code });
       throw failure;
     }
   };
+
+  /**
+   * One transmit, mute cards included: the blocking channel's watchdog has already taken a
+   * mute card out (TransmitTimedOut); a thread-pool transmit is raced against the timeout.
+   */
+  private async transmitOnce(command: Buffer): Promise<Buffer> {
+    let pending: Buffer | Promise<Buffer>;
+    try {
+      pending = this.card.transmit(command, responseRoom(command), this.responseTimeoutMs);
+    } catch (error) {
+      if (!(error instanceof TransmitTimedOut)) throw error;
+      await this.onMute?.();
+      throw this.muteError();
+    }
+    return pending instanceof Promise ? this.withTimeout(pending) : pending;
+  }
+
+  private muteError(): HarnessError {
+    return new HarnessError(
+      HarnessCodes.CARD_MUTE,
+      `the card in "${this.readerName}" did not answer within ${this.responseTimeoutMs} ms (a mute card; set the limit with "Given the APDU timeout is N ms" or CARDSPEC_APDU_TIMEOUT_MS)`,
+    );
+  }
+
+  /**
+   * The transmit's answer, or CARDSPEC_CARD_MUTE once responseTimeoutMs passed; then
+   * onMute runs and the native call is let finish, so nothing of it outlives the error.
+   */
+  private async withTimeout(transmit: Promise<Buffer>): Promise<Buffer> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.responseTimeoutMs)));
+    try {
+      const first = await Promise.race([transmit, timedOut]);
+      if (first !== 'timeout') return first;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (this.onMute) {
+      await this.onMute();
+      await transmit.catch(() => undefined);
+    } else {
+      // No way to end the wait on this target (a physical reader): the transmit finishes when pcscd gives up.
+      transmit.catch(() => undefined);
+    }
+    throw this.muteError();
+  }
+
+  /**
+   * vpcd answers a transmit whose card went away mid-APDU with no bytes at all: when pcscd
+   * then reports the reader empty, that is SCARD_W_REMOVED_CARD; otherwise the card
+   * answered without a status word.
+   */
+  private async explainMissingStatusWord(response: Buffer): Promise<never> {
+    if (this.context) {
+      const removed = await this.context.waitForEmpty(this.readerName, REMOVAL_SEEN_MS).then(
+        () => true,
+        () => false,
+      );
+      if (removed) throw scardError('SCARD_W_REMOVED_CARD', 'SCardTransmit', 'the card was taken out during the APDU');
+    }
+    throw new HarnessError(HarnessCodes.CARD_ERROR, `the card answered ${response.length} byte${response.length === 1 ? '' : 's'}, no status word (SW1 SW2)`);
+  }
 
   /** Sends a command, with automatic GET RESPONSE on 61xx and re-send on 6Cxx unless switched off. */
   transmit(command: Buffer, automaticGetResponse = true): Promise<ResponseApdu> {

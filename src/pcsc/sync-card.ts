@@ -19,11 +19,17 @@ interface PcscSyncAddon {
   disconnect(handle: number, disposition: number): void;
 }
 
-/** Ends a transmit that the card leaves unanswered; `end` says whether it did. */
+/** Ends a call that the card leaves unanswered past `timeoutMs`; `end` says whether it did. */
 export interface TransmitWatchdog {
-  readonly apduTimeoutMs: number;
-  begin(): void;
+  begin(timeoutMs: number): void;
   end(): boolean;
+}
+
+/** A transmit the watchdog ended: the client turns it into its CARDSPEC_CARD_MUTE. */
+export class TransmitTimedOut extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`the card did not answer within ${timeoutMs} ms`);
+  }
 }
 
 let addon: PcscSyncAddon | undefined;
@@ -55,14 +61,19 @@ export class SyncCard {
     shareMode: number,
     private readonly protocols: number,
     private readonly watchdog: TransmitWatchdog,
+    /** For connect and reconnect (a reset waits for the card's ATR). */
+    private readonly callTimeoutMs: number,
   ) {
     this.native = loadAddon();
-    [this.handle, this.activeProtocol] = this.watched('SCardConnect', () => this.native.connect(readerName, shareMode, protocols));
+    [this.handle, this.activeProtocol] = this.watched('SCardConnect', callTimeoutMs, () => this.native.connect(readerName, shareMode, protocols));
   }
 
-  /** Runs a call that waits for the card; a call the watchdog ended fails with SCARD_E_TIMEOUT, whatever pcscd answered. */
-  private watched<T>(operation: string, call: () => T): T {
-    this.watchdog.begin();
+  /**
+   * Runs a call that waits for the card; a call the watchdog ended fails, whatever pcscd
+   * answered: a transmit with TransmitTimedOut, connect and reconnect with SCARD_E_TIMEOUT.
+   */
+  private watched<T>(operation: string, timeoutMs: number, call: () => T): T {
+    this.watchdog.begin(timeoutMs);
     let result: T | undefined;
     let failure: unknown;
     try {
@@ -71,7 +82,8 @@ export class SyncCard {
       failure = error;
     }
     if (this.watchdog.end()) {
-      throw scardError('SCARD_E_TIMEOUT', operation, `the card did not answer within ${this.watchdog.apduTimeoutMs} ms and was taken out of the reader`);
+      if (operation === 'SCardTransmit') throw new TransmitTimedOut(timeoutMs);
+      throw scardError('SCARD_E_TIMEOUT', operation, `the card did not answer within ${timeoutMs} ms and was taken out of the reader`);
     }
     if (failure !== undefined) throw failure;
     return result as T;
@@ -85,13 +97,13 @@ export class SyncCard {
     return this.activeProtocol;
   }
 
-  transmit(command: Buffer, maxResponseBytes: number): Buffer {
-    return this.watched('SCardTransmit', () => this.native.transmit(this.handle, this.activeProtocol, command, maxResponseBytes));
+  transmit(command: Buffer, maxResponseBytes: number, timeoutMs: number): Buffer {
+    return this.watched('SCardTransmit', timeoutMs, () => this.native.transmit(this.handle, this.activeProtocol, command, maxResponseBytes));
   }
 
   /** A reset waits for the card's new ATR: watched like a transmit. */
   reconnect(shareMode: number, initialization: number): void {
-    this.activeProtocol = this.watched('SCardReconnect', () => this.native.reconnect(this.handle, shareMode, this.protocols, initialization));
+    this.activeProtocol = this.watched('SCardReconnect', this.callTimeoutMs, () => this.native.reconnect(this.handle, shareMode, this.protocols, initialization));
   }
 
   atr(): Buffer {

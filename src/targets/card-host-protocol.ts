@@ -1,6 +1,14 @@
 /** The messages between the simulator target and the thread of its virtual card (card-host.ts). */
 
-export type CardHostRequest = { id: number } & ({ op: 'insert'; profile: string } | { op: 'reinsert' } | { op: 'remove' } | { op: 'close' });
+import type { FaultPlan } from '../../core/faults.js';
+
+export type CardHostRequest = { id: number } & (
+  | { op: 'insert'; profile: string }
+  | { op: 'reinsert' }
+  | { op: 'remove' }
+  | { op: 'faults'; plan: FaultPlan }
+  | { op: 'close' }
+);
 
 export type CardHostReply =
   | { id: number; inserted: boolean; error?: { message: string; code: string | undefined } }
@@ -15,12 +23,11 @@ export interface SharedClock {
 
 export interface CardHostData {
   slot: number;
-  apduTimeoutMs: number;
   clock: SharedClock;
 }
 
-/** Int32 slots of the shared clock: when the transmit in progress started (ms since originMs, 0: none), and whether the card thread ended it. */
-export const TRANSMIT_STARTED_MS = 0;
+/** Int32 slots of the shared clock: by when the call in progress must be answered (ms since originMs, 0: no call), and whether the card thread ended it. */
+export const TRANSMIT_DEADLINE_MS = 0;
 export const TRANSMIT_TIMED_OUT = 1;
 export const SHARED_CLOCK_SLOTS = 2;
 

@@ -2,7 +2,7 @@
  * What runs on the simulator target's card thread (see card-host.ts): the card answers
  * pcscd through its VpcdSlot here, so the cucumber worker's main thread may block in a
  * synchronous SCardTransmit. This thread also ends a transmit that the card leaves
- * unanswered: once the main thread's transmit is older than the APDU timeout, the card is
+ * unanswered: once the main thread's call is past its deadline (the APDU timeout), the card is
  * taken out of the reader, which is what makes pcscd give the blocked call back. (A card
  * whose code never returns would block this thread and its watchdog with it: that is a
  * simulator bug, not a mute card.)
@@ -11,11 +11,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { VirtualCard } from '../../simulator/card/index.js';
 import { ProfileCache, type CardProfile } from '../../core/profile/index.js';
 import { VpcdSlot } from '../../simulator/vpcd/index.js';
-import { TRANSMIT_STARTED_MS, TRANSMIT_TIMED_OUT, WATCHDOG_PERIOD_MS, type CardHostData, type CardHostReply, type CardHostRequest } from './card-host-protocol.js';
+import { TRANSMIT_DEADLINE_MS, TRANSMIT_TIMED_OUT, WATCHDOG_PERIOD_MS, type CardHostData, type CardHostReply, type CardHostRequest } from './card-host-protocol.js';
 
 /** Serves the card host's requests on this worker thread; `makeCard` lets a test host a card of its own kind. */
 export function serveCards(makeCard: (profile: CardProfile) => VirtualCard = (profile) => new VirtualCard(profile)): void {
-  const { slot: slotIndex, apduTimeoutMs, clock } = workerData as CardHostData;
+  const { slot: slotIndex, clock } = workerData as CardHostData;
   const shared = new Int32Array(clock.buffer);
   const port = parentPort!;
   const slot = new VpcdSlot({ slot: slotIndex });
@@ -27,8 +27,8 @@ export function serveCards(makeCard: (profile: CardProfile) => VirtualCard = (pr
   slot.on('error', (error: Error) => port.postMessage({ event: 'error', message: error.message } satisfies CardHostReply));
 
   const watchdog = setInterval(() => {
-    const started = Atomics.load(shared, TRANSMIT_STARTED_MS);
-    if (started === 0 || Date.now() - clock.originMs - started < apduTimeoutMs) return;
+    const deadline = Atomics.load(shared, TRANSMIT_DEADLINE_MS);
+    if (deadline === 0 || Date.now() - clock.originMs < deadline) return;
     if (Atomics.compareExchange(shared, TRANSMIT_TIMED_OUT, 0, 1) === 0) void slot.remove();
   }, WATCHDOG_PERIOD_MS);
 
@@ -45,6 +45,9 @@ export function serveCards(makeCard: (profile: CardProfile) => VirtualCard = (pr
         return;
       case 'remove':
         await slot.remove();
+        return;
+      case 'faults':
+        slot.addFaults(request.plan);
         return;
       case 'close':
         clearInterval(watchdog);

@@ -7,15 +7,16 @@
  *
  * A card that never answers must not hang the run: the main thread marks each transmit
  * in a shared clock, and the card thread takes the card out of the reader once a
- * transmit is older than the APDU timeout. pcscd then gives the blocked call back, and
- * the step fails with SCARD_E_TIMEOUT.
+ * call is past its deadline (the connection's APDU timeout). pcscd then gives the blocked
+ * call back, and the step fails with CARDSPEC_CARD_MUTE, as on the other targets.
  */
 import { Worker } from 'node:worker_threads';
 import { HarnessError, isErrorCode } from '../../core/errors.js';
+import type { FaultPlan } from '../../core/faults.js';
 import type { TransmitWatchdog } from '../pcsc/sync-card.js';
 import {
   SHARED_CLOCK_SLOTS,
-  TRANSMIT_STARTED_MS,
+  TRANSMIT_DEADLINE_MS,
   TRANSMIT_TIMED_OUT,
   type CardHostData,
   type CardHostReply,
@@ -23,8 +24,12 @@ import {
   type SharedClock,
 } from './card-host-protocol.js';
 
-/** Room for a slow card, and below cucumber's step timeout (60 s here), so the step fails with its own error. */
-export const APDU_TIMEOUT_MS = 10_000;
+export interface CardHostOptions {
+  /** The thread's entry: the project's cards unless a test hosts its own. */
+  workerUrl?: URL;
+  /** The card's vpcd connection closed; byPeer: vpcd closed it (pcscd stopped or restarted). */
+  onRemoved?: (byPeer: boolean) => void;
+}
 
 type Request = CardHostRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
@@ -37,16 +42,17 @@ export class CardHost implements TransmitWatchdog {
   private cardInReader = false;
   private exited = false;
 
-  constructor(
-    slot: number,
-    readonly apduTimeoutMs = APDU_TIMEOUT_MS,
-    /** The thread's entry: the project's cards unless a test hosts its own. */
-    workerUrl: URL = new URL('./card-host-thread.js', import.meta.url),
-  ) {
+  private readonly onRemoved: ((byPeer: boolean) => void) | undefined;
+
+  constructor(slot: number, options: CardHostOptions = {}) {
     this.clock = { buffer: new SharedArrayBuffer(SHARED_CLOCK_SLOTS * Int32Array.BYTES_PER_ELEMENT), originMs: Date.now() };
     this.shared = new Int32Array(this.clock.buffer);
-    const data: CardHostData = { slot, apduTimeoutMs, clock: this.clock };
-    this.worker = new Worker(workerUrl, { workerData: data });
+    this.onRemoved = options.onRemoved;
+    const data: CardHostData = { slot, clock: this.clock };
+    this.worker = new Worker(options.workerUrl ?? new URL('./card-host-thread.js', import.meta.url), { workerData: data });
+    // The thread keeps the process alive only while a request waits for it: its owner
+    // closes it, or the process's exit ends it.
+    this.worker.unref();
     this.worker.on('message', (reply: CardHostReply) => this.onReply(reply));
     this.worker.on('error', (error) => this.failAll(error));
     this.worker.on('exit', () => {
@@ -75,6 +81,11 @@ export class CardHost implements TransmitWatchdog {
     return this.request({ op: 'remove' });
   }
 
+  /** Faults for the card's slot (delays, mute, canned answers: core/faults.ts). */
+  addFaults(plan: FaultPlan): Promise<void> {
+    return this.request({ op: 'faults', plan });
+  }
+
   /** Takes the card out and ends the thread. */
   async close(): Promise<void> {
     if (this.exited) return;
@@ -88,13 +99,13 @@ export class CardHost implements TransmitWatchdog {
     void this.worker.terminate();
   }
 
-  begin(): void {
-    // 0 means "no transmit": a transmit in the clock's first millisecond counts as 1.
-    Atomics.store(this.shared, TRANSMIT_STARTED_MS, Date.now() - this.clock.originMs || 1);
+  begin(timeoutMs: number): void {
+    // 0 means "no call"; a deadline is never 0 (timeouts are positive).
+    Atomics.store(this.shared, TRANSMIT_DEADLINE_MS, Math.max(1, Date.now() - this.clock.originMs + timeoutMs));
   }
 
   end(): boolean {
-    Atomics.store(this.shared, TRANSMIT_STARTED_MS, 0);
+    Atomics.store(this.shared, TRANSMIT_DEADLINE_MS, 0);
     if (Atomics.exchange(this.shared, TRANSMIT_TIMED_OUT, 0) === 0) return false;
     this.cardInReader = false;
     return true;
@@ -105,19 +116,24 @@ export class CardHost implements TransmitWatchdog {
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
+      if (this.pending.size === 1) this.worker.ref();
       this.worker.postMessage({ ...request, id });
     });
   }
 
   private onReply(reply: CardHostReply): void {
     if ('event' in reply) {
-      if (reply.event === 'removed') this.cardInReader = false;
+      if (reply.event === 'removed') {
+        this.cardInReader = false;
+        this.onRemoved?.(reply.byPeer);
+      }
       return;
     }
     this.cardInReader = reply.inserted;
     const waiter = this.pending.get(reply.id);
     if (!waiter) return;
     this.pending.delete(reply.id);
+    if (this.pending.size === 0) this.worker.unref();
     if (reply.error) {
       const { message, code } = reply.error;
       // The card thread's errors cross as text: their code comes back if it is one of ours.

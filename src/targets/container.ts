@@ -2,9 +2,7 @@ import { OncePerKey } from '../../core/once-per-key.js';
 import { execFile, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { ControlClient } from '../../core/control/client.js';
 import type { StartedSimulatorContainer } from './simulator-container.js';
@@ -14,6 +12,8 @@ import { DEFAULT_PROFILE, ProfileCache } from '../../core/profile/index.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
 import { onCleanup } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import type { FaultPlan } from '../../core/faults.js';
+import { makeOwnedTempDir, removeStaleTempDirsOnce } from '../owned-dirs.js';
 import { PcscContext, type CardConnection } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
@@ -29,10 +29,37 @@ const run = promisify(execFile);
 
 const DOCKER_RM_TIMEOUT_MS = 30_000;
 
-/** Docker's "no such container" (HTTP 404): the container is gone, which is what was wanted. */
+/**
+ * Docker's "no such container" (HTTP 404) or "removal already in progress" (409, the
+ * container's AutoRemove): the container is gone or going, which is what was wanted.
+ */
 function ignoreGone(error: unknown): void {
-  if ((error as { statusCode?: unknown }).statusCode === 404) return;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  if (status === 404 || status === 409) return;
   throw error;
+}
+
+/**
+ * Leaves testcontainers' reaper (Ryuk) on where its image is on this machine (it removes
+ * the containers of a killed run as well); where it is not, a start would try to pull it
+ * and fail offline, so it is switched off and the simulator's HostWatch does the job alone.
+ * A TESTCONTAINERS_RYUK_DISABLED the user set is kept.
+ */
+async function chooseReaper(): Promise<void> {
+  if (process.env.TESTCONTAINERS_RYUK_DISABLED !== undefined) return;
+  const { REAPER_IMAGE } = (await import('testcontainers/build/reaper/reaper.js')) as { REAPER_IMAGE: string };
+  const present = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', REAPER_IMAGE], { timeout: DOCKER_RM_TIMEOUT_MS }).then(
+    () => true,
+    () => false,
+  );
+  if (!present) process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+}
+
+/** Resolves once Docker has removed the container (its AutoRemove runs after it stops). */
+async function waitUntilRemoved(id: string): Promise<void> {
+  const { getContainerRuntimeClient } = await import('testcontainers');
+  const client = await getContainerRuntimeClient();
+  await client.container.getById(id).wait({ condition: 'removed' }).catch(ignoreGone);
 }
 
 /**
@@ -95,6 +122,8 @@ export class ContainerTarget implements Target {
   private versions: StackVersions | undefined;
   /** Whether the container's reader holds a card (the control server's answer). */
   private inserted = false;
+  /** A fault was set: the card may have left the reader on its own (removal during an APDU). */
+  private faultsSet = false;
   private readonly slot = 0;
   private readonly readerName = vpcdReaderName(0);
   private readonly cards: CardFlow<ProfileSource>;
@@ -144,59 +173,21 @@ export class ContainerTarget implements Target {
     return this.versions;
   }
 
+  /**
+   * Picks or builds the image that speaks the host's PC/SC protocol, prepares the socket
+   * folder (removed on any exit), starts the container, connects the control channel and
+   * opens PC/SC through the container's pcscd. A failure anywhere stops what was started.
+   */
   async start(): Promise<void> {
     const host = await hostPcscClient();
     const image = this.options.image ?? (await ensureHostImage(host, this.options.onImageBuildOutput)).tag;
     if (this.options.image) await checkDocker();
-    const runId = randomUUID();
-    const name = `cardspec-simulator-${runId.slice(0, 8)}`;
-    const socketDir = await mkdtemp(join(tmpdir(), 'cardspec-container-'));
-    this.socketDir = socketDir;
-    this.containerName = name;
-    // Last resort for a run cut short: the container and the folder go, also on Ctrl-C.
-    this.unregisterCleanup = onCleanup(() => {
-      try {
-        execFileSync('docker', ['rm', '--force', '--volumes', name], { stdio: 'ignore', timeout: DOCKER_RM_TIMEOUT_MS });
-      } catch {
-        // Never created, or gone already.
-      }
-      rmSync(socketDir, { recursive: true, force: true });
-    });
+    const name = `cardspec-simulator-${randomUUID().slice(0, 8)}`;
+    const socketDir = await this.prepareSocketDir(name);
     try {
-      // No registry here for Ryuk's image: this target removes its containers itself.
-      process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-      const { SimulatorContainer } = await import('./simulator-container.js');
-      const logTail: string[] = [];
-      const container = new SimulatorContainer(image, socketDir)
-        .withName(name)
-        .withLabels({ [CONTAINER_LABELS.project]: 'cardspec', [CONTAINER_LABELS.run]: runId, [CONTAINER_LABELS.worker]: String(workerIndex()) })
-        .withPins(this.userPin, this.soPin)
-        .withLogConsumer((stream) => {
-          stream.on('data', (line: Buffer | string) => {
-            logTail.push(String(line).trimEnd());
-            if (logTail.length > 20) logTail.shift();
-          });
-        });
-      if (this.options.startupTimeoutMs) container.withStartupTimeout(this.options.startupTimeoutMs);
-      if (this.options.loopbackQuickAck) container.withLoopbackQuickAck();
-      try {
-        this.container = await container.start();
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        const log = logTail.length ? `\ncontainer log:\n${logTail.join('\n')}` : '';
-        // testcontainers' wait strategy says "not received after N ms" when time ran out;
-        // anything else means the container could not start or stopped before it was ready.
-        const timedOut = /not received after \d+ ?ms/.test(reason);
-        throw new HarnessError(
-          timedOut ? HarnessCodes.TIMEOUT : HarnessCodes.MISSING_DEPENDENCY,
-          `the simulator container (${image}) ${timedOut ? 'did not become ready in time' : 'did not start'}: ${reason}${log}`,
-          { cause: error },
-        );
-      }
-      const { ControlClient } = await import('../../core/control/client.js');
-      this.control = await ControlClient.connect(this.container.getControlSocketPath());
-      this.versions = (await this.control.request({ op: 'status' })).versions;
-      checkPcscProtocols(host, this.versions.pcscLite, image);
+      this.container = await this.startContainer(image, name, socketDir);
+      await this.connectControl(this.container);
+      checkPcscProtocols(host, this.versions!.pcscLite, image);
       // libpcsclite reads this once, at the process's first SCardEstablishContext: no
       // PC/SC context may be opened in this process before the container target's.
       process.env.PCSCLITE_CSOCK_NAME = this.container.getPcscdSocketPath();
@@ -205,6 +196,65 @@ export class ContainerTarget implements Target {
       await this.stop();
       throw error;
     }
+  }
+
+  /** The folder mounted on the container's /run/pcscd; a run cut short removes it and the container. */
+  private async prepareSocketDir(containerName: string): Promise<string> {
+    removeStaleTempDirsOnce();
+    const socketDir = await makeOwnedTempDir('container');
+    this.socketDir = socketDir;
+    this.containerName = containerName;
+    this.unregisterCleanup = onCleanup(() => {
+      try {
+        execFileSync('docker', ['rm', '--force', '--volumes', containerName], { stdio: 'ignore', timeout: DOCKER_RM_TIMEOUT_MS });
+      } catch {
+        // Never created, or gone already.
+      }
+      rmSync(socketDir, { recursive: true, force: true });
+    });
+    return socketDir;
+  }
+
+  /** Starts the container and waits for its ready line; a failure names the cause and the container's last log lines. */
+  private async startContainer(image: string, name: string, socketDir: string): Promise<StartedSimulatorContainer> {
+    await chooseReaper();
+    // CARDSPEC_RUN_ID lets a caller (CI, a test) find the containers of one run by label.
+    const runId = process.env.CARDSPEC_RUN_ID ?? randomUUID();
+    const { SimulatorContainer } = await import('./simulator-container.js');
+    const logTail: string[] = [];
+    const container = new SimulatorContainer(image, socketDir)
+      .withName(name)
+      .withLabels({ [CONTAINER_LABELS.project]: 'cardspec', [CONTAINER_LABELS.run]: runId, [CONTAINER_LABELS.worker]: String(workerIndex()) })
+      .withPins(this.userPin, this.soPin)
+      .withLogConsumer((stream) => {
+        stream.on('data', (line: Buffer | string) => {
+          logTail.push(String(line).trimEnd());
+          if (logTail.length > 20) logTail.shift();
+        });
+      });
+    if (this.options.startupTimeoutMs) container.withStartupTimeout(this.options.startupTimeoutMs);
+    if (this.options.loopbackQuickAck) container.withLoopbackQuickAck();
+    try {
+      return await container.start();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const log = logTail.length ? `\ncontainer log:\n${logTail.join('\n')}` : '';
+      // testcontainers' wait strategy says "not received after N ms" when time ran out;
+      // anything else means the container could not start or stopped before it was ready.
+      const timedOut = /not received after \d+ ?ms/.test(reason);
+      throw new HarnessError(
+        timedOut ? HarnessCodes.TIMEOUT : HarnessCodes.MISSING_DEPENDENCY,
+        `the simulator container (${image}) ${timedOut ? 'did not become ready in time' : 'did not start'}: ${reason}${log}`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** The control channel; the container stops by itself once this connection is gone (a killed host). */
+  private async connectControl(container: StartedSimulatorContainer): Promise<void> {
+    const { ControlClient } = await import('../../core/control/client.js');
+    this.control = await ControlClient.connect(container.getControlSocketPath());
+    this.versions = (await this.control.request({ op: 'status' })).versions;
   }
 
   private openPcsc(): PcscContext {
@@ -244,7 +294,16 @@ export class ContainerTarget implements Target {
     const nameOrPath = profile ?? this.options.defaultCard ?? DEFAULT_PROFILE;
     // Checked here, so a mistake names the host's file, not the container's copy.
     this.profiles.get(nameOrPath);
+    await this.refreshAfterFaults();
     return this.cards.insert(profileSource(nameOrPath), trace);
+  }
+
+  /** After faults, asks the container whether its card is still in the reader. */
+  private async refreshAfterFaults(): Promise<void> {
+    if (!this.faultsSet) return;
+    this.faultsSet = false;
+    const status = await this.client.request({ op: 'status' });
+    this.inserted = status.slots[this.slot]?.inserted ?? false;
   }
 
   async removeCard(): Promise<void> {
@@ -252,6 +311,7 @@ export class ContainerTarget implements Target {
   }
 
   async reinsertCard(trace: ApduTrace): Promise<CardConnection> {
+    await this.refreshAfterFaults();
     return this.cards.reinsert(trace);
   }
 
@@ -265,6 +325,11 @@ export class ContainerTarget implements Target {
     const status = await this.client.request({ op: 'insert', slot, profile: profileSource(profile) });
     await this.pcsc.waitForCard(status.reader, CARD_EVENT_TIMEOUT_MS);
     return status.reader;
+  }
+
+  async addFaults(plan: FaultPlan): Promise<void> {
+    this.faultsSet = true;
+    await this.client.request({ op: 'faults', slot: this.slot, plan, clear: false });
   }
 
   /** A SoftHSM token in the container, made on first use, reached through caml-crush's client module. */
@@ -293,7 +358,10 @@ export class ContainerTarget implements Target {
     try {
       // testcontainers stops and removes the container (and its anonymous volumes).
       // The last-resort cleanup may have removed it already (a signal during the run).
-      if (container) await container.stop({ timeout: 0 }).catch(ignoreGone);
+      if (container) {
+        await container.stop({ timeout: 0, remove: false }).catch(ignoreGone);
+        await waitUntilRemoved(container.getId());
+      }
       // A start that failed half-way may have left one behind.
       else if (name) await run('docker', ['rm', '--force', '--volumes', name], { timeout: DOCKER_RM_TIMEOUT_MS }).catch(() => undefined);
     } finally {

@@ -1,18 +1,22 @@
 import { DEFAULT_PROFILE, ProfileCache } from '../../core/profile/index.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
-import { onCleanup } from '../cleanup.js';
+import type { FaultPlan } from '../../core/faults.js';
 import { PcscContext, type CardConnection, type ReaderInfo } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
 import { CardHost } from './card-host.js';
+import { onCleanup } from '../cleanup.js';
 import { ensurePcscd, type ManagedPcscd } from './pcscd.js';
+import { CardTokenProcess } from './card-token.js';
 import { SoftHsmTokens } from './softhsm.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 import type { Target } from './target.js';
 
 export interface SimulatorOptions {
   defaultCard?: string | undefined;
+  /** Token labels served by a virtual card through card middleware instead of SoftHSM: label -> card profile (docs/piv.md). */
+  cardTokens?: Readonly<Record<string, string>> | undefined;
   /** The vpcd slot (reader `Virtual PCD 00 0N`): by default the cucumber worker's index. */
   slot?: number;
 }
@@ -56,22 +60,52 @@ export class SimulatorTarget implements Target {
   readonly canMoveCards = true;
   private pcscContext: PcscContext | undefined;
   private pcscd: ManagedPcscd | undefined;
-  private readonly slot: number;
+  /** The virtual card's thread (CardHost: so that APDUs can go out with a blocking transmit). */
+  private readonly host: CardHost;
   private readonly readerName: string;
-  /** The card's thread and the card steps over it, from start() to stop(). */
-  private hosted: { host: CardHost; cards: CardFlow<string>; unregister: () => void } | undefined;
+  /** A card is a profile (name or path): the card itself lives on the host's thread. */
+  private readonly cards: CardFlow<string>;
   private tokens: SoftHsmTokens | undefined;
   private readonly profiles = new ProfileCache();
+  /** The card behind a card-backed token, in its own process in this worker's reader. */
+  private readonly cardToken: CardTokenProcess;
+  /**
+   * pcscd closed the card's vpcd connection: it stopped or restarted (this worker's step,
+   * or another's). The PC/SC context and connection of before mean nothing to a new pcscd.
+   */
+  private pcscdLost = false;
+  /** The card in the reader (its profile), to put back after pcscd restarted. */
+  private card: string | undefined;
+  /**
+   * The context of a pcscd that is gone, closed only when the scenario moves on: closing
+   * it at once would turn the scenario's SCARD_E_NO_SERVICE into SCARD_E_INVALID_HANDLE.
+   */
+  private retiredContext: PcscContext | undefined;
 
   constructor(private readonly options: SimulatorOptions = {}) {
-    this.slot = options.slot ?? workerIndex();
-    this.readerName = vpcdReaderName(this.slot);
-  }
-
-  /** The card steps; a card is a profile (name or path), the card itself lives on the host's thread. */
-  private get cards(): CardFlow<string> {
-    if (!this.hosted) throw new Error('the simulator target is not started');
-    return this.hosted.cards;
+    const slot = options.slot ?? workerIndex();
+    this.readerName = vpcdReaderName(slot);
+    this.cardToken = new CardTokenProcess(slot, this.readerName);
+    const host = new CardHost(slot, {
+      onRemoved: (byPeer) => {
+        if (byPeer) this.pcscdLost = true;
+      },
+    });
+    this.host = host;
+    // An interrupted run ends the card's thread at once: its socket closes, which is a removal.
+    onCleanup(() => host.terminate());
+    this.cards = new CardFlow<string>(
+      {
+        inserted: () => host.inserted,
+        replace: (profile) => host.insert(profile),
+        insert: (profile) => host.insert(profile),
+        remove: () => host.remove(),
+        reinsert: () => host.reinsert(),
+      },
+      this.readerName,
+      () => this.pcsc,
+      host,
+    );
   }
 
   get pcsc(): PcscContext {
@@ -92,29 +126,55 @@ export class SimulatorTarget implements Target {
       );
     }
     checkReaderFree(mine);
-    const host = new CardHost(this.slot);
-    const cards = new CardFlow<string>(
-      {
-        inserted: () => host.inserted,
-        replace: (profile) => host.insert(profile),
-        insert: (profile) => host.insert(profile),
-        remove: () => host.remove(),
-        reinsert: () => host.reinsert(),
-      },
-      this.readerName,
-      () => this.pcsc,
-      host,
-    );
-    // An interrupted run ends the card's thread at once: its socket closes, which is a removal.
-    this.hosted = { host, cards, unregister: onCleanup(() => host.terminate()) };
   }
 
   /** A fresh card in the reader (see CardFlow.insert: swapped in behind the connection when one is there). */
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
+    await this.stopCardToken();
+    if (this.pcscdLost) await this.reconnectToPcscd();
+    this.closeRetiredContext();
     const name = profile ?? this.options.defaultCard ?? DEFAULT_PROFILE;
     // Loaded here as well, so that a mistake in the profile fails the step with its own error.
     this.profiles.get(name);
+    this.card = name;
     return this.cards.insert(name, trace);
+  }
+
+  async addFaults(plan: FaultPlan): Promise<void> {
+    await this.host.addFaults(plan);
+  }
+
+  /**
+   * Restarts pcscd. pcscd drops the card's vpcd connection; the card goes back in, as a
+   * virtual card reconnects, and this target speaks to the new pcscd. The scenario's
+   * connection belonged to the old one: its next APDU fails with SCARD_E_NO_SERVICE.
+   */
+  async restartPcscd(): Promise<void> {
+    if (!this.pcscd) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the simulator target is not started');
+    await this.pcscd.restart();
+    await this.reconnectToPcscd();
+    if (this.card && !this.host.inserted) {
+      await this.host.reinsert();
+      await this.pcsc.waitForCard(this.readerName, CARD_EVENT_TIMEOUT_MS);
+    }
+  }
+
+  /** A new PC/SC context for a new pcscd; the old one is retired (see retiredContext), the connection forgotten. */
+  private async reconnectToPcscd(): Promise<void> {
+    this.pcscdLost = false;
+    this.cards.forget();
+    this.closeRetiredContext();
+    this.retiredContext = this.pcscContext;
+    this.pcscContext = PcscContext.open();
+  }
+
+  private closeRetiredContext(): void {
+    try {
+      this.retiredContext?.close();
+    } catch {
+      // Its pcscd is gone: nothing to release.
+    }
+    this.retiredContext = undefined;
   }
 
   beginScenario(): void {
@@ -130,17 +190,30 @@ export class SimulatorTarget implements Target {
   }
 
   async token(label: string): Promise<TokenAccess> {
+    const cardProfile = this.options.cardTokens?.[label];
+    if (cardProfile !== undefined) {
+      // The reader is this worker's: an APDU scenario's card leaves it first.
+      if (this.host.inserted) await this.cards.remove();
+      this.cards.disconnect();
+      return this.cardToken.token(cardProfile, this.profiles.get(cardProfile), this.pcsc);
+    }
     this.tokens ??= new SoftHsmTokens();
     return this.tokens.token(label);
   }
 
+  private async stopCardToken(): Promise<void> {
+    if (!this.cardToken.running) return;
+    await this.cardToken.stop();
+    await waitUntilSeenEmpty(this.pcsc, this.readerName);
+  }
+
   async stop(): Promise<void> {
-    const hosted = this.hosted;
-    this.hosted = undefined;
-    hosted?.cards.disconnect();
-    const wasInserted = hosted?.host.inserted ?? false;
-    await hosted?.host.close();
-    hosted?.unregister();
+    if (this.pcscContext) await this.stopCardToken();
+    else await this.cardToken.stop();
+    this.closeRetiredContext();
+    this.cards.disconnect();
+    const wasInserted = this.host.inserted;
+    await this.host.close();
     if (wasInserted && this.pcscContext) await waitUntilSeenEmpty(this.pcscContext, this.readerName);
     this.pcscContext?.close();
     this.pcscContext = undefined;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PcscContext, type CardConnection } from '../../src/pcsc/client.js';
-import { ScardError } from '../../src/pcsc/errors.js';
+import { HarnessError } from '../../core/errors.js';
 import { CARD_EVENT_TIMEOUT_MS } from '../../src/targets/card-flow.js';
 import { CardHost } from '../../src/targets/card-host.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
@@ -9,7 +9,7 @@ import { vpcdReaderName } from '../../core/vpcd.js';
 /**
  * The simulator target's blocking transmit (SyncCard over native/pcsc_sync.c) with the
  * card on its own thread (CardHost), on vpcd slot 1: answers, resets, and a mute card
- * that ends in SCARD_E_TIMEOUT instead of a hung process.
+ * that ends in CARDSPEC_CARD_MUTE instead of a hung process.
  */
 const SLOT = 1;
 const READER = vpcdReaderName(SLOT);
@@ -22,10 +22,11 @@ describe('blocking transmit to a card on its own thread', () => {
 
   before(async () => {
     pcsc = PcscContext.open();
-    host = new CardHost(SLOT, APDU_TIMEOUT_MS, new URL('../fixtures/mute-card-thread.js', import.meta.url));
+    host = new CardHost(SLOT, { workerUrl: new URL('../fixtures/mute-card-thread.js', import.meta.url) });
     await host.insert('iso7816-demo');
     await pcsc.waitForCard(READER, CARD_EVENT_TIMEOUT_MS);
     connection = await pcsc.connect(READER, undefined, { watchdog: host });
+    connection.responseTimeoutMs = APDU_TIMEOUT_MS;
   });
 
   after(async () => {
@@ -57,17 +58,17 @@ describe('blocking transmit to a card on its own thread', () => {
     assert.ok(timerRanAfterApdus !== undefined, `no timer ran during ${sent} APDUs`);
   });
 
-  it('fails with SCARD_E_TIMEOUT when the card never answers, and takes the card out', async () => {
+  it('fails with CARDSPEC_CARD_MUTE when the card never answers, and takes the card out', async () => {
     const started = Date.now();
     await assert.rejects(connection.transmit(Buffer.from('00EE000000', 'hex')), (error: unknown) => {
-      assert.ok(error instanceof ScardError);
-      assert.equal(error.code, 'SCARD_E_TIMEOUT');
+      assert.ok(error instanceof HarnessError);
+      assert.equal(error.code, 'CARDSPEC_CARD_MUTE');
       assert.match(error.message, /did not answer within 400 ms/);
       return true;
     });
     const waited = Date.now() - started;
     assert.ok(waited >= APDU_TIMEOUT_MS && waited < APDU_TIMEOUT_MS + 5_000, `waited ${waited} ms`);
-    assert.equal(connection.trace.entries.at(-1)?.error, 'SCARD_E_TIMEOUT');
+    assert.equal(connection.trace.entries.at(-1)?.error, 'CARDSPEC_CARD_MUTE');
     assert.equal(host.inserted, false);
     await pcsc.waitForEmpty(READER, CARD_EVENT_TIMEOUT_MS);
   });
@@ -77,6 +78,7 @@ describe('blocking transmit to a card on its own thread', () => {
     await host.reinsert();
     await pcsc.waitForCard(READER, CARD_EVENT_TIMEOUT_MS);
     connection = await pcsc.connect(READER, undefined, { watchdog: host });
+    connection.responseTimeoutMs = APDU_TIMEOUT_MS;
     assert.equal((await connection.transmit(Buffer.from('00A4000C020001', 'hex'))).sw, 0x9000);
   });
 });
