@@ -1,6 +1,6 @@
 /**
  * The card OS: takes any byte string, answers a response APDU, never throws. The order
- * of the checks is DEMO-CARD.md's error precedence: CLA, INS, then (for what cannot even
+ * of the checks is the error precedence of docs/demo-cards.md: CLA, INS, then (for what cannot even
  * be decoded) length; each handler continues with P1-P2, length, file, security, offset.
  * Errors become status words in exactly one place: `transmit`.
  *
@@ -9,9 +9,10 @@
  * proprietary classes) and the ISO commands handle what it leaves. With no applet
  * selected, the card is exactly the demo card of DEMO-CARD.md.
  */
-import { ApduFormatError, type CommandApdu, EXTENDED_NE_MAX, SHORT_NE_MAX, encodeResponse, parseCommand } from '../../src/apdu/apdu.js';
+import { ApduFormatError, type CommandApdu, EXTENDED_NE_MAX, SHORT_NE_MAX, encodeResponse, parseCommand } from '../../core/apdu/apdu.js';
+import { Ins } from '../../core/apdu/ins.js';
 import { type Applet, type CardCommand, appletByName } from './applet.js';
-import { INS_GET_RESPONSE, dispatchTable } from './commands/index.js';
+import { dispatchTable } from './commands/index.js';
 import { type CardContext, EMPTY, type Handler, type Reply, ok } from './context.js';
 import { SW, StatusWordError, fail, swWithLength } from './sw.js';
 
@@ -78,8 +79,8 @@ export class CardOs {
 
   private process(raw: Uint8Array, ctx: CardContext): Reply {
     const session = ctx.session;
-    // Only GET RESPONSE may collect pending data; any other command discards it.
-    if (raw[1] !== INS_GET_RESPONSE) session.pending = undefined;
+    // Only GET RESPONSE may collect pending data (the card OS's rule); any other command discards it.
+    if (raw[1] !== Ins.GET_RESPONSE) session.pending = undefined;
     const applet = session.applet;
     if (raw.length >= 1) checkCla(raw[0]!, this.classRules(raw, applet));
     const handler = raw.length >= 2 ? this.handlers.get(raw[1]!) : undefined;
@@ -158,7 +159,7 @@ export class CardOs {
    * behind 61xx, whatever Le the command had.
    */
   private t0(cmd: CommandApdu, reply: Reply, ctx: CardContext): Reply {
-    if (cmd.ins === INS_GET_RESPONSE || cmd.data.length === 0 || reply.data.length === 0) return reply;
+    if (cmd.ins === Ins.GET_RESPONSE || cmd.data.length === 0 || reply.data.length === 0) return reply;
     ctx.session.pending = { data: Buffer.from(reply.data), sw: reply.sw };
     return { data: EMPTY, sw: swWithLength(SW.BYTES_AVAILABLE, reply.data.length) };
   }

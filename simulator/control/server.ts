@@ -7,9 +7,9 @@ import { chmod, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { VirtualCard } from '../card/virtual-card.js';
-import { loadProfile } from '../profile/load.js';
+import { loadProfile } from '../../core/profile/load.js';
 import { VpcdSlot } from '../vpcd/slot.js';
 import {
   LineSplitter,
@@ -22,8 +22,8 @@ import {
   type ProfileSource,
   type SlotStatus,
   type StackVersions,
-} from './protocol.js';
-import type { SoftHsmTokenStore } from './tokens.js';
+} from '../../core/control/protocol.js';
+import type { SoftHsmTokenStore } from '../../core/softhsm.js';
 
 export interface ControlServerOptions {
   socketPath: string;

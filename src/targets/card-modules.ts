@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { arch } from 'node:os';
-import type { CardProfile } from '../../simulator/profile/types.js';
+import type { CardProfile } from '../../core/profile/types.js';
 
 /** Debian's and Ubuntu's multiarch folders by Node's arch name. */
 const MULTIARCH: Record<string, string> = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu', arm: 'arm-linux-gnueabihf', ia32: 'i386-linux-gnu' };

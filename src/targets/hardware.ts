@@ -1,11 +1,12 @@
-import { ProfileCache } from '../../simulator/profile/index.js';
-import { toHex } from '../apdu/hex.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { ProfileCache } from '../../core/profile/index.js';
+import { toHex } from '../../core/apdu/hex.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { PcscContext, type CardConnection } from '../pcsc/client.js';
 import { pinGuard } from '../pcsc/pin-guard.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { DEFAULT_CONFIG_FILE, loadHardwareConfig, resolveSecret, selectReaders, type HardwareConfig } from './hardware-config.js';
-import type { ScenarioInfo, Target, TokenAccess } from './target.js';
+import type { TokenAccess } from '../pkcs11/token.js';
+import type { ScenarioInfo, Target } from './target.js';
 
 export interface HardwareOptions {
   defaultCard?: string | undefined;
@@ -37,7 +38,7 @@ export class HardwareTarget implements Target {
   }
 
   get pcsc(): PcscContext {
-    if (!this.pcscContext) throw new Error('the hardware target is not started');
+    if (!this.pcscContext) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the hardware target is not started');
     return this.pcscContext;
   }
 

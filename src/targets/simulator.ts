@@ -1,13 +1,15 @@
 import { VirtualCard } from '../../simulator/card/index.js';
-import { DEFAULT_PROFILE, ProfileCache } from '../../simulator/profile/index.js';
-import { VpcdSlot, vpcdReaderName } from '../../simulator/vpcd/index.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { DEFAULT_PROFILE, ProfileCache } from '../../core/profile/index.js';
+import { vpcdReaderName } from '../../core/vpcd.js';
+import { VpcdSlot } from '../../simulator/vpcd/index.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { PcscContext, type CardConnection, type ReaderInfo } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
 import { ensurePcscd, type ManagedPcscd } from './pcscd.js';
 import { SoftHsmTokens } from './softhsm.js';
-import type { Target, TokenAccess } from './target.js';
+import type { TokenAccess } from '../pkcs11/token.js';
+import type { Target } from './target.js';
 
 export interface SimulatorOptions {
   defaultCard?: string | undefined;
@@ -81,7 +83,7 @@ export class SimulatorTarget implements Target {
   }
 
   get pcsc(): PcscContext {
-    if (!this.pcscContext) throw new Error('the simulator target is not started');
+    if (!this.pcscContext) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the simulator target is not started');
     return this.pcscContext;
   }
 

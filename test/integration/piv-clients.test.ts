@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { encodeTlv, parseTlv } from '../../src/apdu/tlv.js';
-import { packageRoot } from '../../src/paths.js';
+import { encodeTlv, parseTlv } from '../../core/apdu/tlv.js';
+import { packageRoot } from '../../core/paths.js';
 
 /**
  * Unmodified card middleware and tools against `cardspec sim --card piv`, configured only

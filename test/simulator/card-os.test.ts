@@ -100,7 +100,7 @@ describe('GET CHALLENGE and GET RESPONSE', () => {
 });
 
 describe('supported INS', () => {
-  it('lists every command of DEMO-CARD.md', () => {
+  it('lists every command of docs/demo-cards.md', () => {
     assert.deepEqual(
       COMMANDS.map((c) => c.ins),
       [0x20, 0x24, 0x2c, 0x84, 0xa4, 0xb0, 0xb2, 0xc0],

@@ -3,8 +3,8 @@ import { X509Certificate, createCipheriv, createDecipheriv, createECDH, createPu
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseTlv, encodeTlv, findTag } from '../../src/apdu/tlv.js';
-import { packageRoot } from '../../src/paths.js';
+import { parseTlv, encodeTlv, findTag } from '../../core/apdu/tlv.js';
+import { packageRoot } from '../../core/paths.js';
 import type { VirtualCard } from '../../simulator/card/virtual-card.js';
 import { freshCard, send, sw } from './helpers.js';
 

@@ -6,8 +6,8 @@
  * choices made where SP 800-73-4 leaves room.
  */
 import { randomBytes } from 'node:crypto';
-import type { CommandApdu } from '../../../../src/apdu/apdu.js';
-import { type TlvNode, encodeTlv, parseTlv } from '../../../../src/apdu/tlv.js';
+import type { CommandApdu } from '../../../../core/apdu/apdu.js';
+import { type TlvNode, encodeTlv, parseTlv } from '../../../../core/apdu/tlv.js';
 import type { Applet } from '../../applet.js';
 import { type CardContext, EMPTY, type Reply, ok } from '../../context.js';
 import { Secret } from '../../pins.js';

@@ -6,8 +6,8 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { hexNumber, integer, bytes, oneOf } from '../../../profile/values.js';
-import { Cursor } from '../../../profile/cursor.js';
+import { hexNumber, integer, bytes, oneOf } from '../../../../core/profile/values.js';
+import { Cursor } from '../../../../core/profile/cursor.js';
 import type { BlockingTryAnswer } from '../../pins.js';
 import { CERT_OBJECT_OF_SLOT, KEY, OBJECT, PIN_BLOCK_BYTES, PIV_OBJECTS, YUBICO_OBJECTS } from './constants.js';
 import { type PinPolicy, SlotKey, algorithmOf, readPrivateKey } from './keys.js';

@@ -5,7 +5,7 @@
  */
 import { type KeyObject, createECDH, createPrivateKey, generateKeyPairSync, privateDecrypt, randomBytes } from 'node:crypto';
 import { constants } from 'node:crypto';
-import { encodeTlv } from '../../../../src/apdu/tlv.js';
+import { encodeTlv } from '../../../../core/apdu/tlv.js';
 import { fail } from '../../sw.js';
 import { ALG, PIV_SW } from './constants.js';
 

@@ -2,7 +2,7 @@
  * The data objects a fresh PIV card holds when its profile does not give them, and the
  * templates the applet answers (SP 800-73-4 part 1 3.1 and 3.3, part 2 3.1.1).
  */
-import { encodeTlv } from '../../../../src/apdu/tlv.js';
+import { encodeTlv } from '../../../../core/apdu/tlv.js';
 import { ALG, PIV_AID } from './constants.js';
 
 /** The application property template SELECT answers (SP 800-73-4 part 2 table 3). */
