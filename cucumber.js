@@ -12,11 +12,24 @@ const common = {
 
 const targetProfile = (target, tags) => ({ ...common, tags, worldParameters: { target } });
 
-export default targetProfile('simulator', 'not @hardware-only');
-export const simulator = targetProfile('simulator', 'not @hardware-only');
+// Scenarios tagged @piv-only need the PIV token card (PIN tries, PUK); @softhsm-only ones
+// need what only SoftHSM does (docs/piv.md says why for each).
+export default targetProfile('simulator', 'not @hardware-only and not @piv-only');
+export const simulator = targetProfile('simulator', 'not @hardware-only and not @piv-only');
 // Debian 12's p11-kit client passes on fewer mechanisms than SoftHSM offers (README).
-export const container = targetProfile('container', 'not @hardware-only and not @softhsm-direct');
+export const container = targetProfile('container', 'not @hardware-only and not @softhsm-direct and not @piv-only');
 export const hardware = targetProfile('hardware', 'not @simulator-only');
+
+// The same targets with PKCS#11 tokens served by a virtual PIV card through OpenSC
+// (`cardspec run --token-backend piv` picks TARGET-piv; `-p piv` is `-p simulator-piv`).
+const pivProfile = (target) => ({
+  ...targetProfile(target, 'not @hardware-only and not @softhsm-only'),
+  worldParameters: { target, tokenBackend: 'piv' },
+});
+export const piv = pivProfile('simulator');
+const simulatorPiv = pivProfile('simulator');
+const containerPiv = pivProfile('container');
+export { simulatorPiv as 'simulator-piv', containerPiv as 'container-piv' };
 export const ci = {
   format: [
     `${steps}formatters/progress.js`,

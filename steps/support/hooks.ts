@@ -41,7 +41,7 @@ setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) =>
 );
 
 Before(async function (this: CardspecWorld, { pickle }) {
-  this.target = await workerTarget(this.parameters.target ?? 'simulator', this.parameters.card, this.parameters.config);
+  this.target = await workerTarget(this.parameters.target ?? 'simulator', this.parameters.card, this.parameters.config, this.parameters.tokenBackend);
   this.target.beginScenario({ tags: pickle.tags.map((t) => t.name), trustedValues: this.trustedValues });
 });
 

@@ -4,6 +4,7 @@ import { parseHex } from '../../core/apdu/hex.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import type { CardConnection } from '../../src/pcsc/client.js';
 import type { Target, TargetName } from '../../src/targets/target.js';
+import type { TokenBackend } from '../../src/targets/token-card.js';
 import { expand, unescapeText, type Expansion } from '../../src/text/expand.js';
 import { ApduTrace } from '../../src/trace/trace.js';
 import type { Pkcs11Scenario } from '../../src/pkcs11/scenario.js';
@@ -15,6 +16,8 @@ export interface CardspecParameters {
   card?: string;
   /** The hardware target's configuration file. */
   config?: string;
+  /** Where PKCS#11 tokens come from on the simulator and container targets (`--token-backend`, `-p piv`). */
+  tokenBackend?: TokenBackend;
 }
 
 /** An error a step kept for `Then it fails with CODE`, and the step that kept it. */
