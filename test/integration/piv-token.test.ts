@@ -144,7 +144,8 @@ describe('the hardware target\'s login guard on a PIV card', () => {
         'pkcs11:',
         `  module: ${module}`,
         '  tokens:',
-        '    - label: cardspec PIV test key 9A',
+        '    - label: harness-token',
+        '      reader: Virtual PCD 00 01     # OpenSC names the token after the card\'s 9A certificate',
         '      userPin: ${env:PIV_PIN}',
         '',
       ].join('\n'));
