@@ -18,7 +18,7 @@ export default targetProfile('simulator', 'not @hardware-only and not @piv-only'
 export const simulator = targetProfile('simulator', 'not @hardware-only and not @piv-only');
 // Debian 12's p11-kit client passes on fewer mechanisms than SoftHSM offers (README).
 export const container = targetProfile('container', 'not @hardware-only and not @softhsm-direct and not @piv-only');
-export const hardware = targetProfile('hardware', 'not @simulator-only');
+export const hardware = targetProfile('hardware', 'not @simulator-only and not @piv-only');
 
 // The same targets with PKCS#11 tokens served by a virtual PIV card through OpenSC
 // (`cardspec run --token-backend piv` picks TARGET-piv; `-p piv` is `-p simulator-piv`).
