@@ -10,6 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { CardThreadAnswer, CardThreadRequest } from '../../core/control/card-thread.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { loadProfile } from '../../core/profile/index.js';
 import { DEFAULT_TOKEN_PINS } from '../../core/softhsm.js';
@@ -20,7 +21,6 @@ import type { TokenAccess } from '../pkcs11/token.js';
 import { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS } from './card-flow.js';
 import { pkcs11ModuleForCard } from './card-modules.js';
-import type { TokenCardAnswer, TokenCardRequest } from './token-card-thread.js';
 
 /** Where a run's PKCS#11 tokens come from: SoftHSM (the default) or a virtual card through its middleware. */
 export const TOKEN_BACKENDS = ['softhsm', 'piv'] as const;
@@ -158,12 +158,12 @@ export function tokenReaderSlot(worker: number, workers: number): number {
   return workers + worker;
 }
 
-/** A virtual card in vpcd slot `slot`, answering from a worker thread (token-card-thread.ts). */
+/** A virtual card in vpcd slot `slot`, answering from a worker thread (simulator/threads/card-thread.ts). */
 export class ThreadTokenCardReader implements TokenCardReader {
   readonly reader: string;
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (a: TokenCardAnswer) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (a: CardThreadAnswer) => void; reject: (e: Error) => void }>();
 
   constructor(private readonly slot: number) {
     this.reader = vpcdReaderName(slot);
@@ -186,10 +186,10 @@ export class ThreadTokenCardReader implements TokenCardReader {
   }
 
   private start(): Worker {
-    const worker = new Worker(new URL('./token-card-thread.js', import.meta.url));
+    const worker = new Worker(new URL('../../simulator/threads/card-thread.js', import.meta.url));
     // The thread never keeps a run alive; its socket closes with the process.
     worker.unref();
-    worker.on('message', (answer: TokenCardAnswer) => {
+    worker.on('message', (answer: CardThreadAnswer) => {
       const waiter = this.waiting.get(answer.id);
       this.waiting.delete(answer.id);
       if (!waiter) return;
@@ -204,12 +204,12 @@ export class ThreadTokenCardReader implements TokenCardReader {
     return worker;
   }
 
-  private request(body: { op: 'put'; profile: string; slot: number } | { op: 'close' }): Promise<TokenCardAnswer> {
+  private request(body: { op: 'put'; profile: string; slot: number } | { op: 'close' }): Promise<CardThreadAnswer> {
     const worker = (this.worker ??= this.start());
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ ...body, id } satisfies TokenCardRequest);
+      worker.postMessage({ ...body, id } satisfies CardThreadRequest);
     });
   }
 }
