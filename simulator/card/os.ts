@@ -7,7 +7,7 @@
  * Applets (applet.ts): SELECT by name of an applet's AID selects it; while one is
  * selected, commands go to it first, the CLA rules it asks for apply (chaining,
  * proprietary classes) and the ISO commands handle what it leaves. With no applet
- * selected, the card is exactly the demo card of DEMO-CARD.md.
+ * selected, the card is exactly the demo card of docs/demo-cards.md.
  */
 import { ApduFormatError, type CommandApdu, EXTENDED_NE_MAX, SHORT_NE_MAX, encodeResponse, parseCommand } from '../../core/apdu/apdu.js';
 import { Ins } from '../../core/apdu/ins.js';
@@ -16,7 +16,6 @@ import { dispatchTable } from './commands/index.js';
 import { type CardContext, EMPTY, type Handler, type Reply, ok } from './context.js';
 import { SW, StatusWordError, fail, swWithLength } from './sw.js';
 
-const INS_SELECT = 0xa4;
 const SELECT_BY_NAME = 0x04;
 /** CLA bit 5: more pieces of this command follow (ISO 7816-4 5.4.1). */
 const CLA_CHAINING = 0x10;
@@ -132,7 +131,7 @@ export class CardOs {
   /** SELECT of an applet's name, else the selected applet, else the ISO commands. */
   private dispatch(cmd: CommandApdu, handler: Handler | undefined, ctx: CardContext): Reply {
     const session = ctx.session;
-    if (cmd.ins === INS_SELECT && cmd.p1 === SELECT_BY_NAME && cmd.cla < 0x80) {
+    if (cmd.ins === Ins.SELECT && cmd.p1 === SELECT_BY_NAME && cmd.cla < 0x80) {
       const target = appletByName(ctx.applets, cmd.data);
       if (target !== undefined) {
         const reply = target.select(cmd, ctx);
@@ -149,7 +148,7 @@ export class CardOs {
     if (handler === undefined) fail(SW.INS_NOT_SUPPORTED);
     const reply = handler(cmd, ctx);
     // A file SELECT that succeeded leaves the applet (ISO 7816-4: one current DF).
-    if (cmd.ins === INS_SELECT) session.applet = undefined;
+    if (cmd.ins === Ins.SELECT) session.applet = undefined;
     return reply;
   }
 

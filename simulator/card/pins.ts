@@ -33,8 +33,8 @@ export class Secret {
 
   /**
    * Compares a candidate and counts the try. A wrong value answers 63Cx, and the try
-   * that blocks answers 6983 (deliberate, docs/demo-cards.md; or 63C0 if so made), as does any
-   * try once blocked.
+   * that blocks answers 6983 (deliberate, docs/demo-cards.md; or 63C0 if so made), as
+   * does any try once blocked.
    */
   check(candidate: Buffer): void {
     if (this.blocked) fail(SW.AUTH_METHOD_BLOCKED, 'blocked');

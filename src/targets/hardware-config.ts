@@ -33,6 +33,11 @@ export interface TokenConfig {
 export const DEFAULT_CONFIG_FILE = 'cardspec.hardware.yaml';
 const DEFAULT_CARD_TIMEOUT_MS = 30_000;
 
+/** The configuration without a file: the first reader, the default card timeout, no PKCS#11. */
+export function defaultHardwareConfig(): HardwareConfig {
+  return { reader: { kind: 'index', index: 0 }, cardTimeoutMs: DEFAULT_CARD_TIMEOUT_MS, pkcs11: undefined };
+}
+
 export class ConfigError extends HarnessError {
   constructor(file: string, line: number | undefined, field: string, message: string) {
     super(HarnessCodes.BAD_CONFIG, `bad hardware configuration ${file}${line ? `, line ${line}` : ''}, ${field}: ${message}`);

@@ -1,10 +1,11 @@
+import { existsSync } from 'node:fs';
 import { ProfileCache } from '../../core/profile/index.js';
 import { toHex } from '../../core/apdu/hex.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { PcscContext, type CardConnection } from '../pcsc/client.js';
 import { pinGuard } from '../pcsc/pin-guard.js';
 import type { ApduTrace } from '../trace/trace.js';
-import { DEFAULT_CONFIG_FILE, loadHardwareConfig, resolveSecret, selectReaders, type HardwareConfig } from './hardware-config.js';
+import { DEFAULT_CONFIG_FILE, defaultHardwareConfig, loadHardwareConfig, parseReaderSelector, resolveSecret, selectReaders, type HardwareConfig } from './hardware-config.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 import type { ScenarioInfo, Target } from './target.js';
 
@@ -12,6 +13,11 @@ export interface HardwareOptions {
   defaultCard?: string | undefined;
   /** The configuration file (default: cardspec.hardware.yaml in the working directory). */
   config?: string | undefined;
+  /**
+   * A reader selector (name, /pattern/ or index) in place of the configuration's; with it
+   * and no configuration file, the defaults apply (`cardspec shell --reader`).
+   */
+  reader?: string | undefined;
 }
 
 /**
@@ -33,8 +39,12 @@ export class HardwareTarget implements Target {
   private readonly profiles = new ProfileCache();
 
   constructor(private readonly options: HardwareOptions = {}) {
-    this.configFile = options.config ?? process.env.CARDSPEC_CONFIG ?? DEFAULT_CONFIG_FILE;
-    this.config = loadHardwareConfig(this.configFile);
+    const named = options.config ?? process.env.CARDSPEC_CONFIG;
+    this.configFile = named ?? DEFAULT_CONFIG_FILE;
+    const config = options.reader !== undefined && named === undefined && !existsSync(this.configFile)
+      ? defaultHardwareConfig()
+      : loadHardwareConfig(this.configFile);
+    this.config = options.reader === undefined ? config : { ...config, reader: parseReaderSelector(options.reader) };
   }
 
   get pcsc(): PcscContext {

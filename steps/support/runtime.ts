@@ -9,9 +9,15 @@ import type { TokenBackend } from '../../src/targets/token-card.js';
  */
 let current: { name: TargetName; target: Target; started: Promise<void> } | undefined;
 
-export async function workerTarget(name: TargetName, card: string | undefined, config: string | undefined, tokenBackend?: TokenBackend): Promise<Target> {
+export async function workerTarget(
+  name: TargetName,
+  card: string | undefined,
+  config: string | undefined,
+  cardTokens?: Readonly<Record<string, string>>,
+  tokenBackend?: TokenBackend,
+): Promise<Target> {
   if (!current) {
-    const target = createTarget(name, { defaultCard: card, config, tokenBackend });
+    const target = createTarget(name, { defaultCard: card, config, cardTokens, tokenBackend });
     current = { name, target, started: target.start() };
   } else if (current.name !== name) {
     throw new Error(`this worker already runs the ${current.name} target; one run has one target`);

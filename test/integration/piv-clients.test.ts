@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { X509Certificate, createPublicKey } from 'node:crypto';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { encodeTlv, parseTlv } from '../../core/apdu/tlv.js';
 import { packageRoot } from '../../core/paths.js';
+import { startSim, type RunningSim } from '../support/cli.js';
 
 /**
  * Unmodified card middleware and tools against `cardspec sim --card piv`, configured only
@@ -16,9 +17,8 @@ import { packageRoot } from '../../core/paths.js';
  * card, as a person would use one: later tests see what earlier ones did to it.
  */
 const execFileAsync = promisify(execFile);
-const ROOT = packageRoot();
 const PYTHON = '/usr/bin/python3';
-const PROFILE_DIR = join(ROOT, 'simulator/profiles/piv');
+const PROFILE_DIR = join(packageRoot(), 'simulator/profiles/piv');
 const MGMT_KEY = '010203040506070801020304050607080102030405060708';
 const MESSAGE = 'Hello World!\n';
 
@@ -29,7 +29,7 @@ interface Ran {
 }
 
 describe('PIV clients against cardspec sim --card piv', () => {
-  let sim: ChildProcess;
+  let sim: RunningSim;
   let env: Record<string, string>;
   let dir: string;
   let module: string;
@@ -80,28 +80,16 @@ describe('PIV clients against cardspec sim --card piv', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cardspec-piv-clients-'));
     writeFileSync(join(dir, 'msg.txt'), MESSAGE);
-    sim = spawn(process.execPath, [join(ROOT, 'bin/cardspec.js'), 'sim', '--card', 'piv'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const printed = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      sim.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (/^ready$/m.test(out)) resolve(out);
-      });
-      sim.once('exit', (code) => reject(new Error(`cardspec sim exited with ${code}: ${out}`)));
-    });
-    env = { ...(process.env as Record<string, string>) };
-    for (const [, name, value] of printed.matchAll(/^export (\w+)='([^']*)'/gm)) env[name!] = value!;
+    sim = await startSim(['--card', 'piv']);
+    env = sim.env;
     module = env.PKCS11_MODULE!;
     reader = env.CARDSPEC_READER_0!;
   });
 
   after(async () => {
     rmSync(dir, { recursive: true, force: true });
-    if (sim?.exitCode === null) {
-      const exited = new Promise((resolve) => sim.once('exit', resolve));
-      sim.kill('SIGINT');
-      await exited;
-    }
+    // `sim` is unset when before() failed to start it.
+    await sim?.stop();
   });
 
   it('prints the reader and OpenSC\'s PKCS#11 module', () => {
@@ -255,8 +243,7 @@ describe('PIV clients against cardspec sim --card piv', () => {
   }
 
   it('stops cleanly when interrupted', async () => {
-    const exited = new Promise<number | null>((resolve) => sim.once('exit', (code) => resolve(code)));
-    sim.kill('SIGINT');
-    assert.equal(await exited, 0);
+    await sim.stop();
+    assert.equal(sim.child.exitCode, 0);
   });
 });
