@@ -105,7 +105,7 @@ export class ContainerTarget implements Target {
   private readonly userPin: string;
   private readonly soPin: string;
   private readonly tokens = new OncePerKey((label) => this.makeToken(label));
-  private cardTokens: CardTokens | undefined;
+  private tokenCards: CardTokens | undefined;
   /** The token card's reader: the container's second vpcd reader (the first is the APDU steps'). */
   private readonly tokenSlot = 1;
 
@@ -208,7 +208,7 @@ export class ContainerTarget implements Target {
       process.env.PCSCLITE_CSOCK_NAME = this.container.getPcscdSocketPath();
       this.pcscContext = this.openPcsc();
       const backend = this.options.tokenBackend;
-      if (backend !== undefined && backend !== 'softhsm') this.cardTokens = new CardTokens(this.tokenCardReader(), () => this.pcsc, { backend, userPin: this.userPin, soPin: this.soPin });
+      if (backend !== undefined && backend !== 'softhsm') this.tokenCards = new CardTokens(this.tokenCardReader(), () => this.pcsc, { backend, userPin: this.userPin, soPin: this.soPin });
     } catch (error) {
       await this.stop();
       throw error;
@@ -240,7 +240,7 @@ export class ContainerTarget implements Target {
 
   beginScenario(): void {
     // A fresh card and token session per scenario: nothing to guard.
-    this.cardTokens?.beginScenario();
+    this.tokenCards?.beginScenario();
   }
 
   /** The container's second reader, filled through the control channel; the host's OpenSC reaches it through the bind-mounted pcscd socket. */
@@ -290,7 +290,7 @@ export class ContainerTarget implements Target {
 
   /** A SoftHSM token in the container, made on first use, reached through caml-crush's client module. */
   token(label: string): Promise<TokenAccess> {
-    if (this.cardTokens) return this.cardTokens.token(label);
+    if (this.tokenCards) return this.tokenCards.token(label);
     return this.tokens.get(label);
   }
 
@@ -303,8 +303,8 @@ export class ContainerTarget implements Target {
 
   async stop(): Promise<void> {
     this.cards.disconnect();
-    const cardTokens = this.cardTokens;
-    this.cardTokens = undefined;
+    const cardTokens = this.tokenCards;
+    this.tokenCards = undefined;
     // The container goes with its cards; only the OpenSC configuration folder is the host's.
     await cardTokens?.dispose().catch(() => undefined);
     this.pcscContext?.close();

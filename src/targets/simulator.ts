@@ -73,7 +73,7 @@ export class SimulatorTarget implements Target {
   private readonly readerName: string;
   private readonly cards: CardFlow<VirtualCard>;
   private tokens: SoftHsmTokens | undefined;
-  private cardTokens: CardTokens | undefined;
+  private tokenCards: CardTokens | undefined;
   private readonly profiles = new ProfileCache();
   /** The card behind a card-backed token, in its own process in this worker's reader. */
   private readonly cardToken: CardTokenProcess;
@@ -130,7 +130,7 @@ export class SimulatorTarget implements Target {
         );
       }
       checkReaderFree(reader);
-      this.cardTokens = new CardTokens(new ThreadTokenCardReader(slot), () => this.pcsc, { backend });
+      this.tokenCards = new CardTokens(new ThreadTokenCardReader(slot), () => this.pcsc, { backend });
     }
   }
 
@@ -142,7 +142,7 @@ export class SimulatorTarget implements Target {
 
   beginScenario(): void {
     // Every scenario gets a fresh card and token session here: nothing to guard.
-    this.cardTokens?.beginScenario();
+    this.tokenCards?.beginScenario();
   }
 
   async removeCard(): Promise<void> {
@@ -161,7 +161,7 @@ export class SimulatorTarget implements Target {
       this.cards.disconnect();
       return this.cardToken.token(cardProfile, this.profiles.get(cardProfile), this.pcsc);
     }
-    if (this.cardTokens) return this.cardTokens.token(label);
+    if (this.tokenCards) return this.tokenCards.token(label);
     this.tokens ??= new SoftHsmTokens();
     return this.tokens.token(label);
   }
@@ -179,8 +179,8 @@ export class SimulatorTarget implements Target {
     const wasInserted = this.slot.inserted;
     await this.slot.close();
     if (wasInserted && this.pcscContext) await waitUntilSeenEmpty(this.pcscContext, this.readerName);
-    const cardTokens = this.cardTokens;
-    this.cardTokens = undefined;
+    const cardTokens = this.tokenCards;
+    this.tokenCards = undefined;
     if (cardTokens) {
       await cardTokens.dispose();
       if (this.pcscContext) await waitUntilSeenEmpty(this.pcscContext, cardTokens.reader);
