@@ -1,3 +1,4 @@
+import { card, CARD_HELP } from './card.js';
 import { importScript, IMPORT_HELP } from './import.js';
 import { mergeReports, MERGE_REPORTS_HELP } from './merge-reports.js';
 import { readers, READERS_HELP } from './readers.js';
@@ -14,6 +15,7 @@ Commands:
   shell     talk to a card by hand, and record the session as a feature
   import    turn a scriptor script into a feature
   merge-reports  merge the reports of sharded runs into one JUnit, HTML and message report
+  card           make a card of a running \`cardspec sim\` misbehave (delay, answer, mute, remove, insert)
 
 Each command has --help.
 
@@ -27,9 +29,11 @@ ${SHELL_HELP}
 
 ${IMPORT_HELP}
 
-${MERGE_REPORTS_HELP}`;
+${MERGE_REPORTS_HELP}
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { run, sim, readers, shell, import: importScript, 'merge-reports': mergeReports };
+${CARD_HELP}`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { run, sim, readers, shell, import: importScript, 'merge-reports': mergeReports, card };
 
 /** The CLI: returns the exit code; errors are printed with their code, never thrown out. */
 export async function main(argv: string[]): Promise<number> {

@@ -3,6 +3,7 @@ import { DEFAULT_PROFILE, ProfileCache } from '../../core/profile/index.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
 import { VpcdSlot } from '../../simulator/vpcd/index.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import type { FaultPlan } from '../../core/faults.js';
 import { PcscContext, type CardConnection, type ReaderInfo } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
@@ -77,6 +78,18 @@ export class SimulatorTarget implements Target {
   private readonly profiles = new ProfileCache();
   /** The card behind a card-backed token, in its own process in this worker's reader. */
   private readonly cardToken: CardTokenProcess;
+  /**
+   * pcscd closed the card's vpcd connection: it stopped or restarted (this worker's step,
+   * or another's). The PC/SC context and connection of before mean nothing to a new pcscd.
+   */
+  private pcscdLost = false;
+  /** The card in the reader, to put back after pcscd restarted. */
+  private card: VirtualCard | undefined;
+  /**
+   * The context of a pcscd that is gone, closed only when the scenario moves on: closing
+   * it at once would turn the scenario's SCARD_E_NO_SERVICE into SCARD_E_INVALID_HANDLE.
+   */
+  private retiredContext: PcscContext | undefined;
 
   constructor(private readonly options: SimulatorOptions = {}) {
     const slot = options.slot ?? workerIndex();
@@ -84,6 +97,9 @@ export class SimulatorTarget implements Target {
     this.readerName = vpcdReaderName(slot);
     this.cardToken = new CardTokenProcess(slot, this.readerName);
     const vpcd = this.slot;
+    vpcd.on('removed', ({ byPeer }: { byPeer: boolean }) => {
+      if (byPeer) this.pcscdLost = true;
+    });
     this.cards = new CardFlow<VirtualCard>(
       {
         inserted: () => vpcd.inserted,
@@ -137,7 +153,47 @@ export class SimulatorTarget implements Target {
   /** A fresh card in the reader (see CardFlow.insert: swapped in behind the connection when one is there). */
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
     await this.stopCardToken();
-    return this.cards.insert(new VirtualCard(this.profiles.get(profile ?? this.options.defaultCard ?? DEFAULT_PROFILE)), trace);
+    if (this.pcscdLost) await this.reconnectToPcscd();
+    this.closeRetiredContext();
+    this.card = new VirtualCard(this.profiles.get(profile ?? this.options.defaultCard ?? DEFAULT_PROFILE));
+    return this.cards.insert(this.card, trace);
+  }
+
+  async addFaults(plan: FaultPlan): Promise<void> {
+    this.slot.addFaults(plan);
+  }
+
+  /**
+   * Restarts pcscd. pcscd drops the card's vpcd connection; the card goes back in, as a
+   * virtual card reconnects, and this target speaks to the new pcscd. The scenario's
+   * connection belonged to the old one: its next APDU fails with SCARD_E_NO_SERVICE.
+   */
+  async restartPcscd(): Promise<void> {
+    if (!this.pcscd) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the simulator target is not started');
+    await this.pcscd.restart();
+    await this.reconnectToPcscd();
+    if (this.card && !this.slot.inserted) {
+      await this.slot.insert(this.card);
+      await this.pcsc.waitForCard(this.readerName, CARD_EVENT_TIMEOUT_MS);
+    }
+  }
+
+  /** A new PC/SC context for a new pcscd; the old one is retired (see retiredContext), the connection forgotten. */
+  private async reconnectToPcscd(): Promise<void> {
+    this.pcscdLost = false;
+    this.cards.forget();
+    this.closeRetiredContext();
+    this.retiredContext = this.pcscContext;
+    this.pcscContext = PcscContext.open();
+  }
+
+  private closeRetiredContext(): void {
+    try {
+      this.retiredContext?.close();
+    } catch {
+      // Its pcscd is gone: nothing to release.
+    }
+    this.retiredContext = undefined;
   }
 
   beginScenario(): void {
@@ -175,6 +231,7 @@ export class SimulatorTarget implements Target {
   async stop(): Promise<void> {
     if (this.pcscContext) await this.stopCardToken();
     else await this.cardToken.stop();
+    this.closeRetiredContext();
     this.cards.disconnect();
     const wasInserted = this.slot.inserted;
     await this.slot.close();

@@ -3,7 +3,7 @@ import type { ResponseApdu } from '../../core/apdu/apdu.js';
 import { parseHex } from '../../core/apdu/hex.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { isExpectableCode } from '../../src/expected-codes.js';
-import type { CardConnection } from '../../src/pcsc/client.js';
+import { defaultApduTimeoutMs, type CardConnection } from '../../src/pcsc/client.js';
 import type { Target, TargetName } from '../../src/targets/target.js';
 import type { TokenBackend } from '../../src/targets/token-card.js';
 import { expand, unescapeText, type Expansion } from '../../src/text/expand.js';
@@ -52,6 +52,8 @@ export class CardspecWorld extends World<CardspecParameters> {
   kept: KeptError | undefined;
   /** Automatic GET RESPONSE: on at the start of every scenario. */
   automaticGetResponse = true;
+  /** How long an APDU may take before the card counts as mute (`Given the APDU timeout is N ms`). */
+  apduTimeoutMs = defaultApduTimeoutMs();
   /** The PKCS#11 side of the scenario, opened by the first PKCS#11 step. */
   pkcs11: Pkcs11Scenario | undefined;
   /** The text of the step being run, for kept errors. */
