@@ -12,11 +12,24 @@ const common = {
 
 const targetProfile = (target, tags) => ({ ...common, tags, worldParameters: { target } });
 
-// @card-token scenarios need a token served by a virtual card: the pivTokens profile.
-export default targetProfile('simulator', 'not @hardware-only and not @card-token');
-export const simulator = targetProfile('simulator', 'not @hardware-only and not @card-token');
-export const container = targetProfile('container', 'not @hardware-only and not @card-token');
-export const hardware = targetProfile('hardware', 'not @simulator-only and not @card-token');
+// Scenarios tagged @piv-only need the PIV token card of --token-backend piv (PIN tries, PUK);
+// @softhsm-only ones need what only SoftHSM does (docs/piv.md says why for each);
+// @card-token ones need a token mapped to a card by cardTokens (the pivTokens profile).
+export default targetProfile('simulator', 'not @hardware-only and not @piv-only and not @card-token');
+export const simulator = targetProfile('simulator', 'not @hardware-only and not @piv-only and not @card-token');
+export const container = targetProfile('container', 'not @hardware-only and not @piv-only and not @card-token');
+export const hardware = targetProfile('hardware', 'not @simulator-only and not @piv-only and not @card-token');
+
+// The same targets with PKCS#11 tokens served by a virtual PIV card through OpenSC
+// (`cardspec run --token-backend piv` picks TARGET-piv; `-p piv` is `-p simulator-piv`).
+const pivProfile = (target) => ({
+  ...targetProfile(target, 'not @hardware-only and not @softhsm-only and not @card-token'),
+  worldParameters: { target, tokenBackend: 'piv' },
+});
+export const piv = pivProfile('simulator');
+const simulatorPiv = pivProfile('simulator');
+const containerPiv = pivProfile('container');
+export { simulatorPiv as 'simulator-piv', containerPiv as 'container-piv' };
 // The token "piv-token" is the virtual PIV card through OpenSC's opensc-pkcs11.so (docs/piv.md):
 // npx cucumber-js -p pivTokens
 export const pivTokens = {

@@ -20,6 +20,7 @@ import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
 import { workerIndex } from './simulator.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 import type { Target } from './target.js';
+import { CardTokens, type TokenBackend, type TokenCardReader } from './token-card.js';
 
 import { checkDocker, ensureSimulatorImage } from './container-image.js';
 import { baseImageFor, hostPcscClient, hostPcscLiteVersion, pkcs11ProxyClientModule, profileSource, type HostPcscClient } from './container-host.js';
@@ -99,6 +100,8 @@ export interface ContainerOptions {
   loopbackQuickAck?: boolean;
   userPin?: string;
   soPin?: string;
+  /** Where PKCS#11 tokens come from (default softhsm); `piv`: a virtual PIV card in the container's second reader, through the host's OpenSC. */
+  tokenBackend?: TokenBackend | undefined;
   /** The lines of `docker build` when the image has to be built (a cold build takes minutes). */
   onImageBuildOutput?: (line: string) => void;
 }
@@ -131,6 +134,9 @@ export class ContainerTarget implements Target {
   private readonly userPin: string;
   private readonly soPin: string;
   private readonly tokens = new OncePerKey((label) => this.makeToken(label));
+  private tokenCards: CardTokens | undefined;
+  /** The token card's reader: the container's second vpcd reader (the first is the APDU steps'). */
+  private readonly tokenSlot = 1;
 
   constructor(private readonly options: ContainerOptions = {}) {
     this.userPin = options.userPin ?? DEFAULT_TOKEN_PINS.userPin;
@@ -192,6 +198,8 @@ export class ContainerTarget implements Target {
       // PC/SC context may be opened in this process before the container target's.
       process.env.PCSCLITE_CSOCK_NAME = this.container.getPcscdSocketPath();
       this.pcscContext = this.openPcsc();
+      const backend = this.options.tokenBackend;
+      if (backend !== undefined && backend !== 'softhsm') this.tokenCards = new CardTokens(this.tokenCardReader(), () => this.pcsc, { backend, userPin: this.userPin, soPin: this.soPin });
     } catch (error) {
       await this.stop();
       throw error;
@@ -282,6 +290,19 @@ export class ContainerTarget implements Target {
 
   beginScenario(): void {
     // A fresh card and token session per scenario: nothing to guard.
+    this.tokenCards?.beginScenario();
+  }
+
+  /** The container's second reader, filled through the control channel; the host's OpenSC reaches it through the bind-mounted pcscd socket. */
+  private tokenCardReader(): TokenCardReader {
+    const slot = this.tokenSlot;
+    return {
+      reader: vpcdReaderName(slot),
+      put: async (profile) => (await this.client.request({ op: 'insert', slot, profile: profileSource(profile) })).replaced,
+      close: async () => {
+        if (this.control) await this.control.request({ op: 'remove', slot });
+      },
+    };
   }
 
   private get client(): ControlClient {
@@ -334,6 +355,7 @@ export class ContainerTarget implements Target {
 
   /** A SoftHSM token in the container, made on first use, reached through caml-crush's client module. */
   token(label: string): Promise<TokenAccess> {
+    if (this.tokenCards) return this.tokenCards.token(label);
     return this.tokens.get(label);
   }
 
@@ -346,6 +368,10 @@ export class ContainerTarget implements Target {
 
   async stop(): Promise<void> {
     this.cards.disconnect();
+    const cardTokens = this.tokenCards;
+    this.tokenCards = undefined;
+    // The container goes with its cards; only the OpenSC configuration folder is the host's.
+    await cardTokens?.dispose().catch(() => undefined);
     this.pcscContext?.close();
     this.pcscContext = undefined;
     this.control?.close();

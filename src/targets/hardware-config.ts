@@ -22,6 +22,12 @@ export interface TokenConfig {
   /** Where the PINs come from (`${env:NAME}` / `${file:PATH}`), resolved when the token is used. */
   userPin: string;
   soPin: string | undefined;
+  /**
+   * The reader (PKCS#11 slot description) whose card is this token, for middleware such as
+   * OpenSC whose token label is the card's (a PIV card: its 9A certificate's name), not the
+   * name the features use.
+   */
+  reader?: string;
 }
 
 export const DEFAULT_CONFIG_FILE = 'cardspec.hardware.yaml';
@@ -138,7 +144,9 @@ export function parseHardwareConfig(text: string, file: string): HardwareConfig 
             throw new ConfigError(file, lineOf(node as Node), `${field}.${name}`, 'write ${env:NAME} or ${file:PATH}: PINs never stand in the configuration');
           }
         }
-        tokens.push({ label, userPin, soPin });
+        const readerNode = item.get('reader', true);
+        const tokenReader = readerNode === undefined ? undefined : scalar(readerNode, `${field}.reader`, item);
+        tokens.push({ label, userPin, soPin, ...(tokenReader !== undefined ? { reader: tokenReader } : {}) });
       });
     }
     pkcs11 = { module, tokens };

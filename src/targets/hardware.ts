@@ -113,6 +113,7 @@ export class HardwareTarget implements Target {
     return {
       modulePath: pkcs11.module,
       label,
+      ...(token.reader !== undefined ? { reader: token.reader } : {}),
       userPin: resolveSecret(token.userPin),
       soPin: token.soPin === undefined ? '' : resolveSecret(token.soPin),
       env: {},

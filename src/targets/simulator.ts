@@ -12,6 +12,7 @@ import { CardTokenProcess } from './card-token.js';
 import { SoftHsmTokens } from './softhsm.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 import type { Target } from './target.js';
+import { CardTokens, ThreadTokenCardReader, tokenReaderSlot, type TokenBackend } from './token-card.js';
 
 export interface SimulatorOptions {
   defaultCard?: string | undefined;
@@ -19,12 +20,22 @@ export interface SimulatorOptions {
   cardTokens?: Readonly<Record<string, string>> | undefined;
   /** The vpcd slot (reader `Virtual PCD 00 0N`): by default the cucumber worker's index. */
   slot?: number;
+  /** Where PKCS#11 tokens come from (default softhsm); `piv`: a virtual PIV card through OpenSC. */
+  tokenBackend?: TokenBackend | undefined;
+  /** The token card's vpcd slot: by default workers + the worker's index (token-card.ts). */
+  tokenSlot?: number;
 }
 
 /** The cucumber worker's index (0 outside parallel runs): each worker gets its own vpcd slot. */
 export function workerIndex(): number {
   const id = Number(process.env.CUCUMBER_WORKER_ID ?? 0);
   return Number.isInteger(id) && id >= 0 ? id : 0;
+}
+
+/** How many workers the cucumber run has (CUCUMBER_TOTAL_WORKERS; 1 outside parallel runs). */
+export function workerCount(): number {
+  const total = Number(process.env.CUCUMBER_TOTAL_WORKERS ?? 1);
+  return Number.isInteger(total) && total >= 1 ? total : 1;
 }
 
 /** Two virtual cards on one vpcd port would answer each other's commands: a reader in use is refused. */
@@ -63,6 +74,7 @@ export class SimulatorTarget implements Target {
   private readonly readerName: string;
   private readonly cards: CardFlow<VirtualCard>;
   private tokens: SoftHsmTokens | undefined;
+  private tokenCards: CardTokens | undefined;
   private readonly profiles = new ProfileCache();
   /** The card behind a card-backed token, in its own process in this worker's reader. */
   private readonly cardToken: CardTokenProcess;
@@ -122,6 +134,20 @@ export class SimulatorTarget implements Target {
       );
     }
     checkReaderFree(mine);
+    const backend = this.options.tokenBackend;
+    if (backend !== undefined && backend !== 'softhsm') {
+      const slot = this.options.tokenSlot ?? tokenReaderSlot(workerIndex(), workerCount());
+      const reader = readers.find((r) => r.name === vpcdReaderName(slot));
+      if (!reader) {
+        throw new HarnessError(
+          HarnessCodes.UNKNOWN_READER,
+          `the ${backend} token card needs a vpcd reader of its own, "${vpcdReaderName(slot)}", and pcscd has none (readers: ${readers.map((r) => r.name).join(', ') || 'none'}); ` +
+            'with Debian\'s two vpcd readers run one worker, or use --target container (two readers per worker), or add entries to /etc/reader.conf.d/vpcd and restart pcscd',
+        );
+      }
+      checkReaderFree(reader);
+      this.tokenCards = new CardTokens(new ThreadTokenCardReader(slot), () => this.pcsc, { backend });
+    }
   }
 
   /** A fresh card in the reader (see CardFlow.insert: swapped in behind the connection when one is there). */
@@ -172,6 +198,7 @@ export class SimulatorTarget implements Target {
 
   beginScenario(): void {
     // Every scenario gets a fresh card and token session here: nothing to guard.
+    this.tokenCards?.beginScenario();
   }
 
   async removeCard(): Promise<void> {
@@ -190,6 +217,7 @@ export class SimulatorTarget implements Target {
       this.cards.disconnect();
       return this.cardToken.token(cardProfile, this.profiles.get(cardProfile), this.pcsc);
     }
+    if (this.tokenCards) return this.tokenCards.token(label);
     this.tokens ??= new SoftHsmTokens();
     return this.tokens.token(label);
   }
@@ -208,6 +236,12 @@ export class SimulatorTarget implements Target {
     const wasInserted = this.slot.inserted;
     await this.slot.close();
     if (wasInserted && this.pcscContext) await waitUntilSeenEmpty(this.pcscContext, this.readerName);
+    const cardTokens = this.tokenCards;
+    this.tokenCards = undefined;
+    if (cardTokens) {
+      await cardTokens.dispose();
+      if (this.pcscContext) await waitUntilSeenEmpty(this.pcscContext, cardTokens.reader);
+    }
     this.pcscContext?.close();
     this.pcscContext = undefined;
     await this.tokens?.dispose();

@@ -5,6 +5,7 @@ import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { isExpectableCode } from '../../src/expected-codes.js';
 import { defaultApduTimeoutMs, type CardConnection } from '../../src/pcsc/client.js';
 import type { Target, TargetName } from '../../src/targets/target.js';
+import type { TokenBackend } from '../../src/targets/token-card.js';
 import { expand, unescapeText, type Expansion } from '../../src/text/expand.js';
 import { maskSecrets } from '../../src/trace/mask.js';
 import { ApduTrace } from '../../src/trace/trace.js';
@@ -17,6 +18,8 @@ export interface CardspecParameters {
   card?: string;
   /** The hardware target's configuration file. */
   config?: string;
+  /** Where PKCS#11 tokens come from on the simulator and container targets (`--token-backend`, `-p piv`). */
+  tokenBackend?: TokenBackend;
   /** Simulator: PKCS#11 token labels served by a virtual card instead of SoftHSM (label -> card profile). */
   cardTokens?: Record<string, string>;
 }

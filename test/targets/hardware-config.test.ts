@@ -45,6 +45,14 @@ describe('parseHardwareConfig', () => {
     assert.deepEqual(config.pkcs11?.tokens, [{ label: 'harness-token', userPin: '${env:TOKEN_PIN}', soPin: '${file:/etc/cardspec/so-pin}' }]);
   });
 
+  it('takes the reader of a card-backed token (its token label is the card\'s)', () => {
+    const config = parseHardwareConfig(
+      ['pkcs11:', '  module: /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so', '  tokens:', '    - label: harness-token', '      reader: Yubico YubiKey OTP+FIDO+CCID 00 00', '      userPin: ${env:TOKEN_PIN}'].join('\n'),
+      'bench.yaml',
+    );
+    assert.deepEqual(config.pkcs11?.tokens, [{ label: 'harness-token', userPin: '${env:TOKEN_PIN}', soPin: undefined, reader: 'Yubico YubiKey OTP+FIDO+CCID 00 00' }]);
+  });
+
   it('refuses a PIN written as a value, naming file, line and field', () => {
     const text = 'pkcs11:\n  module: /x.so\n  tokens:\n    - label: t\n      userPin: "1234"\n';
     assert.throws(() => parseHardwareConfig(text, 'bench.yaml'), /bench\.yaml, line 5, pkcs11\.tokens\[0\]\.userPin: write \$\{env:NAME\}/);
