@@ -10,8 +10,6 @@ export interface TargetOptions {
   config?: string | undefined;
   /** Where the simulator's and the container's PKCS#11 tokens come from (default softhsm). */
   tokenBackend?: TokenBackend | undefined;
-  /** Simulator: token labels served by a virtual card (label -> card profile). */
-  cardTokens?: Readonly<Record<string, string>> | undefined;
 }
 
 export function isTargetName(name: string): name is TargetName {
@@ -22,7 +20,7 @@ export function isTargetName(name: string): name is TargetName {
 export function createTarget(name: TargetName, options: TargetOptions = {}): Target {
   switch (name) {
     case 'simulator':
-      return new SimulatorTarget({ defaultCard: options.defaultCard, tokenBackend: options.tokenBackend, cardTokens: options.cardTokens });
+      return new SimulatorTarget({ defaultCard: options.defaultCard, tokenBackend: options.tokenBackend });
     case 'hardware':
       return new HardwareTarget({ defaultCard: options.defaultCard, config: options.config });
     case 'container':

@@ -8,7 +8,6 @@ import { PcscContext, type CardConnection, type ReaderInfo } from '../pcsc/clien
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
 import { ensurePcscd, type ManagedPcscd } from './pcscd.js';
-import { CardTokenProcess } from './card-token.js';
 import { SoftHsmTokens } from './softhsm.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 import type { Target } from './target.js';
@@ -17,7 +16,6 @@ import { CardTokens, ThreadTokenCardReader, tokenReaderSlot, type TokenBackend }
 export interface SimulatorOptions {
   defaultCard?: string | undefined;
   /** Token labels served by a virtual card through card middleware instead of SoftHSM: label -> card profile (docs/piv.md). */
-  cardTokens?: Readonly<Record<string, string>> | undefined;
   /** The vpcd slot (reader `Virtual PCD 00 0N`): by default the cucumber worker's index. */
   slot?: number;
   /** Where PKCS#11 tokens come from (default softhsm); `piv`: a virtual PIV card through OpenSC. */
@@ -76,8 +74,6 @@ export class SimulatorTarget implements Target {
   private tokens: SoftHsmTokens | undefined;
   private tokenCards: CardTokens | undefined;
   private readonly profiles = new ProfileCache();
-  /** The card behind a card-backed token, in its own process in this worker's reader. */
-  private readonly cardToken: CardTokenProcess;
   /**
    * pcscd closed the card's vpcd connection: it stopped or restarted (this worker's step,
    * or another's). The PC/SC context and connection of before mean nothing to a new pcscd.
@@ -95,7 +91,6 @@ export class SimulatorTarget implements Target {
     const slot = options.slot ?? workerIndex();
     this.slot = new VpcdSlot({ slot });
     this.readerName = vpcdReaderName(slot);
-    this.cardToken = new CardTokenProcess(slot, this.readerName);
     const vpcd = this.slot;
     vpcd.on('removed', ({ byPeer }: { byPeer: boolean }) => {
       if (byPeer) this.pcscdLost = true;
@@ -152,7 +147,6 @@ export class SimulatorTarget implements Target {
 
   /** A fresh card in the reader (see CardFlow.insert: swapped in behind the connection when one is there). */
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
-    await this.stopCardToken();
     if (this.pcscdLost) await this.reconnectToPcscd();
     this.closeRetiredContext();
     this.card = new VirtualCard(this.profiles.get(profile ?? this.options.defaultCard ?? DEFAULT_PROFILE));
@@ -210,27 +204,12 @@ export class SimulatorTarget implements Target {
   }
 
   async token(label: string): Promise<TokenAccess> {
-    const cardProfile = this.options.cardTokens?.[label];
-    if (cardProfile !== undefined) {
-      // The reader is this worker's: an APDU scenario's card leaves it first.
-      if (this.slot.inserted) await this.cards.remove();
-      this.cards.disconnect();
-      return this.cardToken.token(cardProfile, this.profiles.get(cardProfile), this.pcsc);
-    }
     if (this.tokenCards) return this.tokenCards.token(label);
     this.tokens ??= new SoftHsmTokens();
     return this.tokens.token(label);
   }
 
-  private async stopCardToken(): Promise<void> {
-    if (!this.cardToken.running) return;
-    await this.cardToken.stop();
-    await waitUntilSeenEmpty(this.pcsc, this.readerName);
-  }
-
   async stop(): Promise<void> {
-    if (this.pcscContext) await this.stopCardToken();
-    else await this.cardToken.stop();
     this.closeRetiredContext();
     this.cards.disconnect();
     const wasInserted = this.slot.inserted;

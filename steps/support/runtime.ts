@@ -13,11 +13,10 @@ export async function workerTarget(
   name: TargetName,
   card: string | undefined,
   config: string | undefined,
-  cardTokens?: Readonly<Record<string, string>>,
   tokenBackend?: TokenBackend,
 ): Promise<Target> {
   if (!current) {
-    const target = createTarget(name, { defaultCard: card, config, cardTokens, tokenBackend });
+    const target = createTarget(name, { defaultCard: card, config, tokenBackend });
     current = { name, target, started: target.start() };
   } else if (current.name !== name) {
     throw new Error(`this worker already runs the ${current.name} target; one run has one target`);

@@ -20,8 +20,6 @@ export interface CardspecParameters {
   config?: string;
   /** Where PKCS#11 tokens come from on the simulator and container targets (`--token-backend`, `-p piv`). */
   tokenBackend?: TokenBackend;
-  /** Simulator: PKCS#11 token labels served by a virtual card instead of SoftHSM (label -> card profile). */
-  cardTokens?: Record<string, string>;
 }
 
 /** `Then it fails with CODE`: the step text, and the code it names. */
