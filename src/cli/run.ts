@@ -10,12 +10,16 @@ import { ensureSimulatorImage } from '../targets/container-image.js';
 import { ensurePcscd } from '../targets/pcscd.js';
 import { last, parseArgs } from './args.js';
 import { packageRoot } from '../paths.js';
+import { findUserStepFiles, needsTypeScript, typeScriptNodeOptions } from './user-steps.js';
 
-export const RUN_HELP = `Usage: cardspec run [--target simulator|container|hardware] [--card PROFILE] [--config FILE] [PATH...] [-- CUCUMBER-OPTIONS]
+export const RUN_HELP = `Usage: cardspec run [--target simulator|container|hardware] [--card PROFILE] [--config FILE] [--steps PATH]... [PATH...] [-- CUCUMBER-OPTIONS]
 
 Runs feature files or folders (default: features/) on the target (default: simulator).
 --card sets the profile of "Given a card is inserted" (on hardware: the ATR to wait for).
---config names the hardware target's configuration (default: cardspec.hardware.yaml).
+--config names the hardware target's configuration (default: cardspec.hardware.yaml if
+there is one; without it, the hardware target uses the one reader that holds a card).
+--steps names the project's step files or folders (default: every .ts, .js and .mjs file
+under steps/); TypeScript step files run without a build.
 Options after -- go to cucumber
 (--parallel 2, --tags @smoke, --format html:report.html, ...). Exits 0 only when every
 scenario passed.`;
@@ -44,7 +48,7 @@ function checkFeaturePath(path: string): void {
  * of here, once, before the workers start.
  */
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['target', 'card', 'config'], ['help']);
+  const args = parseArgs(argv, ['target', 'card', 'config', 'steps'], ['help']);
   if (args.flags.has('help')) {
     console.log(RUN_HELP);
     return 0;
@@ -61,16 +65,20 @@ export async function run(argv: string[]): Promise<number> {
 
   const paths = args.positionals.length ? args.positionals : ['features/'];
   for (const path of paths) checkFeaturePath(path);
+  const userSteps = findUserStepFiles(process.cwd(), root, args.options.get('steps') ?? []);
   const pcscd = target === 'simulator' ? await ensurePcscd() : undefined;
   // Built once here, not by each worker, and before cucumber's hook timeouts start.
   if (target === 'container') await ensureSimulatorImage({ onOutput: (line) => console.error(`docker build: ${line}`) });
   const worldParameters = JSON.stringify({ target, ...(card ? { card } : {}), ...(config ? { config: resolve(config) } : {}) });
   const cucumberArgs = [
+    ...(needsTypeScript(userSteps) ? typeScriptNodeOptions() : []),
     cucumberBin,
     // cucumber resolves the config file against the working directory, even an absolute path.
     '--config', relative(process.cwd(), join(root, 'cucumber.js')),
     '--profile', target,
     '--world-parameters', worldParameters,
+    // After the built-in steps and hooks of the profile: the World is set when these load.
+    ...userSteps.flatMap((file) => ['--import', file]),
     ...paths,
     ...args.passthrough,
   ];

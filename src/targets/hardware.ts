@@ -4,12 +4,16 @@ import { HarnessCodes, HarnessError } from '../errors.js';
 import { PcscContext, type CardConnection } from '../pcsc/client.js';
 import { pinGuard } from '../pcsc/pin-guard.js';
 import type { ApduTrace } from '../trace/trace.js';
-import { DEFAULT_CONFIG_FILE, loadHardwareConfig, resolveSecret, selectReaders, type HardwareConfig } from './hardware-config.js';
+import { existsSync } from 'node:fs';
+import { DEFAULT_CONFIG_FILE, loadHardwareConfig, resolveSecret, selectReaders, ZERO_CONFIG, type HardwareConfig } from './hardware-config.js';
 import type { ScenarioInfo, Target, TokenAccess } from './target.js';
 
 export interface HardwareOptions {
   defaultCard?: string | undefined;
-  /** The configuration file (default: cardspec.hardware.yaml in the working directory). */
+  /**
+   * The configuration file (default: cardspec.hardware.yaml in the working directory
+   * when there is one; without it, the run needs no configuration at all).
+   */
   config?: string | undefined;
 }
 
@@ -22,7 +26,8 @@ export class HardwareTarget implements Target {
   readonly name = 'hardware';
   readonly canMoveCards = false;
   private readonly config: HardwareConfig;
-  private readonly configFile: string;
+  /** The configuration file, or undefined for a run without one. */
+  private readonly configFile: string | undefined;
   private pcscContext: PcscContext | undefined;
   /** The readers of the bench: the configured selector's matches. */
   private readers: string[] = [];
@@ -32,8 +37,9 @@ export class HardwareTarget implements Target {
   private readonly profiles = new ProfileCache();
 
   constructor(private readonly options: HardwareOptions = {}) {
-    this.configFile = options.config ?? process.env.CARDSPEC_CONFIG ?? DEFAULT_CONFIG_FILE;
-    this.config = loadHardwareConfig(this.configFile);
+    const named = options.config ?? process.env.CARDSPEC_CONFIG;
+    this.configFile = named ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+    this.config = this.configFile === undefined ? ZERO_CONFIG : loadHardwareConfig(this.configFile);
   }
 
   get pcsc(): PcscContext {
@@ -44,7 +50,12 @@ export class HardwareTarget implements Target {
   async start(): Promise<void> {
     this.pcscContext = PcscContext.open();
     const readers = this.pcscContext.listReaders().map((r) => r.name);
-    this.readers = selectReaders(this.config.reader, readers);
+    if (this.config.reader) {
+      this.readers = selectReaders(this.config.reader, readers);
+    } else {
+      if (readers.length === 0) throw new HarnessError(HarnessCodes.UNKNOWN_READER, 'pcscd has no readers: plug one in (cardspec readers lists what pcscd sees)');
+      this.readers = readers;
+    }
   }
 
   beginScenario(scenario: ScenarioInfo): void {
@@ -60,12 +71,14 @@ export class HardwareTarget implements Target {
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
     const name = profile ?? this.options.defaultCard;
     const atr = name === undefined ? undefined : this.profiles.get(name).atr;
-    const { name: reader } = await this.pcsc.waitForReaderState(
+    const holds = (r: { present: boolean; atr?: Buffer | undefined }): boolean => r.present && (atr === undefined || (r.atr !== undefined && r.atr.equals(atr)));
+    const found = await this.pcsc.waitForReaderState(
       this.readers,
-      (r) => r.present && (atr === undefined || (r.atr !== undefined && r.atr.equals(atr))),
+      holds,
       this.config.cardTimeoutMs,
       atr === undefined ? 'card' : `card with the ATR of profile ${name} (${toHex(atr)})`,
     );
+    const reader = this.config.reader ? found.name : this.onlyReaderHolding(holds, name);
     if (this.connection?.connected && this.connection.readerName === reader) {
       this.connection.trace = trace;
       try {
@@ -84,6 +97,23 @@ export class HardwareTarget implements Target {
     return this.connection;
   }
 
+  /**
+   * Without a configured reader: the one reader whose card fits (any card, or the named
+   * profile's ATR). Several fit: the run cannot guess which card it may use.
+   */
+  private onlyReaderHolding(holds: (r: { present: boolean; atr?: Buffer | undefined }) => boolean, profile: string | undefined): string {
+    const readers = this.pcsc.listReaders();
+    const fitting = readers.filter(holds);
+    if (fitting.length === 1) return fitting[0]!.name;
+    const list = readers.map((r, i) => `${i}: "${r.name}" (${r.present && r.atr ? `ATR ${toHex(r.atr)}` : 'no card'})`).join(', ');
+    const what = profile === undefined ? 'a card' : `a card with the ATR of profile ${profile}`;
+    throw new HarnessError(
+      HarnessCodes.UNKNOWN_READER,
+      `${fitting.length} readers hold ${what}, so the run cannot tell which to use: name one with --card PROFILE (its ATR), ` +
+        `or with "reader:" in ${DEFAULT_CONFIG_FILE} (readers: ${list})`,
+    );
+  }
+
   removeCard(): Promise<void> {
     return Promise.reject(new HarnessError(HarnessCodes.UNSUPPORTED, 'on hardware a person removes the card'));
   }
@@ -94,8 +124,12 @@ export class HardwareTarget implements Target {
 
   async token(label: string): Promise<TokenAccess> {
     const pkcs11 = this.config.pkcs11;
-    if (!pkcs11) throw new HarnessError(HarnessCodes.BAD_CONFIG, `${this.configFile} has no pkcs11 section (module, tokens)`);
-    const token = pkcs11.tokens.find((t) => t.label === label);
+    if (!pkcs11) {
+      const where = this.configFile ?? `a configuration file (${DEFAULT_CONFIG_FILE}, or --config FILE)`;
+      throw new HarnessError(HarnessCodes.BAD_CONFIG, `PKCS#11 tokens on hardware need their module: write a pkcs11 section (module, tokens) in ${where}`);
+    }
+    // A module without a token list: any token, its user PIN from TOKEN_PIN.
+    const token = pkcs11.tokens.length === 0 ? { label, userPin: '${env:TOKEN_PIN}', soPin: undefined } : pkcs11.tokens.find((t) => t.label === label);
     if (!token) {
       throw new HarnessError(HarnessCodes.BAD_CONFIG, `${this.configFile} lists no token "${label}" (tokens: ${pkcs11.tokens.map((t) => t.label).join(', ') || 'none'})`);
     }
