@@ -4,6 +4,7 @@
  */
 import type { CommandApdu } from '../../src/apdu/apdu.js';
 import type { Protocol } from '../profile/types.js';
+import type { Applet } from './applet.js';
 import type { DedicatedFile, ElementaryFile } from './files.js';
 import type { Pin } from './pins.js';
 
@@ -11,6 +12,15 @@ import type { Pin } from './pins.js';
 export interface PendingResponse {
   data: Buffer;
   sw: number;
+}
+
+/** Pieces of a chained command (CLA 10) collected so far, for the selected applet. */
+export interface PendingChain {
+  ins: number;
+  p1: number;
+  p2: number;
+  parts: Buffer[];
+  length: number;
 }
 
 /**
@@ -22,6 +32,9 @@ export class CardSession {
   currentEf: ElementaryFile | undefined = undefined;
   readonly verified = new Set<number>();
   pending: PendingResponse | undefined = undefined;
+  /** The applet SELECT by name chose; commands go to it first. */
+  applet: Applet | undefined = undefined;
+  chain: PendingChain | undefined = undefined;
 
   constructor(mf: DedicatedFile) {
     this.currentDf = mf;
@@ -33,6 +46,8 @@ export interface CardContext {
   readonly pins: ReadonlyMap<number, Pin>;
   readonly protocol: Protocol;
   readonly session: CardSession;
+  /** This card's applets (the profile's `applets:`), each with its own keys and counters. */
+  readonly applets: readonly Applet[];
   randomBytes(n: number): Buffer;
 }
 

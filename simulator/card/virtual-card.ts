@@ -6,6 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { CardProfile, Protocol } from '../profile/types.js';
+import type { Applet } from './applet.js';
+import { cardParts } from './applet.js';
+import './applets/index.js';
 import { type CardContext, CardSession } from './context.js';
 import { type DedicatedFile, buildFileSystem } from './files.js';
 import { CardOs } from './os.js';
@@ -16,7 +19,9 @@ export class VirtualCard {
   readonly protocol: Protocol;
   private readonly mf: DedicatedFile;
   private readonly pins: Map<number, Pin>;
-  private readonly os = new CardOs();
+  private readonly os: CardOs;
+  /** This card's applets, made fresh from the profile: their keys and counters are this card's. */
+  private readonly applets: Applet[];
   /** What the handlers see; made anew with each card session. */
   private context: CardContext;
   private powered = false;
@@ -26,6 +31,9 @@ export class VirtualCard {
     this.protocol = profile.protocol;
     this.mf = buildFileSystem(profile.mf);
     this.pins = new Map(profile.pins.map((p) => [p.reference, new Pin(p)]));
+    const parts = cardParts(profile, CardOs.isoInstructions());
+    this.os = new CardOs(parts.commands);
+    this.applets = parts.makeApplets.map((make) => make());
     this.context = this.newSession();
   }
 
@@ -74,6 +82,7 @@ export class VirtualCard {
   }
 
   private newSession(): CardContext {
-    return { mf: this.mf, pins: this.pins, protocol: this.protocol, session: new CardSession(this.mf), randomBytes };
+    for (const applet of this.applets) applet.reset?.();
+    return { mf: this.mf, pins: this.pins, protocol: this.protocol, session: new CardSession(this.mf), applets: this.applets, randomBytes };
   }
 }

@@ -116,4 +116,14 @@ export class Cursor {
   isList(): boolean {
     return isSeq(this.node);
   }
+
+  isMap(): boolean {
+    return isMap(this.node);
+  }
+
+  /** The keys of a mapping (none for anything else). */
+  keys(): string[] {
+    if (!isMap(this.node)) return [];
+    return this.node.items.map((pair) => (isScalar(pair.key) ? String(pair.key.value) : ''));
+  }
 }

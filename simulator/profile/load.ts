@@ -81,7 +81,7 @@ function readFields(file: string, chain: string[]): { fields: Map<string, Cursor
   }
   const source = new ProfileSource(display(file), text);
   const top = source.root();
-  const fields = top.fields(TOP_FIELDS, 'a mapping of name, description, atr, protocol, pins, files');
+  const fields = top.fields(TOP_FIELDS, 'a mapping of name, description, atr, protocol, pins, files, applets, extensions');
   const ext = fields.get('extends');
   if (ext === undefined || !ext.present) return { fields, top };
 

@@ -4,6 +4,8 @@
  * files under simulator/profiles.
  */
 
+import type { Cursor } from './cursor.js';
+
 export type Protocol = 'T=0' | 'T=1';
 
 export type EfType = 'transparent' | 'linear-variable';
@@ -49,6 +51,16 @@ export interface ProfilePin {
   puk: ProfilePuk | undefined;
 }
 
+/**
+ * An entry of `applets:` or `extensions:`: the registered type it names and the whole
+ * entry, which that type checks itself (simulator/card/applet.ts).
+ */
+export interface ProfilePart {
+  type: string;
+  typeCursor: Cursor;
+  entry: Cursor;
+}
+
 export interface CardProfile {
   name: string;
   description: string;
@@ -59,6 +71,10 @@ export interface CardProfile {
   pins: ProfilePin[];
   /** The MF (3F00); its `files` are the profile's `files:` list. */
   mf: ProfileDf;
+  /** Applets selected by AID, in the order of the profile. */
+  applets: ProfilePart[];
+  /** Sets of extra instructions for the dispatch table. */
+  extensions: ProfilePart[];
 }
 
 export const MF_FID = 0x3f00;

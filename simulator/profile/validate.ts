@@ -29,14 +29,18 @@
  *       aid: F0 43 41 52 44 53 50 45 43
  *       label: demo-app
  *       files: [ ... ]
+ *   applets:                           # optional: applets selected by AID (docs/applets.md)
+ *     - type: piv                      # a registered applet type; its other fields are its own
+ *   extensions:                        # optional: extra instructions (docs/applets.md)
+ *     - type: my-commands
  */
 import { checkAtr, protocolNumber } from './atr.js';
 import { Cursor } from './cursor.js';
-import type { AccessRule, CardProfile, EfType, ProfileDf, ProfileEf, ProfileFile, ProfilePin, Protocol } from './types.js';
+import type { AccessRule, CardProfile, EfType, ProfileDf, ProfileEf, ProfileFile, ProfilePart, ProfilePin, Protocol } from './types.js';
 import { MF_FID } from './types.js';
 import { bytes, hexNumber, integer, oneOf } from './values.js';
 
-export const TOP_FIELDS = ['name', 'description', 'extends', 'atr', 'protocol', 'pins', 'files'] as const;
+export const TOP_FIELDS = ['name', 'description', 'extends', 'atr', 'protocol', 'pins', 'files', 'applets', 'extensions'] as const;
 const PIN_FIELDS = ['reference', 'label', 'value', 'minLength', 'maxLength', 'tries', 'puk'] as const;
 const PUK_FIELDS = ['value', 'tries'] as const;
 const FILE_FIELDS = ['fid', 'type', 'label', 'sfi', 'content', 'records', 'access', 'aid', 'files'] as const;
@@ -93,6 +97,22 @@ function pins(list: Cursor | undefined): ProfilePin[] {
     out.push({ reference, value, minLength, maxLength, tries, puk });
   }
   return out;
+}
+
+/** `applets:` / `extensions:`: a list of mappings, each with a `type`; the type checks the rest. */
+function parts(list: Cursor | undefined, what: string): ProfilePart[] {
+  if (list === undefined) return [];
+  return list.items(`a list of ${what}s, each a mapping with a type`).map((entry) => {
+    const typeCursor = Cursor.field(typeField(entry, what), entry, 'type');
+    if (!typeCursor.present) typeCursor.fail(`the ${what}'s type, e.g. "type: piv"`, 'nothing');
+    return { type: typeCursor.text(`the ${what}'s type`), typeCursor, entry };
+  });
+}
+
+/** The fields of an entry, every key allowed (its type checks them), to find `type`. */
+function typeField(entry: Cursor, what: string): Map<string, Cursor> {
+  if (!entry.isMap()) entry.fail(`an ${what}: a mapping with a type`);
+  return entry.fields(entry.keys(), `an ${what}`);
 }
 
 function access(c: Cursor | undefined, pinRefs: ReadonlySet<number>): AccessRule {
@@ -233,5 +253,7 @@ export function validateProfile(fields: Fields, top: Cursor): CardProfile {
       ef.records.push(record);
     }
   }
-  return { name, description, source: top.source.file, atr, protocol, pins: pinList, mf };
+  const applets = parts(optional(fields, 'applets'), 'applet');
+  const extensions = parts(optional(fields, 'extensions'), 'extension');
+  return { name, description, source: top.source.file, atr, protocol, pins: pinList, mf, applets, extensions };
 }

@@ -1,0 +1,2 @@
+/** The applet and extension types the project ships, registered for profiles to name. */
+export {};
