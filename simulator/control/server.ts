@@ -8,6 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HarnessCodes, HarnessError } from '../../src/errors.js';
+import { installCardModule } from '../card/card-module.js';
 import { VirtualCard } from '../card/virtual-card.js';
 import { loadProfile } from '../profile/load.js';
 import { VpcdSlot } from '../vpcd/slot.js';
@@ -50,7 +51,12 @@ async function loadRequestedProfile(source: ProfileSource): Promise<ReturnType<t
   const dir = await mkdtemp(join(tmpdir(), 'cardspec-profile-'));
   try {
     for (const [name, text] of Object.entries(source.files)) await writeFile(join(dir, name), text);
-    return loadProfile(join(dir, source.file));
+    const profile = loadProfile(join(dir, source.file));
+    if (profile.module !== undefined) {
+      const code = source.module ?? profile.module.cursor.fail('the card module\'s code sent along with the profile', 'none');
+      await installCardModule(profile, code);
+    }
+    return profile;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

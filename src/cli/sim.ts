@@ -11,6 +11,7 @@ import type { TokenAccess } from '../targets/target.js';
 import { CARD_EVENT_TIMEOUT_MS } from '../targets/card-flow.js';
 import { checkReaderFree, waitUntilSeenEmpty } from '../targets/simulator.js';
 import { SoftHsmTokens } from '../targets/softhsm.js';
+import { prepareCardModule } from '../targets/card-module.js';
 import { last, parseArgs } from './args.js';
 
 export const SIM_HELP = `Usage: cardspec sim [--card PROFILE]... [--token LABEL]... [--slot N] [--target simulator|container]
@@ -77,6 +78,7 @@ export async function sim(argv: string[]): Promise<number> {
   // Load every profile first, so a mistake stops the command before anything starts.
   const loaded = profiles.map((p) => loadProfile(p));
   if (target === 'container') return simInContainer(profiles, labels, firstSlot);
+  for (const profile of loaded) await prepareCardModule(profile);
   return simEmbedded(profiles, loaded.map((profile) => new VirtualCard(profile)), labels, firstSlot);
 }
 

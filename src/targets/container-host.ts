@@ -51,14 +51,14 @@ export function hostPcscLiteVersion(): string {
 /**
  * A card profile as the container can load it: a name from the project's profiles (the
  * image has the same files: they are part of its hash), or a file sent along with the
- * other YAML files of its folder, for `extends`.
+ * other YAML files of its folder, for `extends`, and the bundled code of its card module.
  */
-export function profileSource(nameOrPath: string): ProfileSource {
+export function profileSource(nameOrPath: string, module?: string): ProfileSource {
   if (!looksLikePath(nameOrPath)) return { name: nameOrPath };
   const file = resolveProfile(nameOrPath);
   const dir = dirname(file);
   const files: Record<string, string> = {};
   for (const name of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f))) files[name] = readFileSync(join(dir, name), 'utf8');
-  return { file: basename(file), files };
+  return { file: basename(file), files, ...(module !== undefined ? { module } : {}) };
 }
 

@@ -19,6 +19,7 @@ import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
 import { workerIndex } from './simulator.js';
 import type { Target, TokenAccess } from './target.js';
 
+import { cardModuleCode } from './card-module.js';
 import { checkDocker, ensureSimulatorImage } from './container-image.js';
 import { hostPcscLiteVersion, p11KitClientModule, profileSource } from './container-host.js';
 
@@ -144,6 +145,8 @@ export class ContainerTarget implements Target {
         .withPins(this.userPin, this.soPin)
         .withLogConsumer((stream) => {
           stream.on('data', (line: Buffer | string) => {
+            // A card module's errors (simulator/card/card-module.ts) belong in the run's output.
+            if (String(line).includes('cardspec: card module error')) console.error(String(line).trimEnd());
             logTail.push(String(line).trimEnd());
             if (logTail.length > 20) logTail.shift();
           });
@@ -216,8 +219,8 @@ export class ContainerTarget implements Target {
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
     const nameOrPath = profile ?? this.options.defaultCard ?? DEFAULT_PROFILE;
     // Checked here, so a mistake names the host's file, not the container's copy.
-    this.profiles.get(nameOrPath);
-    return this.cards.insert(profileSource(nameOrPath), trace);
+    const module = await cardModuleCode(this.profiles.get(nameOrPath));
+    return this.cards.insert(profileSource(nameOrPath, module), trace);
   }
 
   async removeCard(): Promise<void> {
@@ -234,8 +237,8 @@ export class ContainerTarget implements Target {
    * connect).
    */
   async putCard(slot: number, profile: string): Promise<string> {
-    this.profiles.get(profile);
-    const status = await this.client.request({ op: 'insert', slot, profile: profileSource(profile) });
+    const module = await cardModuleCode(this.profiles.get(profile));
+    const status = await this.client.request({ op: 'insert', slot, profile: profileSource(profile, module) });
     await this.pcsc.waitForCard(status.reader, CARD_EVENT_TIMEOUT_MS);
     return status.reader;
   }

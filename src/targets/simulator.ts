@@ -7,6 +7,7 @@ import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
 import { ensurePcscd, type ManagedPcscd } from './pcscd.js';
 import { SoftHsmTokens } from './softhsm.js';
+import { prepareCardModule } from './card-module.js';
 import type { Target, TokenAccess } from './target.js';
 
 export interface SimulatorOptions {
@@ -102,7 +103,9 @@ export class SimulatorTarget implements Target {
 
   /** A fresh card in the reader (see CardFlow.insert: swapped in behind the connection when one is there). */
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
-    return this.cards.insert(new VirtualCard(this.profiles.get(profile ?? this.options.defaultCard ?? DEFAULT_PROFILE)), trace);
+    const cardProfile = this.profiles.get(profile ?? this.options.defaultCard ?? DEFAULT_PROFILE);
+    await prepareCardModule(cardProfile);
+    return this.cards.insert(new VirtualCard(cardProfile), trace);
   }
 
   beginScenario(): void {
