@@ -1,3 +1,4 @@
+import { init, INIT_HELP } from './init.js';
 import { readers, READERS_HELP } from './readers.js';
 import { run, RUN_HELP } from './run.js';
 import { sim, SIM_HELP } from './sim.js';
@@ -8,6 +9,7 @@ Commands:
   run       run feature files on a target (simulator, container, hardware)
   sim       start the simulator and keep it running for any PC/SC or PKCS#11 client
   readers   list the readers, their cards and what the ATRs say
+  init      scaffold a cardspec project in the current folder (never overwrites)
 
 Each command has --help.
 
@@ -15,9 +17,11 @@ ${RUN_HELP}
 
 ${SIM_HELP}
 
-${READERS_HELP}`;
+${READERS_HELP}
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { run, sim, readers };
+${INIT_HELP}`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { run, sim, readers, init };
 
 /** The CLI: returns the exit code; errors are printed with their code, never thrown out. */
 export async function main(argv: string[]): Promise<number> {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ProfileSource } from '../../simulator/control/protocol.js';
-import { looksLikePath, resolveProfile } from '../../simulator/profile/index.js';
+import { looksLikePath, projectProfile, resolveProfile } from '../../simulator/profile/index.js';
 import { HarnessCodes, HarnessError } from '../errors.js';
 
 /**
@@ -54,7 +54,8 @@ export function hostPcscLiteVersion(): string {
  * other YAML files of its folder, for `extends`, and the bundled code of its card module.
  */
 export function profileSource(nameOrPath: string, module?: string): ProfileSource {
-  if (!looksLikePath(nameOrPath)) return { name: nameOrPath };
+  // A name of cardspec's own profiles is in the image; the project's are sent along.
+  if (!looksLikePath(nameOrPath) && projectProfile(nameOrPath) === undefined) return { name: nameOrPath };
   const file = resolveProfile(nameOrPath);
   const dir = dirname(file);
   const files: Record<string, string> = {};
