@@ -34,6 +34,9 @@ export const SCAFFOLD: readonly { template: string; target: string }[] = [
 /** The dependencies whose install scripts build native code cardspec needs. */
 export const NATIVE_DEPENDENCIES = ['pkcs11js', 'smartcard', 'sockopt'] as const;
 
+/** Dependencies whose install scripts cardspec does not need (they may be denied). */
+export const DENIABLE_SCRIPTS = ['esbuild', 'protobufjs', 'ssh2', 'cpu-features'] as const;
+
 /** What package.json's allowScripts lacks of the native dependencies (all of them when there is no package.json). */
 export function unapprovedNativeDependencies(project: string): string[] {
   try {
@@ -73,19 +76,25 @@ export async function init(argv: string[]): Promise<number> {
   const { made, kept } = scaffold(project);
   for (const file of made) console.log(`made  ${file}`);
   for (const file of kept) console.log(`kept  ${file} (it was there: not overwritten)`);
-  if (kept.includes('.gitignore')) console.log('      add "reports/" to .gitignore: the reports of -p ci go there');
+  if (kept.includes('.gitignore') && !/^\/?reports\/?$/m.test(readFileSync(join(project, '.gitignore'), 'utf8'))) {
+    console.log('      add "reports/" to .gitignore: the reports of -p ci go there');
+  }
   const unapproved = unapprovedNativeDependencies(project);
   if (unapproved.length > 0) {
     console.log(`
-cardspec needs the install scripts of ${NATIVE_DEPENDENCIES.join(', ')} (they build its PC/SC,
-PKCS#11 and socket bindings). npm lists them as "not yet covered by allowScripts", and a
+cardspec needs the install scripts of ${NATIVE_DEPENDENCIES.join(', ')}: they build its PC/SC,
+PKCS#11 and socket bindings. npm lists them as "not yet covered by allowScripts", and a
 stricter npm will skip them. Allow exactly those:
 
   npm approve-scripts ${unapproved.join(' ')}
 
-or write them into package.json:
+or write into package.json (the others listed are not needed: esbuild and protobufjs
+check versions, ssh2 and cpu-features speed up SSH, which cardspec does not use; add
+"cardspec": true when you install cardspec from a git URL, where it builds itself):
 
-  "allowScripts": { ${NATIVE_DEPENDENCIES.map((n) => `"${n}": true`).join(', ')} }`);
+  "allowScripts": {
+    ${[...NATIVE_DEPENDENCIES.map((n) => `"${n}": true`), ...DENIABLE_SCRIPTS.map((n) => `"${n}": false`)].join(',\n    ')}
+  }`);
   }
   console.log(`
 Next: npx cardspec run                 (the example feature on the simulator)
