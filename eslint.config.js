@@ -2,6 +2,15 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// The layers (docs/architecture.md): core/ <- simulator/ <- src/ <- steps/ + the CLI.
+// Imports point down only; src/ reaches the simulator only where a target starts it.
+const layer = (files, forbidden, message) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', { patterns: forbidden.map((group) => ({ group: [group], message })) }],
+  },
+});
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'reports/', 'bench/results/', 'bench/build/'] },
   js.configs.recommended,
@@ -13,4 +22,12 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  layer(['core/**/*.ts'], ['**/src/**', '**/simulator/**', '**/steps/**', '@cucumber/*'], 'core/ imports nothing of the project: it is the layer both the harness and the simulator stand on'),
+  layer(['simulator/**/*.ts'], ['**/src/**', '**/steps/**', '@cucumber/*'], 'the simulator imports only core/ (it runs alone in the container image)'),
+  layer(
+    ['src/**/*.ts'],
+    ['**/simulator/**', '**/steps/**', '@cucumber/*'],
+    'src/ reaches simulator/ only where a target starts it (src/targets/simulator.ts, src/cli/sim.ts)',
+  ),
+  { files: ['src/targets/simulator.ts', 'src/cli/sim.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/steps/**', '@cucumber/*'], message: 'the harness never imports the cucumber layer' }] }] } },
 );

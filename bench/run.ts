@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { onCleanup } from '../src/cleanup.js';
 import { PcscContext } from '../src/pcsc/client.js';
 import { ensurePcscd } from '../src/targets/pcscd.js';
-import { vpcdPort } from '../simulator/vpcd/slot.js';
+import { vpcdPort } from '../core/vpcd.js';
 import { apduLatency } from './figures/apdu-latency.js';
 import { apduRoundtrip } from './figures/apdu-roundtrip.js';
 import { cardThroughput } from './figures/card-throughput.js';

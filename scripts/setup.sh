@@ -16,12 +16,14 @@ fi
 
 # System packages: pcscd and the vpcd reader driver for the simulator's virtual cards,
 # the PC/SC headers for the native binding, SoftHSM and OpenSC for PKCS#11, openssl for
-# the cross-checks, pcsc-tools for card names and scriptor, Python bindings for the
+# the cross-checks, pcsc-tools for card names and scriptor, yubico-piv-tool and ykcs11
+# for the PIV card's client checks (docs/piv.md), Python bindings for the
 # third-party client checks, a C toolchain for native modules and benchmarks, and for
 # the container target Docker, debootstrap (an offline base image) and p11-kit's client.
 packages=(
   pcscd vsmartcard-vpcd libpcsclite-dev pcsc-tools
   softhsm2 opensc openssl p11-kit p11-kit-modules libp11-kit-dev
+  yubico-piv-tool ykcs11
   python3-pyscard python3-pykcs11
   build-essential pkg-config python3
   docker.io debootstrap

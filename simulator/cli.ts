@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { VirtualCard } from './card/virtual-card.js';
-import { DEFAULT_PROFILE, loadProfile } from './profile/load.js';
+import { DEFAULT_PROFILE, loadProfile } from '../core/profile/load.js';
 import { VpcdSlot } from './vpcd/slot.js';
 
 async function main(): Promise<void> {

@@ -4,11 +4,11 @@
  * VpcdSlot (vpcd/). Imports nothing from the harness but its pure codecs.
  */
 export * from './card/index.js';
-export * from './profile/index.js';
+export * from '../core/profile/index.js';
 export * from './vpcd/index.js';
 
 import { VirtualCard } from './card/virtual-card.js';
-import { loadProfile } from './profile/load.js';
+import { loadProfile } from '../core/profile/load.js';
 
 /** A fresh card of profile `nameOrPath` (a name under simulator/profiles, or a .yaml path). */
 export function createCard(nameOrPath?: string): VirtualCard {

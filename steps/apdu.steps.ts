@@ -1,9 +1,9 @@
 import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
-import type { ResponseApdu } from '../src/apdu/apdu.js';
-import { parseHex, swHex, toHex } from '../src/apdu/hex.js';
-import { explainMismatch, matchesBytePattern, parseBytePattern } from '../src/apdu/pattern.js';
-import { describeStatusWord, matchesStatusWord, parseStatusWordPattern } from '../src/apdu/status.js';
-import { findTag, parseTlv } from '../src/apdu/tlv.js';
+import type { ResponseApdu } from '../core/apdu/apdu.js';
+import { parseHex, swHex, toHex } from '../core/apdu/hex.js';
+import { explainMismatch, matchesBytePattern, parseBytePattern } from '../core/apdu/pattern.js';
+import { describeStatusWord, matchesStatusWord, parseStatusWordPattern } from '../core/apdu/status.js';
+import { findTag, parseTlv } from '../core/apdu/tlv.js';
 import { isSavedName } from '../src/text/expand.js';
 import type { CardspecWorld } from './support/world.js';
 

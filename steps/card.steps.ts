@@ -1,8 +1,8 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
-import { atrOffersProtocol, parseAtr } from '../src/apdu/atr.js';
-import { toHex } from '../src/apdu/hex.js';
-import { explainMismatch, matchesBytePattern, parseBytePattern } from '../src/apdu/pattern.js';
+import { atrOffersProtocol, parseAtr } from '../core/apdu/atr.js';
+import { toHex } from '../core/apdu/hex.js';
+import { explainMismatch, matchesBytePattern, parseBytePattern } from '../core/apdu/pattern.js';
 import type { CardspecWorld } from './support/world.js';
 
 async function insert(world: CardspecWorld, profile: string | undefined): Promise<void> {

@@ -9,7 +9,7 @@
  *
  * Also, once, the same features on the container target (one worker), for the table.
  */
-import { vpcdReaderName } from '../../simulator/vpcd/slot.js';
+import { vpcdReaderName } from '../../core/vpcd.js';
 import type { PcscContext } from '../../src/pcsc/client.js';
 import { checkDocker, ensureSimulatorImage } from '../../src/targets/container-image.js';
 import { assertSlotFree, CARD_EVENT_TIMEOUT_MS } from '../lib/bench-slot.js';

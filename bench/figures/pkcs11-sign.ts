@@ -14,7 +14,7 @@ import { mechanisms } from '../../src/pkcs11/names.js';
 import { Pkcs11Session } from '../../src/pkcs11/session.js';
 import { findToken } from '../../src/pkcs11/token.js';
 import { SoftHsmTokens } from '../../src/targets/softhsm.js';
-import type { TokenAccess } from '../../src/targets/target.js';
+import type { TokenAccess } from '../../src/pkcs11/token.js';
 import { interleave } from '../lib/interleave.js';
 import { SYSTEM_PYTHON, benchFile } from '../lib/paths.js';
 import { lastJsonLine, runProcess } from '../lib/processes.js';

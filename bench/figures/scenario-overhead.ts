@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualCard } from '../../simulator/card/virtual-card.js';
-import { loadProfile } from '../../simulator/profile/load.js';
+import { loadProfile } from '../../core/profile/load.js';
 import { VpcdSlot } from '../../simulator/vpcd/slot.js';
 import { onCleanup } from '../../src/cleanup.js';
 import type { PcscContext } from '../../src/pcsc/client.js';

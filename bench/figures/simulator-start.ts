@@ -12,7 +12,7 @@
  */
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { VPCD_BASE_PORT } from '../../simulator/vpcd/slot.js';
+import { VPCD_BASE_PORT } from '../../core/vpcd.js';
 import type { PcscContext } from '../../src/pcsc/client.js';
 import { checkDocker, ensureSimulatorImage } from '../../src/targets/container-image.js';
 import { assertSlotFree, BENCH_READER, BENCH_SLOT, CARD_EVENT_TIMEOUT_MS } from '../lib/bench-slot.js';

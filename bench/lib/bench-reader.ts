@@ -1,5 +1,5 @@
 import { VirtualCard } from '../../simulator/card/virtual-card.js';
-import { loadProfile } from '../../simulator/profile/load.js';
+import { loadProfile } from '../../core/profile/load.js';
 import { VpcdSlot } from '../../simulator/vpcd/slot.js';
 import type { PcscContext } from '../../src/pcsc/client.js';
 import { BENCH_SLOT, putInReader, type InsertableCard } from './bench-slot.js';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { onCleanup } from '../../src/cleanup.js';
-import { vpcdPort, vpcdReaderName } from '../../simulator/vpcd/slot.js';
+import { vpcdPort, vpcdReaderName } from '../../core/vpcd.js';
 import type { PcscContext } from '../../src/pcsc/client.js';
 import { CARD_EVENT_TIMEOUT_MS } from '../../src/targets/card-flow.js';
 

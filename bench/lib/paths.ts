@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { packageRoot } from '../../src/paths.js';
+import { packageRoot } from '../../core/paths.js';
 
 // The C sources, Python scripts and profiles stay in bench/ of the source tree, while this
 // module runs as dist/bench/lib/paths.js.

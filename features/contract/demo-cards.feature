@@ -1,6 +1,6 @@
 @simulator-only
-Feature: The demo cards behave as DEMO-CARD.md promises
-  Written from STEPS.md and DEMO-CARD.md alone, without the project's sources: a check of
+Feature: The demo cards behave as docs/demo-cards.md promises
+  Written from docs/steps.md and docs/demo-cards.md alone, without the project's sources: a check of
   the contract, byte for byte. The simulator's fresh card per scenario is assumed.
 
   # ---------------------------------------------------------------- ATR

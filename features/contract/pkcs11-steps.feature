@@ -1,6 +1,6 @@
 @simulator-only @softhsm-direct
-Feature: Every PKCS#11 step of STEPS.md against the SoftHSM token
-  Written from STEPS.md alone, without the project's sources: a check of the contract. It
+Feature: Every PKCS#11 step of docs/steps.md against the SoftHSM token
+  Written from docs/steps.md alone, without the project's sources: a check of the contract. It
   counts on every mechanism SoftHSM offers, so it runs where SoftHSM is loaded directly.
 
   Background:

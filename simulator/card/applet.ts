@@ -13,9 +13,9 @@
  *  - long answers go out in 61xx pieces (T=1) or behind 61xx (T=0), as for any command;
  *  - a StatusWordError thrown anywhere becomes the status word; any other exception 6F00.
  */
-import type { CommandApdu } from '../../src/apdu/apdu.js';
-import type { Cursor } from '../profile/cursor.js';
-import type { CardProfile } from '../profile/types.js';
+import type { CommandApdu } from '../../core/apdu/apdu.js';
+import type { Cursor } from '../../core/profile/cursor.js';
+import type { CardProfile } from '../../core/profile/types.js';
 import type { CardContext, Handler, Reply } from './context.js';
 
 export interface Applet {

@@ -2,8 +2,8 @@
  * What a command handler sees: the card's files and PINs, the state of this card
  * session, and the protocol. Handlers are plain functions of (command, context).
  */
-import type { CommandApdu } from '../../src/apdu/apdu.js';
-import type { Protocol } from '../profile/types.js';
+import type { CommandApdu } from '../../core/apdu/apdu.js';
+import type { Protocol } from '../../core/profile/types.js';
 import type { Applet } from './applet.js';
 import type { DedicatedFile, ElementaryFile } from './files.js';
 import type { Pin } from './pins.js';
@@ -24,7 +24,7 @@ export interface PendingChain {
 }
 
 /**
- * Everything a reset or a power cycle forgets (DEMO-CARD.md: the MF is current, no
+ * Everything a reset or a power cycle forgets (docs/demo-cards.md: the MF is current, no
  * current EF, no PIN verified). Files and tries counters are not here: they stay.
  */
 export class CardSession {

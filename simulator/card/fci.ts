@@ -1,10 +1,10 @@
 /**
- * The templates SELECT answers, built exactly as DEMO-CARD.md lists them (tags and
+ * The templates SELECT answers, built exactly as docs/demo-cards.md lists them (tags and
  * order are a contract that user specs check byte for byte):
  *   FCI 6F: 84 name (DF selected by name), else 83 fid [+ 80 size for an EF]
  *   FCP 62: 82 descriptor, 83 fid, then 80 size (EF) or 84 name (named DF)
  */
-import { encodeTlv } from '../../src/apdu/tlv.js';
+import { encodeTlv } from '../../core/apdu/tlv.js';
 import type { CardFile } from './files.js';
 
 /** File descriptor bytes (ISO 7816-4 table 12). */

@@ -3,8 +3,8 @@
  * from a profile. Each VirtualCard owns its own copy, so that what one card does to its
  * files never shows in another card made from the same profile.
  */
-import type { AccessRule, EfType, ProfileDf, ProfileEf } from '../profile/types.js';
-import { MF_FID } from '../profile/types.js';
+import type { AccessRule, EfType, ProfileDf, ProfileEf } from '../../core/profile/types.js';
+import { MF_FID } from '../../core/profile/types.js';
 
 export class ElementaryFile {
   readonly kind = 'ef';
@@ -26,7 +26,7 @@ export class ElementaryFile {
     this.records = spec.records.map((r) => Buffer.from(r));
   }
 
-  /** Bytes in the file; for a record EF the sum of its records' lengths (DEMO-CARD.md). */
+  /** Bytes in the file; for a record EF the sum of its records' lengths (docs/demo-cards.md). */
   get size(): number {
     if (this.type === 'transparent') return this.content.length;
     return this.records.reduce((n, r) => n + r.length, 0);
@@ -79,7 +79,7 @@ export function findByAid(mf: DedicatedFile, aid: Buffer): DedicatedFile | undef
 
 /**
  * SELECT P1 00: among the current DF's children, then its parent, with 3F00 always the
- * MF (DEMO-CARD.md; ISO 7816-4 would also allow the current DF itself).
+ * MF (docs/demo-cards.md; ISO 7816-4 would also allow the current DF itself).
  */
 export function findById(mf: DedicatedFile, current: DedicatedFile, fid: number): CardFile | undefined {
   if (fid === MF_FID) return mf;

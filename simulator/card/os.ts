@@ -1,21 +1,21 @@
 /**
  * The card OS: takes any byte string, answers a response APDU, never throws. The order
- * of the checks is DEMO-CARD.md's error precedence: CLA, INS, then (for what cannot even
+ * of the checks is the error precedence of docs/demo-cards.md: CLA, INS, then (for what cannot even
  * be decoded) length; each handler continues with P1-P2, length, file, security, offset.
  * Errors become status words in exactly one place: `transmit`.
  *
  * Applets (applet.ts): SELECT by name of an applet's AID selects it; while one is
  * selected, commands go to it first, the CLA rules it asks for apply (chaining,
  * proprietary classes) and the ISO commands handle what it leaves. With no applet
- * selected, the card is exactly the demo card of DEMO-CARD.md.
+ * selected, the card is exactly the demo card of docs/demo-cards.md.
  */
-import { ApduFormatError, type CommandApdu, encodeResponse, parseCommand } from '../../src/apdu/apdu.js';
+import { ApduFormatError, type CommandApdu, EXTENDED_NE_MAX, SHORT_NE_MAX, encodeResponse, parseCommand } from '../../core/apdu/apdu.js';
+import { Ins } from '../../core/apdu/ins.js';
 import { type Applet, type CardCommand, appletByName } from './applet.js';
-import { INS_GET_RESPONSE, dispatchTable } from './commands/index.js';
+import { dispatchTable } from './commands/index.js';
 import { type CardContext, EMPTY, type Handler, type Reply, ok } from './context.js';
 import { SW, StatusWordError, fail, swWithLength } from './sw.js';
 
-const INS_SELECT = 0xa4;
 const SELECT_BY_NAME = 0x04;
 /** CLA bit 5: more pieces of this command follow (ISO 7816-4 5.4.1). */
 const CLA_CHAINING = 0x10;
@@ -78,8 +78,8 @@ export class CardOs {
 
   private process(raw: Uint8Array, ctx: CardContext): Reply {
     const session = ctx.session;
-    // Only GET RESPONSE may collect pending data; any other command discards it.
-    if (raw[1] !== INS_GET_RESPONSE) session.pending = undefined;
+    // Only GET RESPONSE may collect pending data (the card OS's rule); any other command discards it.
+    if (raw[1] !== Ins.GET_RESPONSE) session.pending = undefined;
     const applet = session.applet;
     if (raw.length >= 1) checkCla(raw[0]!, this.classRules(raw, applet));
     const handler = raw.length >= 2 ? this.handlers.get(raw[1]!) : undefined;
@@ -131,7 +131,7 @@ export class CardOs {
   /** SELECT of an applet's name, else the selected applet, else the ISO commands. */
   private dispatch(cmd: CommandApdu, handler: Handler | undefined, ctx: CardContext): Reply {
     const session = ctx.session;
-    if (cmd.ins === INS_SELECT && cmd.p1 === SELECT_BY_NAME && cmd.cla < 0x80) {
+    if (cmd.ins === Ins.SELECT && cmd.p1 === SELECT_BY_NAME && cmd.cla < 0x80) {
       const target = appletByName(ctx.applets, cmd.data);
       if (target !== undefined) {
         const reply = target.select(cmd, ctx);
@@ -148,7 +148,7 @@ export class CardOs {
     if (handler === undefined) fail(SW.INS_NOT_SUPPORTED);
     const reply = handler(cmd, ctx);
     // A file SELECT that succeeded leaves the applet (ISO 7816-4: one current DF).
-    if (cmd.ins === INS_SELECT) session.applet = undefined;
+    if (cmd.ins === Ins.SELECT) session.applet = undefined;
     return reply;
   }
 
@@ -158,15 +158,21 @@ export class CardOs {
    * behind 61xx, whatever Le the command had.
    */
   private t0(cmd: CommandApdu, reply: Reply, ctx: CardContext): Reply {
-    if (cmd.ins === INS_GET_RESPONSE || cmd.data.length === 0 || reply.data.length === 0) return reply;
+    if (cmd.ins === Ins.GET_RESPONSE || cmd.data.length === 0 || reply.data.length === 0) return reply;
     ctx.session.pending = { data: Buffer.from(reply.data), sw: reply.sw };
     return { data: EMPTY, sw: swWithLength(SW.BYTES_AVAILABLE, reply.data.length) };
   }
 
-  /** T=1: more data than Ne goes out in pieces, 61xx telling what is left (ISO 7816-4 5.3.4). */
+  /**
+   * T=1: more data than Ne goes out in pieces, 61xx telling what is left (ISO 7816-4
+   * 5.3.4). With an applet selected, a command without Le that gets data anyway (hosts
+   * such as yubico-piv-tool send GET DATA as case 3) gets at most 256 bytes (65536 when
+   * extended), as PIV cards and YubiKeys answer; the demo card answers all of it.
+   */
   private t1(cmd: CommandApdu, reply: Reply, ctx: CardContext): Reply {
-    if (cmd.ne === undefined || reply.data.length <= cmd.ne) return reply;
-    ctx.session.pending = { data: Buffer.from(reply.data.subarray(cmd.ne)), sw: reply.sw };
-    return { data: reply.data.subarray(0, cmd.ne), sw: swWithLength(SW.BYTES_AVAILABLE, reply.data.length - cmd.ne) };
+    const ne = cmd.ne ?? (ctx.session.applet === undefined ? undefined : cmd.extended ? EXTENDED_NE_MAX : SHORT_NE_MAX);
+    if (ne === undefined || reply.data.length <= ne) return reply;
+    ctx.session.pending = { data: Buffer.from(reply.data.subarray(ne)), sw: reply.sw };
+    return { data: reply.data.subarray(0, ne), sw: swWithLength(SW.BYTES_AVAILABLE, reply.data.length - ne) };
   }
 }

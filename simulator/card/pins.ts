@@ -1,21 +1,30 @@
 /**
  * PINs and their PUKs: values and tries counters. These belong to the card, not to a
- * card session: a reset or a removal never restores a try (DEMO-CARD.md). The verified
+ * card session: a reset or a removal never restores a try (docs/demo-cards.md). The verified
  * state is per session and lives in CardSession.
  */
-import type { ProfilePin } from '../profile/types.js';
+import type { ProfilePin } from '../../core/profile/types.js';
 import { SW, fail, swTriesLeft } from './sw.js';
 
-/** A secret with a tries counter; 0 tries left means blocked. */
-class Secret {
+/**
+ * What the try that blocks a secret answers: 6983 (the demo card's deliberate choice,
+ * and what makes OpenSC report CKR_PIN_LOCKED at once) or 63C0 (what some cards do:
+ * "wrong, 0 tries left"; the next try answers 6983).
+ */
+export type BlockingTryAnswer = '6983' | '63C0';
+
+/** A secret with a tries counter; 0 tries left means blocked. Applets (PIV) use it too. */
+export class Secret {
   value: Buffer;
   tries: number;
-  readonly maxTries: number;
+  maxTries: number;
+  private readonly blockingTry: BlockingTryAnswer;
 
-  constructor(value: Buffer, tries: number) {
+  constructor(value: Buffer, tries: number, blockingTry: BlockingTryAnswer = '6983') {
     this.value = Buffer.from(value);
     this.tries = tries;
     this.maxTries = tries;
+    this.blockingTry = blockingTry;
   }
 
   get blocked(): boolean {
@@ -24,7 +33,8 @@ class Secret {
 
   /**
    * Compares a candidate and counts the try. A wrong value answers 63Cx, and the try
-   * that blocks answers 6983 (deliberate, DEMO-CARD.md), as does any try once blocked.
+   * that blocks answers 6983 (deliberate, docs/demo-cards.md; or 63C0 if so made), as
+   * does any try once blocked.
    */
   check(candidate: Buffer): void {
     if (this.blocked) fail(SW.AUTH_METHOD_BLOCKED, 'blocked');
@@ -33,7 +43,7 @@ class Secret {
       return;
     }
     this.tries -= 1;
-    if (this.blocked) fail(SW.AUTH_METHOD_BLOCKED, 'wrong value; now blocked');
+    if (this.blocked && this.blockingTry === '6983') fail(SW.AUTH_METHOD_BLOCKED, 'wrong value; now blocked');
     fail(swTriesLeft(this.tries), 'wrong value');
   }
 }
@@ -84,28 +94,27 @@ export class Pin {
     fail(swTriesLeft(this.pin.tries), 'not verified');
   }
 
-  /**
-   * CHANGE REFERENCE DATA: `data` is the current value (the card knows its length)
-   * then the new one. Lengths are checked before any try is spent.
-   */
+  /** CHANGE REFERENCE DATA: `data` is the current value (the card knows its length) then the new one. */
   change(data: Buffer): void {
-    const current = this.pin.value.length;
-    if (data.length < current) fail(SW.WRONG_LENGTH, 'shorter than the current value');
-    const next = data.subarray(current);
-    this.checkLength(next);
-    this.pin.check(data.subarray(0, current));
-    this.pin.value = Buffer.from(next);
-    this.pin.tries = this.pin.maxTries;
+    this.replaceAfter(this.pin, data, 'the current value');
   }
 
   /** RESET RETRY COUNTER: `data` is the PUK (the card knows its length) then the new PIN. */
   unblock(data: Buffer): void {
     if (this.puk === undefined) fail(SW.CONDITIONS_NOT_SATISFIED, 'this PIN has no PUK');
-    const pukLength = this.puk.value.length;
-    if (data.length < pukLength) fail(SW.WRONG_LENGTH, 'shorter than the PUK');
-    const next = data.subarray(pukLength);
+    this.replaceAfter(this.puk, data, 'the PUK');
+  }
+
+  /**
+   * `data` is the value of `proof` then a new PIN: lengths are checked before any try of
+   * `proof` is spent; a right proof sets the new PIN with all its tries.
+   */
+  private replaceAfter(proof: Secret, data: Buffer, proofName: string): void {
+    const proofLength = proof.value.length;
+    if (data.length < proofLength) fail(SW.WRONG_LENGTH, `shorter than ${proofName}`);
+    const next = data.subarray(proofLength);
     this.checkLength(next);
-    this.puk.check(data.subarray(0, pukLength));
+    proof.check(data.subarray(0, proofLength));
     this.pin.value = Buffer.from(next);
     this.pin.tries = this.pin.maxTries;
   }

@@ -3,7 +3,7 @@
  * Handlers throw instead of returning so that a check deep in a helper (file lookup,
  * access rule) ends the command at once; CardOs turns the error into the response.
  */
-import { swHex } from '../../src/apdu/hex.js';
+import { swHex } from '../../core/apdu/hex.js';
 
 export const SW = {
   OK: 0x9000,

@@ -5,7 +5,7 @@
  * a reader is re-inserting the same card.
  */
 import { randomBytes } from 'node:crypto';
-import type { CardProfile, Protocol } from '../profile/types.js';
+import type { CardProfile, Protocol } from '../../core/profile/types.js';
 import type { Applet } from './applet.js';
 import { cardParts } from './applet.js';
 import './applets/index.js';

@@ -14,11 +14,11 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { startP11KitServer, startPcscd, stackVersions, type Daemon } from './daemons.js';
-import { READY_LINE_PREFIX, SOCKET_NAMES } from './protocol.js';
+import { startP11KitServer, startPcscd, stackVersions, type Daemon } from '../../core/daemons.js';
+import { READY_LINE_PREFIX, SOCKET_NAMES } from '../../core/control/protocol.js';
 import { ControlServer } from './server.js';
-import { DEFAULT_TOKEN_PINS, SoftHsmTokenStore, writeSoftHsmConf } from './tokens.js';
-import { vpcdReaderName } from '../vpcd/slot.js';
+import { DEFAULT_TOKEN_PINS, SoftHsmTokenStore, writeSoftHsmConf } from '../../core/softhsm.js';
+import { vpcdReaderName } from '../../core/vpcd.js';
 
 /** pcscd 1.9.9 keeps its socket here whatever PCSCLITE_CSOCK_NAME says; the other sockets join it. */
 const SOCKET_DIR = '/run/pcscd';

@@ -7,10 +7,10 @@ import { chmod, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
-import { installCardModule } from '../card/card-module.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { installUserModule } from '../card/user-module.js';
 import { VirtualCard } from '../card/virtual-card.js';
-import { loadProfile } from '../profile/load.js';
+import { loadProfile } from '../../core/profile/load.js';
 import { VpcdSlot } from '../vpcd/slot.js';
 import {
   LineSplitter,
@@ -23,8 +23,8 @@ import {
   type ProfileSource,
   type SlotStatus,
   type StackVersions,
-} from './protocol.js';
-import type { SoftHsmTokenStore } from './tokens.js';
+} from '../../core/control/protocol.js';
+import type { SoftHsmTokenStore } from '../../core/softhsm.js';
 
 export interface ControlServerOptions {
   socketPath: string;
@@ -54,7 +54,7 @@ async function loadRequestedProfile(source: ProfileSource): Promise<ReturnType<t
     const profile = loadProfile(join(dir, source.file));
     if (profile.module !== undefined) {
       const code = source.module ?? profile.module.cursor.fail('the card module\'s code sent along with the profile', 'none');
-      await installCardModule(profile, code);
+      await installUserModule(profile, code);
     }
     return profile;
   } finally {

@@ -11,27 +11,15 @@
 import { EventEmitter } from 'node:events';
 import { Socket } from 'node:net';
 import sockopt from 'sockopt';
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import type { VirtualCard } from '../card/virtual-card.js';
+import { VPCD_DEFAULT_HOST, vpcdPort, vpcdReaderName } from '../../core/vpcd.js';
 import { FrameDecoder, VpcdControl, classifyPayload, encodeFrame } from './frame.js';
-
-/** vpcd's first port (Debian's reader.conf: slot 0); slot N listens on this + N. */
-export const VPCD_BASE_PORT = 35963;
-export const VPCD_DEFAULT_HOST = '127.0.0.1';
 
 const IPPROTO_TCP = 6;
 const TCP_QUICKACK = 12;
 /** 6F00 framed, answered if an answer is too long for a frame (a card bug, never expected). */
 const NO_PRECISE_DIAGNOSIS_FRAME = encodeFrame(Buffer.from([0x6f, 0x00]));
-
-export function vpcdPort(slot: number): number {
-  return VPCD_BASE_PORT + slot;
-}
-
-/** The PC/SC reader name pcscd gives vpcd's slot N: "Virtual PCD 00 00", "Virtual PCD 00 01". */
-export function vpcdReaderName(slot: number): string {
-  return `Virtual PCD 00 ${String(slot).padStart(2, '0')}`;
-}
 
 /** The frame of an answer; encodeFrame refuses one longer than a frame carries, which goes out as 6F00. */
 function frameOf(answer: Buffer): Buffer {

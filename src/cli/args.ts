@@ -1,4 +1,5 @@
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { parseArgs as parseNodeArgs } from 'node:util';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /** A command line split into options (repeatable), positionals, and what follows `--`. */
 export interface ParsedArgs {
@@ -8,37 +9,45 @@ export interface ParsedArgs {
   passthrough: string[];
 }
 
+/** The option a node:util parseArgs error names, as written on the command line. */
+function optionNamed(err: Error): string {
+  return /'(--?[^' <]+)/.exec(err.message)?.[1] ?? '';
+}
+
 /**
- * A small parser for the verbs' options: `--name value` or `--name=value` for options
- * that take a value, `--flag` for the others; anything unknown is an error that names it.
+ * The verbs' options through node's parseArgs: `--name value` or `--name=value` for
+ * options that take a value (repeatable), `--flag` for the others, and everything after
+ * `--` handed on (to cucumber) untouched. Mistakes become usage errors in our words.
  */
 export function parseArgs(argv: string[], valued: readonly string[], flags: readonly string[]): ParsedArgs {
-  const parsed: ParsedArgs = { options: new Map(), flags: new Set(), positionals: [], passthrough: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      parsed.passthrough = argv.slice(i + 1);
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      parsed.positionals.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const key = name.replace(/^--?/, '');
-    if (flags.includes(key)) {
-      if (inline !== undefined) throw new HarnessError(HarnessCodes.BAD_USAGE, `option ${name} takes no value`);
-      parsed.flags.add(key);
-    } else if (valued.includes(key)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new HarnessError(HarnessCodes.BAD_USAGE, `option ${name} needs a value`);
-      parsed.options.set(key, [...(parsed.options.get(key) ?? []), value]);
-    } else {
-      const known = [...valued.map((v) => `--${v}`), ...flags.map((f) => `--${f}`)].join(', ');
+  const end = argv.indexOf('--');
+  const own = end < 0 ? argv : argv.slice(0, end);
+  const options = Object.fromEntries([
+    ...valued.map((name) => [name, { type: 'string', multiple: true }] as const),
+    ...flags.map((name) => [name, { type: 'boolean' }] as const),
+  ]);
+  let parsed: ReturnType<typeof parseNodeArgs>;
+  try {
+    parsed = parseNodeArgs({ args: own, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const name = optionNamed(err as Error);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const known = [...valued, ...flags].map((o) => `--${o}`).join(', ');
       throw new HarnessError(HarnessCodes.BAD_USAGE, `unknown option ${name} (options: ${known}; cucumber's own options go after --)`);
     }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const what = flags.includes(name.replace(/^--?/, '')) ? 'takes no value' : 'needs a value';
+      throw new HarnessError(HarnessCodes.BAD_USAGE, `option ${name} ${what}`);
+    }
+    throw err;
   }
-  return parsed;
+  const result: ParsedArgs = { options: new Map(), flags: new Set(), positionals: parsed.positionals, passthrough: end < 0 ? [] : argv.slice(end + 1) };
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (Array.isArray(value)) result.options.set(name, value.map(String));
+    else if (value === true) result.flags.add(name);
+  }
+  return result;
 }
 
 /** The last value of an option, or undefined. */

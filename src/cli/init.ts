@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { HarnessCodes, HarnessError } from '../errors.js';
-import { packageRoot } from '../paths.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { packageRoot } from '../../core/paths.js';
 import { parseArgs } from './args.js';
 
 export const INIT_HELP = `Usage: cardspec init

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describeAtr, parseAtr } from '../apdu/atr.js';
-import { toHex } from '../apdu/hex.js';
+import { describeAtr, parseAtr } from '../../core/apdu/atr.js';
+import { toHex } from '../../core/apdu/hex.js';
 import { PcscContext } from '../pcsc/client.js';
 
 export const READERS_HELP = `Usage: cardspec readers

@@ -4,12 +4,12 @@ import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { endsItselfOnSignals } from '../cleanup.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { isTargetName } from '../targets/create.js';
 import { ensureSimulatorImage } from '../targets/container-image.js';
 import { ensurePcscd } from '../targets/pcscd.js';
 import { last, parseArgs } from './args.js';
-import { packageRoot } from '../paths.js';
+import { packageRoot } from '../../core/paths.js';
 import { findUserStepFiles, needsTypeScript, typeScriptNodeOptions } from './user-steps.js';
 
 export const RUN_HELP = `Usage: cardspec run [--target simulator|container|hardware] [--card PROFILE] [--config FILE] [--steps PATH]... [PATH...] [-- CUCUMBER-OPTIONS]

@@ -1,17 +1,19 @@
 import { VirtualCard } from '../../simulator/card/index.js';
-import { DEFAULT_PROFILE, loadProfile } from '../../simulator/profile/index.js';
-import { DEFAULT_TOKEN_PINS } from '../../simulator/control/tokens.js';
-import { VpcdSlot, vpcdReaderName } from '../../simulator/vpcd/index.js';
+import { DEFAULT_PROFILE, loadProfile } from '../../core/profile/index.js';
+import { DEFAULT_TOKEN_PINS } from '../../core/softhsm.js';
+import { vpcdReaderName } from '../../core/vpcd.js';
+import { VpcdSlot } from '../../simulator/vpcd/index.js';
 import { endsItselfOnSignals } from '../cleanup.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { PcscContext } from '../pcsc/client.js';
 import { ContainerTarget } from '../targets/container.js';
 import { ensurePcscd, type ManagedPcscd } from '../targets/pcscd.js';
-import type { TokenAccess } from '../targets/target.js';
+import type { TokenAccess } from '../pkcs11/token.js';
 import { CARD_EVENT_TIMEOUT_MS } from '../targets/card-flow.js';
-import { checkReaderFree, waitUntilSeenEmpty } from '../targets/simulator.js';
+import { pkcs11ModuleForCard } from '../targets/card-modules.js';
+import type { CardProfile } from '../../core/profile/types.js';
+import { checkReaderFree, prepareUserModule, waitUntilSeenEmpty } from '../targets/simulator.js';
 import { SoftHsmTokens } from '../targets/softhsm.js';
-import { prepareCardModule } from '../targets/card-module.js';
 import { last, parseArgs } from './args.js';
 
 export const SIM_HELP = `Usage: cardspec sim [--card PROFILE]... [--token LABEL]... [--slot N] [--target simulator|container]
@@ -37,6 +39,21 @@ function tokenLines(tokens: { label: string; access: TokenAccess }[]): string[] 
     ...Object.entries(first.env).map(([name, value]) => `export ${name}=${shellQuote(value)}`),
     ...tokens.map(({ label }) => `# token ${shellQuote(label)}: user PIN and SO PIN as configured (default ${DEFAULT_TOKEN_PINS.userPin} / ${DEFAULT_TOKEN_PINS.soPin})`),
   ];
+}
+
+/**
+ * The module of each card that middleware serves (a PIV card: opensc-pkcs11.so), as
+ * CARDSPEC_PKCS11_MODULE_<i>; and PKCS11_MODULE too when no SoftHSM token claims it.
+ */
+function cardModuleLines(profiles: CardProfile[], withTokens: boolean): string[] {
+  const lines: string[] = [];
+  for (const [index, profile] of profiles.entries()) {
+    const module = pkcs11ModuleForCard(profile);
+    if (module === undefined) continue;
+    if (!withTokens && !lines.some((l) => l.startsWith('export PKCS11_MODULE='))) lines.push(`export PKCS11_MODULE=${shellQuote(module)}`);
+    lines.push(`export CARDSPEC_PKCS11_MODULE_${index}=${shellQuote(module)}  # ${profile.name}: the card's PKCS#11 module`);
+  }
+  return lines;
 }
 
 /**
@@ -77,13 +94,14 @@ export async function sim(argv: string[]): Promise<number> {
   const labels = args.options.get('token') ?? [];
   // Load every profile first, so a mistake stops the command before anything starts.
   const loaded = profiles.map((p) => loadProfile(p));
-  if (target === 'container') return simInContainer(profiles, labels, firstSlot);
-  for (const profile of loaded) await prepareCardModule(profile);
-  return simEmbedded(profiles, loaded.map((profile) => new VirtualCard(profile)), labels, firstSlot);
+  const moduleLines = cardModuleLines(loaded, labels.length > 0);
+  if (target === 'container') return simInContainer(profiles, labels, firstSlot, moduleLines);
+  for (const profile of loaded) await prepareUserModule(profile);
+  return simEmbedded(profiles, loaded.map((profile) => new VirtualCard(profile)), labels, firstSlot, moduleLines);
 }
 
 /** `cardspec sim`: the cards in this process, behind the system pcscd's vpcd readers. */
-async function simEmbedded(profiles: string[], cards: VirtualCard[], labels: string[], firstSlot: number): Promise<number> {
+async function simEmbedded(profiles: string[], cards: VirtualCard[], labels: string[], firstSlot: number, moduleLines: string[]): Promise<number> {
   const slots: VpcdSlot[] = [];
   const tokens = labels.length ? new SoftHsmTokens() : undefined;
   let pcscd: ManagedPcscd | undefined;
@@ -115,7 +133,7 @@ async function simEmbedded(profiles: string[], cards: VirtualCard[], labels: str
     }
     const made = [];
     for (const label of labels) made.push({ label, access: await tokens!.token(label) });
-    return [...lines, ...tokenLines(made)];
+    return [...lines, ...moduleLines, ...tokenLines(made)];
   };
   return serve(start, stop);
 }
@@ -124,7 +142,7 @@ async function simEmbedded(profiles: string[], cards: VirtualCard[], labels: str
  * `cardspec sim --target container`: the same stack in the simulator container. The
  * exports point PC/SC and PKCS#11 clients at the sockets in the bind-mounted folder.
  */
-async function simInContainer(profiles: string[], labels: string[], firstSlot: number): Promise<number> {
+async function simInContainer(profiles: string[], labels: string[], firstSlot: number, moduleLines: string[]): Promise<number> {
   const target = new ContainerTarget({ onImageBuildOutput: (line) => console.error(`docker build: ${line}`) });
   const start = async (): Promise<string[]> => {
     await target.start();
@@ -135,7 +153,7 @@ async function simInContainer(profiles: string[], labels: string[], firstSlot: n
     }
     const made = [];
     for (const label of labels) made.push({ label, access: await target.token(label) });
-    return [...lines, ...tokenLines(made)];
+    return [...lines, ...moduleLines, ...tokenLines(made)];
   };
   return serve(start, () => target.stop());
 }

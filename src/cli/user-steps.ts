@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /** The folder where `cardspec run` finds a project's own step files by convention. */
 export const STEPS_FOLDER = 'steps';

@@ -1,3 +1,4 @@
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { DerTag, encodeDer } from './der.js';
 
 /**
@@ -27,7 +28,7 @@ export const CURVES: readonly Curve[] = [
 
 export function curveByName(name: Curve['name']): Curve {
   const curve = CURVES.find((c) => c.name === name);
-  if (!curve) throw new Error(`no curve ${name}`);
+  if (!curve) throw new HarnessError(HarnessCodes.UNSUPPORTED, `no curve ${name}`);
   return curve;
 }
 

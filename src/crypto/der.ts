@@ -27,7 +27,7 @@ export function encodeLength(length: number): Buffer {
   return Buffer.from([0x80 | bytes.length, ...bytes]);
 }
 
-/** One DER element with a single-byte tag (DerTag); no checks (BER-TLV for cards is src/apdu/tlv.ts). */
+/** One DER element with a single-byte tag (DerTag); no checks (BER-TLV for cards is core/apdu/tlv.ts). */
 export function encodeDer(tag: number, value: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from([tag]), encodeLength(value.length), value]);
 }

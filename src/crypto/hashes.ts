@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /**
  * The hashes a step can name (`the SHA-256 digest of`, `with SHA-256`, `using SHA-384`):

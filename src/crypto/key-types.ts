@@ -1,7 +1,7 @@
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { curveByName, type Curve } from './curves.js';
 
-/** The key types a step can name, as STEPS.md writes them. */
+/** The key types a step can name, as docs/steps.md writes them. */
 export const KEY_TYPE_NAMES = ['RSA-2048', 'RSA-3072', 'RSA-4096', 'EC-P256', 'EC-P384', 'Ed25519'] as const;
 export type KeyTypeName = (typeof KEY_TYPE_NAMES)[number];
 

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { hashAlgorithm, type HashName } from './hashes.js';
 import type { KeyType } from './key-types.js';
 import { inTempDir, runOpenSslOrFail } from './openssl.js';

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { ecdsaRawToDer } from './ecdsa-signature.js';
 import { hashAlgorithm } from './hashes.js';
 import { inTempDir, runOpenSsl, type OpenSslResult } from './openssl.js';

@@ -1,5 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { curveByName, type Curve } from './curves.js';
 
 /** A private key taken apart into the values PKCS#11 key objects hold (big-endian bytes). */

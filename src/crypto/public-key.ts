@@ -1,5 +1,5 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { curveByEcParams } from './curves.js';
 import { DerTag, readTlv } from './der.js';
 

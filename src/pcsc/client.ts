@@ -1,9 +1,9 @@
 import sc, { type CardInterface, type ContextInterface, type ReaderInterface, type ReaderState } from 'smartcard';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { ApduTrace } from '../trace/trace.js';
 import { fromBindingError } from './errors.js';
 import { exchange } from './exchange.js';
-import type { ResponseApdu } from '../apdu/apdu.js';
+import type { ResponseApdu } from '../../core/apdu/apdu.js';
 
 /**
  * The PC/SC client of the harness, over the `smartcard` N-API binding. It is the only

@@ -1,8 +1,8 @@
-import { HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /** A PC/SC return code: its name, value, and what a person should check. */
 interface ScardCode {
-  name: string;
+  name: `SCARD_${string}`;
   value: number;
   /** The text the `smartcard` binding puts in its Error for this code. */
   bindingMessage: string;
@@ -79,7 +79,7 @@ export class ScardError extends HarnessError {
  */
 export function fromBindingError(error: unknown, operation: string): ScardError | Error {
   if (error instanceof ScardError) return error;
-  if (!(error instanceof Error)) return new Error(`${operation} failed: ${String(error)}`);
+  if (!(error instanceof Error)) return new HarnessError(HarnessCodes.NATIVE_ERROR, `${operation} failed: ${String(error)}`);
   const numeric = (error as { code?: unknown }).code;
   const byValue = typeof numeric === 'number' ? CODES.find((c) => c.value === numeric) : undefined;
   const code = byValue ?? BY_BINDING_MESSAGE.get(error.message);

@@ -1,6 +1,6 @@
-import { Ins } from '../apdu/ins.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
-import { ApduFormatError, encodeCommand, parseCommand, parseResponse, SHORT_NE_MAX, type ResponseApdu } from '../apdu/apdu.js';
+import { Ins } from '../../core/apdu/ins.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { ApduFormatError, encodeCommand, parseCommand, parseResponse, SHORT_NE_MAX, type ResponseApdu } from '../../core/apdu/apdu.js';
 
 /** Sends one command APDU and gives back the raw response APDU. */
 export type Transmit = (command: Buffer) => Promise<Buffer>;

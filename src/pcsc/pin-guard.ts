@@ -1,7 +1,7 @@
-import { ApduFormatError, parseCommand } from '../apdu/apdu.js';
-import { swHex } from '../apdu/hex.js';
-import { Ins, PIN_SPENDING_INS, PUK_SPENDING_INS } from '../apdu/ins.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { ApduFormatError, parseCommand } from '../../core/apdu/apdu.js';
+import { swHex } from '../../core/apdu/hex.js';
+import { Ins, PIN_SPENDING_INS, PUK_SPENDING_INS } from '../../core/apdu/ins.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import type { CommandGuard } from './client.js';
 
 const DESTRUCTIVE_TAG = '@destructive';

@@ -1,10 +1,10 @@
 import { endianness } from 'node:os';
-import { toHex } from '../apdu/hex.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { toHex } from '../../core/apdu/hex.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { attributes, keyTypes, mechanisms, objectClasses, type ConstantTable } from './names.js';
 
 /**
- * Attribute values as specs write them (STEPS.md): text for CKA_LABEL, hex for byte
+ * Attribute values as specs write them (docs/steps.md): text for CKA_LABEL, hex for byte
  * arrays such as CKA_ID, `true`/`false` for booleans, decimal for numbers. Numbers that
  * name a constant (CKA_CLASS, CKA_KEY_TYPE, CKA_KEY_GEN_MECHANISM) also take the name.
  */

@@ -1,5 +1,5 @@
 import pkcs11js from 'pkcs11js';
-import { HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { returnValues } from './names.js';
 
 /** What a person should check for the return values that specs meet most. */
@@ -64,7 +64,7 @@ export class Pkcs11Error extends HarnessError {
     const name = returnValues.name(value);
     const hint = HINTS[name] ?? 'see the PKCS#11 specification for this return value';
     const hex = `0x${value.toString(16).toUpperCase().padStart(8, '0')}`;
-    super(name, `${functionName} failed: ${name} (${hex}): ${hint}${detail ? `; ${detail}` : ''}`, options);
+    super(name as `CKR_${string}`, `${functionName} failed: ${name} (${hex}): ${hint}${detail ? `; ${detail}` : ''}`, options);
     this.value = value;
     this.functionName = functionName;
     this.hint = hint;
@@ -93,6 +93,6 @@ export function fromNativeError(error: unknown, functionName: string): Error {
   }
   const rv = error instanceof Error ? NATIVE_RV.exec(error.message) : null;
   if (rv) return new Pkcs11Error(Number(rv[2]), functionName, undefined, { cause: error });
-  if (error instanceof Error) return new Error(`${functionName} failed: ${error.message}`, { cause: error });
-  return new Error(`${functionName} failed: ${String(error)}`);
+  const detail = error instanceof Error ? error.message : String(error);
+  return new HarnessError(HarnessCodes.NATIVE_ERROR, `${functionName} failed: ${detail}`, { cause: error });
 }

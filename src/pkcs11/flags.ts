@@ -1,4 +1,4 @@
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /**
  * Flag words of CK_TOKEN_INFO and CK_MECHANISM_INFO. Their bits overlap (CKF_RNG and

@@ -4,7 +4,7 @@ import { curveByEcParams } from '../crypto/curves.js';
 import { DerTag, encodeDer } from '../crypto/der.js';
 import type { KeyType } from '../crypto/key-types.js';
 import type { PrivateKeyComponents } from '../crypto/private-key.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { readUlong } from './attributes.js';
 import { keyTypes, mechanisms } from './names.js';
 import type { Pkcs11Session } from './session.js';
@@ -126,7 +126,7 @@ export function importKeyPair(session: Pkcs11Session, label: string, key: Privat
   return { publicKey: session.createObject(publicTemplate), privateKey: session.createObject(privateTemplate) };
 }
 
-/** A key's type in STEPS.md's words (RSA-2048, EC-P256, Ed25519), or what the token says it is. */
+/** A key's type in docs/steps.md's words (RSA-2048, EC-P256, Ed25519), or what the token says it is. */
 export function describeKey(session: Pkcs11Session, key: pkcs11js.Handle): string {
   const keyType = readUlong(session.getAttribute(key, pkcs11js.CKA_KEY_TYPE));
   if (keyType === pkcs11js.CKK_RSA) return `RSA-${session.getAttribute(key, pkcs11js.CKA_MODULUS).length * 8}`;

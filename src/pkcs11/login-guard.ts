@@ -1,4 +1,4 @@
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import type { UserType } from './session.js';
 
 /**

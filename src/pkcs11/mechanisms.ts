@@ -1,5 +1,5 @@
 import pkcs11js from 'pkcs11js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { hashAlgorithm, type HashName } from '../crypto/hashes.js';
 import type { SignatureScheme } from '../crypto/signature-scheme.js';
 import { mechanisms } from './names.js';
@@ -77,7 +77,7 @@ export interface MechanismOptions {
 }
 
 /**
- * The mechanism with its parameters, by STEPS.md: PSS takes the mechanism's hash, MGF1
+ * The mechanism with its parameters, by docs/steps.md: PSS takes the mechanism's hash, MGF1
  * with the same hash and a salt as long as the hash; OAEP takes SHA-1, MGF1-SHA-1 and an
  * empty label unless another hash is asked for. Nothing is ever swapped for another mechanism.
  */

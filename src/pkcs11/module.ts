@@ -1,5 +1,5 @@
 import pkcs11js from 'pkcs11js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { callNative, type CallLog } from './calls.js';
 
 /** Where a PKCS#11 module is and the environment it reads when loaded or initialised (P11_KIT_SERVER_ADDRESS, SOFTHSM2_CONF). */

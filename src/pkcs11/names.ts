@@ -1,5 +1,5 @@
 import pkcs11js from 'pkcs11js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /**
  * PKCS#11 constants by name and back. The values come from pkcs11js (which mirrors the

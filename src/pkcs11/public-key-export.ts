@@ -4,7 +4,7 @@ import { publicKeyFromComponents } from '../crypto/public-key.js';
 import { readUlong } from './attributes.js';
 import type { Pkcs11Session } from './session.js';
 import { keyTypes } from './names.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /**
  * A token's public key as a node:crypto KeyObject, rebuilt from CKA_MODULUS and

@@ -1,4 +1,4 @@
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { digest, digestInfo, type HashName } from '../crypto/hashes.js';
 import type { SignedMessage } from '../crypto/signature-scheme.js';
 import type { MechanismDescription } from './mechanisms.js';

@@ -1,4 +1,4 @@
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import type { CardConnection, PcscContext } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 

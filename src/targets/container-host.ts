@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { ProfileSource } from '../../simulator/control/protocol.js';
-import { looksLikePath, projectProfile, resolveProfile } from '../../simulator/profile/index.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import type { ProfileSource } from '../../core/control/protocol.js';
+import { looksLikePath, projectProfile, resolveProfile } from '../../core/profile/index.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /**
  * The host's side of the container target: PKCS#11 through p11-kit's client module, the

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { onCleanup } from '../cleanup.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
-import { packageRoot } from '../paths.js';
+import { packageRoot } from '../../core/paths.js';
 
 /**
  * The simulator image: built from containers/simulator/Dockerfile, tagged by a hash of
@@ -36,8 +36,7 @@ export const IMAGE_CONTEXT: readonly { path: string; pattern?: RegExp }[] = [
   { path: 'containers/simulator/package.json' },
   { path: 'containers/simulator/package-lock.json' },
   { path: 'simulator/profiles', pattern: /\.ya?ml$/ },
-  { path: 'dist/src/errors.js' },
-  { path: 'dist/src/apdu', pattern: /\.js$/ },
+  { path: 'dist/core', pattern: /\.js$/ },
   { path: 'dist/simulator', pattern: /\.js$/ },
 ];
 

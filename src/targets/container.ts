@@ -1,3 +1,4 @@
+import { OncePerKey } from '../../core/once-per-key.js';
 import { execFile, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -5,21 +6,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { ControlClient } from '../../simulator/control/client.js';
-import type { StartedSimulatorContainer } from '../../simulator/control/container.js';
-import type { ProfileSource, StackVersions } from '../../simulator/control/protocol.js';
-import { DEFAULT_TOKEN_PINS } from '../../simulator/control/tokens.js';
-import { DEFAULT_PROFILE, ProfileCache } from '../../simulator/profile/index.js';
-import { vpcdReaderName } from '../../simulator/vpcd/index.js';
+import type { ControlClient } from '../../core/control/client.js';
+import type { StartedSimulatorContainer } from './simulator-container.js';
+import type { ProfileSource, StackVersions } from '../../core/control/protocol.js';
+import { DEFAULT_TOKEN_PINS } from '../../core/softhsm.js';
+import { DEFAULT_PROFILE, ProfileCache } from '../../core/profile/index.js';
+import { vpcdReaderName } from '../../core/vpcd.js';
 import { onCleanup } from '../cleanup.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { PcscContext, type CardConnection } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
 import { workerIndex } from './simulator.js';
-import type { Target, TokenAccess } from './target.js';
+import type { TokenAccess } from '../pkcs11/token.js';
+import type { Target } from './target.js';
 
-import { cardModuleCode } from './card-module.js';
+import { userModuleCode } from './user-module.js';
 import { checkDocker, ensureSimulatorImage } from './container-image.js';
 import { hostPcscLiteVersion, p11KitClientModule, profileSource } from './container-host.js';
 
@@ -74,7 +76,7 @@ export class ContainerTarget implements Target {
   private readonly profiles = new ProfileCache();
   private readonly userPin: string;
   private readonly soPin: string;
-  private readonly tokens = new Map<string, Promise<TokenAccess>>();
+  private readonly tokens = new OncePerKey((label) => this.makeToken(label));
 
   constructor(private readonly options: ContainerOptions = {}) {
     this.userPin = options.userPin ?? DEFAULT_TOKEN_PINS.userPin;
@@ -103,13 +105,13 @@ export class ContainerTarget implements Target {
   }
 
   get pcsc(): PcscContext {
-    if (!this.pcscContext) throw new Error('the container target is not started');
+    if (!this.pcscContext) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the container target is not started');
     return this.pcscContext;
   }
 
   /** The started container (after start), for `cardspec sim` and tests. */
   get started(): StartedSimulatorContainer {
-    if (!this.container) throw new Error('the container target is not started');
+    if (!this.container) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the container target is not started');
     return this.container;
   }
 
@@ -137,7 +139,7 @@ export class ContainerTarget implements Target {
     try {
       // No registry here for Ryuk's image: this target removes its containers itself.
       process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-      const { SimulatorContainer } = await import('../../simulator/control/container.js');
+      const { SimulatorContainer } = await import('./simulator-container.js');
       const logTail: string[] = [];
       const container = new SimulatorContainer(image, socketDir)
         .withName(name)
@@ -145,7 +147,7 @@ export class ContainerTarget implements Target {
         .withPins(this.userPin, this.soPin)
         .withLogConsumer((stream) => {
           stream.on('data', (line: Buffer | string) => {
-            // A card module's errors (simulator/card/card-module.ts) belong in the run's output.
+            // A card module's errors (simulator/card/user-module.ts) belong in the run's output.
             if (String(line).includes('cardspec: card module error')) console.error(String(line).trimEnd());
             logTail.push(String(line).trimEnd());
             if (logTail.length > 20) logTail.shift();
@@ -167,7 +169,7 @@ export class ContainerTarget implements Target {
           { cause: error },
         );
       }
-      const { ControlClient } = await import('../../simulator/control/client.js');
+      const { ControlClient } = await import('../../core/control/client.js');
       this.control = await ControlClient.connect(this.container.getControlSocketPath());
       this.versions = (await this.control.request({ op: 'status' })).versions;
       // libpcsclite reads this once, at the process's first SCardEstablishContext: no
@@ -211,7 +213,7 @@ export class ContainerTarget implements Target {
   }
 
   private get client(): ControlClient {
-    if (!this.control) throw new Error('the container target is not started');
+    if (!this.control) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the container target is not started');
     return this.control;
   }
 
@@ -219,7 +221,7 @@ export class ContainerTarget implements Target {
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
     const nameOrPath = profile ?? this.options.defaultCard ?? DEFAULT_PROFILE;
     // Checked here, so a mistake names the host's file, not the container's copy.
-    const module = await cardModuleCode(this.profiles.get(nameOrPath));
+    const module = await userModuleCode(this.profiles.get(nameOrPath));
     return this.cards.insert(profileSource(nameOrPath, module), trace);
   }
 
@@ -237,7 +239,7 @@ export class ContainerTarget implements Target {
    * connect).
    */
   async putCard(slot: number, profile: string): Promise<string> {
-    const module = await cardModuleCode(this.profiles.get(profile));
+    const module = await userModuleCode(this.profiles.get(profile));
     const status = await this.client.request({ op: 'insert', slot, profile: profileSource(profile, module) });
     await this.pcsc.waitForCard(status.reader, CARD_EVENT_TIMEOUT_MS);
     return status.reader;
@@ -245,13 +247,7 @@ export class ContainerTarget implements Target {
 
   /** A SoftHSM token in the container, made on first use, reached through p11-kit-client.so. */
   token(label: string): Promise<TokenAccess> {
-    let token = this.tokens.get(label);
-    if (!token) {
-      token = this.makeToken(label);
-      token.catch(() => this.tokens.delete(label));
-      this.tokens.set(label, token);
-    }
-    return token;
+    return this.tokens.get(label);
   }
 
   private async makeToken(label: string): Promise<TokenAccess> {

@@ -1,12 +1,13 @@
-import { ProfileCache } from '../../simulator/profile/index.js';
-import { toHex } from '../apdu/hex.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { ProfileCache } from '../../core/profile/index.js';
+import { toHex } from '../../core/apdu/hex.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { PcscContext, type CardConnection } from '../pcsc/client.js';
 import { pinGuard } from '../pcsc/pin-guard.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { existsSync } from 'node:fs';
 import { DEFAULT_CONFIG_FILE, loadHardwareConfig, resolveSecret, selectReaders, ZERO_CONFIG, type HardwareConfig } from './hardware-config.js';
-import type { ScenarioInfo, Target, TokenAccess } from './target.js';
+import type { TokenAccess } from '../pkcs11/token.js';
+import type { ScenarioInfo, Target } from './target.js';
 
 export interface HardwareOptions {
   defaultCard?: string | undefined;
@@ -43,7 +44,7 @@ export class HardwareTarget implements Target {
   }
 
   get pcsc(): PcscContext {
-    if (!this.pcscContext) throw new Error('the hardware target is not started');
+    if (!this.pcscContext) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the hardware target is not started');
     return this.pcscContext;
   }
 

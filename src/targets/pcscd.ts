@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { socketAnswers, startPcscd } from '../../simulator/control/daemons.js';
+import { socketAnswers, startPcscd } from '../../core/daemons.js';
 import { onCleanup } from '../cleanup.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /** Where libpcsclite finds pcscd (PCSCLITE_CSOCK_NAME overrides, as in the library). */
 export function pcscdSocketPath(): string {

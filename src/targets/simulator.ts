@@ -1,14 +1,24 @@
 import { VirtualCard } from '../../simulator/card/index.js';
-import { DEFAULT_PROFILE, ProfileCache } from '../../simulator/profile/index.js';
-import { VpcdSlot, vpcdReaderName } from '../../simulator/vpcd/index.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { DEFAULT_PROFILE, ProfileCache } from '../../core/profile/index.js';
+import { vpcdReaderName } from '../../core/vpcd.js';
+import { VpcdSlot } from '../../simulator/vpcd/index.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { PcscContext, type CardConnection, type ReaderInfo } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
 import { ensurePcscd, type ManagedPcscd } from './pcscd.js';
 import { SoftHsmTokens } from './softhsm.js';
-import { prepareCardModule } from './card-module.js';
-import type { Target, TokenAccess } from './target.js';
+import type { TokenAccess } from '../pkcs11/token.js';
+import { installUserModule } from '../../simulator/card/user-module.js';
+import type { CardProfile } from '../../core/profile/types.js';
+import { userModuleCode } from './user-module.js';
+import type { Target } from './target.js';
+
+/** Installs the card module the profile names (if any) in this process, where its cards run. */
+export async function prepareUserModule(profile: CardProfile): Promise<void> {
+  const code = await userModuleCode(profile);
+  if (code !== undefined) await installUserModule(profile, code);
+}
 
 export interface SimulatorOptions {
   defaultCard?: string | undefined;
@@ -82,7 +92,7 @@ export class SimulatorTarget implements Target {
   }
 
   get pcsc(): PcscContext {
-    if (!this.pcscContext) throw new Error('the simulator target is not started');
+    if (!this.pcscContext) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the simulator target is not started');
     return this.pcscContext;
   }
 
@@ -104,7 +114,7 @@ export class SimulatorTarget implements Target {
   /** A fresh card in the reader (see CardFlow.insert: swapped in behind the connection when one is there). */
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
     const cardProfile = this.profiles.get(profile ?? this.options.defaultCard ?? DEFAULT_PROFILE);
-    await prepareCardModule(cardProfile);
+    await prepareUserModule(cardProfile);
     return this.cards.insert(new VirtualCard(cardProfile), trace);
   }
 

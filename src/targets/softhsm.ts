@@ -1,16 +1,17 @@
+import { OncePerKey } from '../../core/once-per-key.js';
 import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_TOKEN_PINS, initSoftHsmToken, SOFTHSM_MODULE, writeSoftHsmConf } from '../../simulator/control/tokens.js';
+import { DEFAULT_TOKEN_PINS, initSoftHsmToken, SOFTHSM_MODULE, writeSoftHsmConf } from '../../core/softhsm.js';
 import { onCleanup } from '../cleanup.js';
-import { HarnessCodes, HarnessError } from '../errors.js';
-import type { TokenAccess } from './target.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import type { TokenAccess } from '../pkcs11/token.js';
 
 export interface SoftHsmOptions {
   /** The SoftHSM module (default: Debian's and Ubuntu's path, SOFTHSM_MODULE). */
   modulePath?: string;
-  /** PINs of every token made (DEFAULT_TOKEN_PINS, STEPS.md's 1234 and 5678, unless configured otherwise). */
+  /** PINs of every token made (DEFAULT_TOKEN_PINS, docs/steps.md's 1234 and 5678, unless configured otherwise). */
   userPin?: string;
   soPin?: string;
 }
@@ -24,7 +25,7 @@ export class SoftHsmTokens {
   private readonly modulePath: string;
   private readonly userPin: string;
   private readonly soPin: string;
-  private readonly tokens = new Map<string, Promise<TokenAccess>>();
+  private readonly tokens = new OncePerKey((label) => this.initToken(label));
   private folder: Promise<{ dir: string; conf: string }> | undefined;
   private dir: string | undefined;
   private unregisterCleanup: (() => void) | undefined;
@@ -37,14 +38,7 @@ export class SoftHsmTokens {
 
   /** The token labelled `label`, initialised the first time it is asked for. */
   token(label: string): Promise<TokenAccess> {
-    let token = this.tokens.get(label);
-    if (!token) {
-      token = this.initToken(label);
-      // A failed initialisation is not cached: the next scenario tries again and reports its own error.
-      token.catch(() => this.tokens.delete(label));
-      this.tokens.set(label, token);
-    }
-    return token;
+    return this.tokens.get(label);
   }
 
   async dispose(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { CardConnection, PcscContext } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
+import type { TokenAccess } from '../pkcs11/token.js';
 
 export const TARGET_NAMES = ['simulator', 'container', 'hardware'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
@@ -14,22 +15,6 @@ export interface ScenarioInfo {
   trustedValues: ReadonlySet<string>;
 }
 
-/** How to reach one PKCS#11 token on a target. */
-export interface TokenAccess {
-  /** Path of the PKCS#11 module to load. */
-  modulePath: string;
-  /** The token's label (tokens are found by label: slot ids change after initialisation). */
-  label: string;
-  userPin: string;
-  soPin: string;
-  /** Environment the module needs (SOFTHSM2_CONF, P11_KIT_SERVER_ADDRESS), set before loading it. */
-  env: Record<string, string>;
-  /**
-   * On physical tokens: whether the scenario may risk the PIN (it is tagged @destructive).
-   * When this returns false, a login that could lock the PIN is refused.
-   */
-  destructiveAllowed?: () => boolean;
-}
 
 /**
  * One test target: where the cards and tokens are. The simulator, the container and the

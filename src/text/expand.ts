@@ -1,4 +1,4 @@
-import { HarnessCodes, HarnessError } from '../errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /**
  * The `${...}` forms of step parameters: `${name}` (a value saved in the scenario),

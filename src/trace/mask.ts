@@ -1,5 +1,5 @@
-import { toHex } from '../apdu/hex.js';
-import { SECRET_DATA_INS } from '../apdu/ins.js';
+import { toHex } from '../../core/apdu/hex.js';
+import { SECRET_DATA_INS } from '../../core/apdu/ins.js';
 
 /** What stands for a masked value in traces, logs and reports. */
 export const MASK = '***';

@@ -1,4 +1,4 @@
-import { swHex, toHex } from '../apdu/hex.js';
+import { swHex, toHex } from '../../core/apdu/hex.js';
 import { formatCommand } from './mask.js';
 
 /** One exchange with a card: what went, what came back, when and how long it took. */

@@ -30,10 +30,10 @@ export {
 export { CardspecWorld, type CardspecParameters, type KeptError } from '../support/world.js';
 
 // Harness pieces a step file needs to read and check card data the way built-in steps do.
-export type { ResponseApdu } from '../../src/apdu/apdu.js';
-export { parseHex, swHex, toHex } from '../../src/apdu/hex.js';
-export { explainMismatch, matchesBytePattern, parseBytePattern, type BytePattern } from '../../src/apdu/pattern.js';
-export { describeStatusWord, matchesStatusWord, parseStatusWordPattern } from '../../src/apdu/status.js';
-export { encodeTlv, findTag, parseTlv, type TlvNode } from '../../src/apdu/tlv.js';
-export { HarnessCodes, HarnessError } from '../../src/errors.js';
+export type { ResponseApdu } from '../../core/apdu/apdu.js';
+export { parseHex, swHex, toHex } from '../../core/apdu/hex.js';
+export { explainMismatch, matchesBytePattern, parseBytePattern, type BytePattern } from '../../core/apdu/pattern.js';
+export { describeStatusWord, matchesStatusWord, parseStatusWordPattern } from '../../core/apdu/status.js';
+export { encodeTlv, findTag, parseTlv, type TlvNode } from '../../core/apdu/tlv.js';
+export { HarnessCodes, HarnessError } from '../../core/errors.js';
 export { MASK, maskSecrets } from '../../src/trace/mask.js';

@@ -1,8 +1,8 @@
 import { After, AfterAll, Before, BeforeStep, setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor, Status } from '@cucumber/cucumber';
-import { describeStatusWord } from '../../src/apdu/status.js';
+import { describeStatusWord } from '../../core/apdu/status.js';
 import { maskSecrets } from '../../src/trace/mask.js';
 import { formatTraceEntry } from '../../src/trace/trace.js';
-import { closePkcs11Modules } from './pkcs11-scenario.js';
+import { closePkcs11Modules } from '../../src/pkcs11/scenario.js';
 import { stopWorkerTarget, workerTarget } from './runtime.js';
 import { CardspecWorld } from './world.js';
 

@@ -1,13 +1,13 @@
 import { World, type IWorldOptions } from '@cucumber/cucumber';
+import type { ResponseApdu } from '../../core/apdu/apdu.js';
+import { parseHex } from '../../core/apdu/hex.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { maskSecrets } from '../../src/trace/mask.js';
-import type { ResponseApdu } from '../../src/apdu/apdu.js';
-import { parseHex } from '../../src/apdu/hex.js';
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
 import type { CardConnection } from '../../src/pcsc/client.js';
 import type { Target, TargetName } from '../../src/targets/target.js';
 import { expand, unescapeText, type Expansion } from '../../src/text/expand.js';
 import { ApduTrace } from '../../src/trace/trace.js';
-import type { Pkcs11Scenario } from './pkcs11-scenario.js';
+import type { Pkcs11Scenario } from '../../src/pkcs11/scenario.js';
 
 /** World parameters, set by the cucumber profile (`-p simulator`) or by `cardspec run`. */
 export interface CardspecParameters {

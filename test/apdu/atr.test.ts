@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
-import { parseHex, toHex } from '../../src/apdu/hex.js';
-import { atrOffersProtocol, describeAtr, parseAtr } from '../../src/apdu/atr.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { parseHex, toHex } from '../../core/apdu/hex.js';
+import { atrOffersProtocol, describeAtr, parseAtr } from '../../core/apdu/atr.js';
 
 const atr = (hex: string) => parseAtr(parseHex(hex));
 

@@ -1,14 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import {
   describeStatusWord,
   matchesStatusWord,
   parseStatusWordPattern,
   statusWordGroup,
   StatusWordPatternError,
-} from '../../src/apdu/status.js';
+} from '../../core/apdu/status.js';
 
 describe('describeStatusWord', () => {
   const fixed: [number, string][] = [

@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
-import { parseHex, toHex } from '../../src/apdu/hex.js';
-import { encodeTlv, findTag, parseTlv, TlvError } from '../../src/apdu/tlv.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { parseHex, toHex } from '../../core/apdu/hex.js';
+import { encodeTlv, findTag, parseTlv, TlvError } from '../../core/apdu/tlv.js';
 
 /**
  * An FCI: 6F { 84 (DF name), A5 (proprietary) { 5F2D (language), 9F65 (max length),

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
-import { startDaemon } from '../../simulator/control/daemons.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { startDaemon } from '../../core/daemons.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cardspec-daemons-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

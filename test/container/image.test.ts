@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
-import { packageRoot } from '../../src/paths.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { packageRoot } from '../../core/paths.js';
 import { p11KitClientCandidates, profileSource } from '../../src/targets/container-host.js';
 import { DEFAULT_BASE_IMAGE, DOCKERFILE, IMAGE_CONTEXT, imageContextFiles, imageTagFor } from '../../src/targets/container-image.js';
 
@@ -41,7 +41,7 @@ describe('simulator image context', () => {
   it("holds the Dockerfile, the image's package files, the profiles and the compiled simulator, and nothing else", () => {
     const files = imageContextFiles(root);
     assert.deepEqual(files, [...files].sort());
-    for (const needed of [DOCKERFILE, 'containers/simulator/package.json', 'simulator/profiles/iso7816-demo.yaml', 'dist/src/errors.js', 'dist/src/apdu/apdu.js', 'dist/simulator/control/main.js']) {
+    for (const needed of [DOCKERFILE, 'containers/simulator/package.json', 'simulator/profiles/iso7816-demo.yaml', 'dist/core/errors.js', 'dist/core/apdu/apdu.js', 'dist/simulator/control/main.js']) {
       assert.ok(files.includes(needed), needed);
     }
     assert.equal(files.filter((f) => f.endsWith('.map') || f.endsWith('.ts') || f.startsWith('dist/test/') || f.startsWith('node_modules/')).length, 0);
@@ -88,7 +88,7 @@ describe('simulator image context', () => {
     it('says to build the project first', () => {
       assert.throws(
         () => imageContextFiles(bare),
-        (e: unknown) => e instanceof HarnessError && e.code === HarnessCodes.MISSING_DEPENDENCY && /dist\/src\/errors\.js.*npm run build/.test(e.message),
+        (e: unknown) => e instanceof HarnessError && e.code === HarnessCodes.MISSING_DEPENDENCY && /dist\/core.*npm run build/.test(e.message),
       );
     });
   });

@@ -11,8 +11,8 @@ import {
   encodeSuccess,
   requestIdOf,
   type ControlRequest,
-} from '../../simulator/control/protocol.js';
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
+} from '../../core/control/protocol.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 const line = (text: string): string => {
   assert.ok(text.endsWith('\n'), 'every message is one line with its newline');

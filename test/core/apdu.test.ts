@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { parseHex, toHex } from '../../src/apdu/hex.js';
+import { parseHex, toHex } from '../../core/apdu/hex.js';
 import {
   ApduFormatError,
   apduCase,
@@ -12,7 +12,7 @@ import {
   parseResponse,
   SHORT_NE_MAX,
   type CommandApdu,
-} from '../../src/apdu/apdu.js';
+} from '../../core/apdu/apdu.js';
 
 const cmd = (hex: string): CommandApdu => parseCommand(parseHex(hex));
 

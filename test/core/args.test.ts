@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { HarnessError } from '../../src/errors.js';
+import { HarnessError } from '../../core/errors.js';
 import { last, parseArgs } from '../../src/cli/args.js';
 
 const VALUED = ['target', 'tags', 'profile'] as const;

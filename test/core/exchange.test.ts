@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { parseHex, toHex } from '../../src/apdu/hex.js';
+import { parseHex, toHex } from '../../core/apdu/hex.js';
 import { exchange, getResponseCla, withLe, type Transmit } from '../../src/pcsc/exchange.js';
 
 /** A card that expects exactly these commands, in order, and gives these answers. */

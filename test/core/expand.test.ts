@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { expand, unescapeText, type ExpandContext } from '../../src/text/expand.js';
 
 function context(saved: Record<string, string> = {}, env: Record<string, string | undefined> = {}): ExpandContext {

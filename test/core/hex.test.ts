@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
-import { HexError, parseHex, swHex, toHex } from '../../src/apdu/hex.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { HexError, parseHex, swHex, toHex } from '../../core/apdu/hex.js';
 
 function assertBadHex(text: string, message: string, column: number): void {
   assert.throws(
@@ -54,7 +54,7 @@ describe('parseHex', () => {
     assert.ok(Buffer.isBuffer(parseHex('01')));
   });
 
-  it('reports a bad character with the STEPS.md message and its 1-based column', () => {
+  it('reports a bad character with the docs/steps.md message and its 1-based column', () => {
     assertBadHex('00 A4 0G 00', `bad hex "00 A4 0G 00": 'G' at column 8`, 8);
   });
 

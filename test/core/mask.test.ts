@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { parseHex } from '../../src/apdu/hex.js';
-import { SECRET_DATA_INS } from '../../src/apdu/ins.js';
+import { parseHex } from '../../core/apdu/hex.js';
+import { SECRET_DATA_INS } from '../../core/apdu/ins.js';
 import { formatCommand, MASK, maskSecrets } from '../../src/trace/mask.js';
 
 const fmt = (hex: string): string => formatCommand(parseHex(hex));

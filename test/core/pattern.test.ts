@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { HarnessCodes } from '../../src/errors.js';
-import { HexError, parseHex } from '../../src/apdu/hex.js';
-import { explainMismatch, matchesBytePattern, parseBytePattern } from '../../src/apdu/pattern.js';
+import { HarnessCodes } from '../../core/errors.js';
+import { HexError, parseHex } from '../../core/apdu/hex.js';
+import { explainMismatch, matchesBytePattern, parseBytePattern } from '../../core/apdu/pattern.js';
 
 const matches = (pattern: string, data: string): boolean => matchesBytePattern(parseBytePattern(pattern), parseHex(data));
 const explain = (pattern: string, data: string): string => explainMismatch(parseBytePattern(pattern), parseHex(data));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SCAFFOLD, scaffold, unapprovedNativeDependencies } from '../../src/cli/init.js';
 import { findUserStepFiles, needsTypeScript } from '../../src/cli/user-steps.js';
-import { packageRoot } from '../../src/paths.js';
+import { packageRoot } from '../../core/paths.js';
 
 /** A user's project folder: its step files by convention, and what `cardspec init` makes in it. */
 describe('a user project', () => {

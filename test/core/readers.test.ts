@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { parseHex } from '../../src/apdu/hex.js';
+import { parseHex } from '../../core/apdu/hex.js';
 import { cardNames } from '../../src/cli/readers.js';
 
 const LIST = [

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { parseHex, swHex } from '../../src/apdu/hex.js';
+import { parseHex, swHex } from '../../core/apdu/hex.js';
 import { ApduTrace, formatTraceEntry, type TraceEntry } from '../../src/trace/trace.js';
 
 const AT = new Date('2024-05-01T22:41:07.123Z');

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { digest, digestInfo, hashAlgorithm, HASH_NAMES } from '../../src/crypto/hashes.js';
 import { parseKeyType } from '../../src/crypto/key-types.js';
 import { verifyArgs } from '../../src/crypto/openssl-verify.js';
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 describe('hashes', () => {
   it('digests "abc" to the FIPS 180-4 vectors', () => {
@@ -30,7 +30,7 @@ describe('hashes', () => {
 });
 
 describe('key types', () => {
-  it('parses the names of STEPS.md and lists them for an unknown one', () => {
+  it('parses the names of docs/steps.md and lists them for an unknown one', () => {
     assert.deepEqual(parseKeyType('RSA-3072'), { name: 'RSA-3072', kind: 'rsa', modulusBits: 3072 });
     assert.equal(parseKeyType('EC-P384').kind, 'ec');
     assert.throws(() => parseKeyType('RSA-1024'), /RSA-2048, RSA-3072, RSA-4096, EC-P256, EC-P384, Ed25519/);

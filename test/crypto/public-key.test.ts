@@ -7,7 +7,7 @@ import { curveByName } from '../../src/crypto/curves.js';
 import { DerTag, encodeDer } from '../../src/crypto/der.js';
 import { privateKeyComponents } from '../../src/crypto/private-key.js';
 import { publicKeyFromComponents, spkiDer, spkiPem, unwrapEcPoint } from '../../src/crypto/public-key.js';
-import { HarnessError } from '../../src/errors.js';
+import { HarnessError } from '../../core/errors.js';
 
 describe('public key export from token attributes', () => {
   it('rebuilds an RSA key from modulus and exponent (leading zeros ignored)', () => {

@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { packageRoot } from '../../src/paths.js';
+import { cardspec as runCli } from '../support/cli.js';
 
 /** The cardspec command as a person meets it: its output, its exit code, its errors. */
-const CLI = join(packageRoot(), 'bin', 'cardspec.js');
-
-function cardspec(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code) => resolve({ code, out }));
-  });
+async function cardspec(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
+  const { code, output } = await runCli(args, { env, cwd: process.cwd() });
+  return { code, out: output };
 }
 
 describe('cardspec', () => {

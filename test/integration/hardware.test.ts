@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { packageRoot } from '../../src/paths.js';
+import { packageRoot } from '../../core/paths.js';
+import { cardspec, startSim, type CliResult, type RunningSim } from '../support/cli.js';
 
 /**
  * The hardware target against the cards `cardspec sim` keeps in two vpcd readers: as far
@@ -12,33 +12,12 @@ import { packageRoot } from '../../src/paths.js';
  * selection, and that no report holds the PIN.
  */
 const ROOT = packageRoot();
-const CLI = join(ROOT, 'bin', 'cardspec.js');
 const PIN = '8642';
 /** The PIN as text (a whole word: not a digit run inside a timestamp), and as hex. */
 const PIN_FORMS = [/\b8642\b/, /38363432/i, /38 36 34 32/i];
 
-function startSim(): Promise<ChildProcess> {
-  const sim = spawn(process.execPath, [CLI, 'sim', '--card', join(ROOT, 'test/fixtures/secret-pin.yaml'), '--card', 'iso7816-t0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    sim.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (/^ready$/m.test(out)) resolve(sim);
-    });
-    sim.once('exit', (code) => reject(new Error(`cardspec sim exited with ${code} before ready: ${out}`)));
-  });
-}
-
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'run', ...args], { env: { ...process.env, ...env }, cwd: ROOT });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.once('exit', (code) => resolve({ code, output }));
-  });
+function run(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return cardspec(['run', ...args], { env });
 }
 
 /** A report's text, with the JSON report's base64 attachments decoded so they are searched too. */
@@ -50,22 +29,17 @@ function reportText(file: string): string {
 }
 
 describe('the hardware target against cardspec sim', () => {
-  let sim: ChildProcess;
+  let sim: RunningSim | undefined;
   let dir: string;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cardspec-hardware-'));
-    sim = await startSim();
+    sim = await startSim(['--card', join(ROOT, 'test/fixtures/secret-pin.yaml'), '--card', 'iso7816-t0']);
   });
 
   after(async () => {
     rmSync(dir, { recursive: true, force: true });
-    // `sim` is unset when before() failed to start it.
-    if (sim?.exitCode === null) {
-      const exited = new Promise((resolve) => sim.once('exit', resolve));
-      sim.kill('SIGTERM');
-      await exited;
-    }
+    await sim?.stop();
   });
 
   it('passes the card features, stops before a blocking VERIFY, and no report holds the PIN', async () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { packageRoot } from '../../src/paths.js';
+import { startSim, type RunningSim } from '../support/cli.js';
 
 /**
  * Clients that are not ours against what `cardspec sim` keeps running, configured only by
@@ -13,40 +13,23 @@ import { packageRoot } from '../../src/paths.js';
  * signs, pkcs11-tool exports the public key and openssl verifies.
  */
 const run = promisify(execFile);
-const ROOT = packageRoot();
 /** Debian's Python, which has python3-pyscard and python3-pykcs11 (another python3 may come first on PATH). */
 const PYTHON = '/usr/bin/python3';
 
 describe('third-party clients against cardspec sim', () => {
-  let sim: ChildProcess;
+  let sim: RunningSim | undefined;
   let env: Record<string, string>;
   let dir: string;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cardspec-clients-'));
-    sim = spawn(process.execPath, [join(ROOT, 'bin/cardspec.js'), 'sim', '--card', 'iso7816-demo', '--token', 'harness-token'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const printed = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      sim.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (/^ready$/m.test(out)) resolve(out);
-      });
-      sim.once('exit', (code) => reject(new Error(`cardspec sim exited with ${code}: ${out}`)));
-    });
-    env = { ...(process.env as Record<string, string>) };
-    for (const [, name, value] of printed.matchAll(/^export (\w+)='([^']*)'/gm)) env[name!] = value!;
+    sim = await startSim(['--card', 'iso7816-demo', '--token', 'harness-token']);
+    env = sim.env;
   });
 
   after(async () => {
     rmSync(dir, { recursive: true, force: true });
-    // `sim` is unset when before() failed to start it.
-    if (sim?.exitCode === null) {
-      const exited = new Promise((resolve) => sim.once('exit', resolve));
-      sim.kill('SIGINT');
-      await exited;
-    }
+    await sim?.stop();
   });
 
   it('prints the reader, the module and SOFTHSM2_CONF', () => {
@@ -104,9 +87,8 @@ describe('third-party clients against cardspec sim', () => {
 
   it('removes its token folder when interrupted', async () => {
     const folder = dirname(env.SOFTHSM2_CONF!);
-    const exited = new Promise<number | null>((resolve) => sim.once('exit', (code) => resolve(code)));
-    sim.kill('SIGINT');
-    assert.equal(await exited, 0);
+    await sim!.stop();
+    assert.equal(sim!.child.exitCode, 0);
     assert.equal(existsSync(folder), false, `${folder} is left behind`);
   });
 });

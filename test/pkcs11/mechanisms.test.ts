@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pkcs11js from 'pkcs11js';
 
-import { HarnessError } from '../../src/errors.js';
+import { HarnessError } from '../../core/errors.js';
 import { buildMechanism, describeMechanism } from '../../src/pkcs11/mechanisms.js';
 import { digest } from '../../src/crypto/hashes.js';
 import { tokenInput, signedMessage } from '../../src/pkcs11/signing-input.js';

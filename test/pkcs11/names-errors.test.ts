@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pkcs11js from 'pkcs11js';
 
-import { HarnessError } from '../../src/errors.js';
+import { HarnessError } from '../../core/errors.js';
 import { decodeAttributeValue, formatAttributeValue, parseAttributeValue } from '../../src/pkcs11/attributes.js';
 import { fromNativeError, Pkcs11Error, pkcs11Error } from '../../src/pkcs11/errors.js';
 import { mechanismFlags, tokenFlags } from '../../src/pkcs11/flags.js';

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { CommandApdu } from '../../src/apdu/apdu.js';
-import { packageRoot } from '../../src/paths.js';
+import type { CommandApdu } from '../../core/apdu/apdu.js';
+import { packageRoot } from '../../core/paths.js';
 import { type Applet, registerAppletType, registerExtensionType } from '../../simulator/card/applet.js';
 import { type CardContext, ok } from '../../simulator/card/context.js';
 import { SW, fail } from '../../simulator/card/sw.js';
 import { VirtualCard } from '../../simulator/card/virtual-card.js';
-import { loadProfile } from '../../simulator/profile/load.js';
-import { bytes } from '../../simulator/profile/values.js';
+import { loadProfile } from '../../core/profile/load.js';
+import { bytes } from '../../core/profile/values.js';
 import { ascii, send, sw } from './helpers.js';
 
 /**

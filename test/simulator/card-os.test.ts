@@ -100,7 +100,7 @@ describe('GET CHALLENGE and GET RESPONSE', () => {
 });
 
 describe('supported INS', () => {
-  it('lists every command of DEMO-CARD.md', () => {
+  it('lists every command of docs/demo-cards.md', () => {
     assert.deepEqual(
       COMMANDS.map((c) => c.ins),
       [0x20, 0x24, 0x2c, 0x84, 0xa4, 0xb0, 0xb2, 0xc0],
@@ -121,21 +121,37 @@ describe('fuzz', () => {
     };
   }
   const INS = [...COMMANDS.map((c) => c.ins), 0x00, 0xff];
+  /** The PIV applet's instructions (SP 800-73-4 and YubiKey's). */
+  const PIV_INS = [0x20, 0x24, 0x2c, 0x47, 0x87, 0xcb, 0xdb, 0xf7, 0xf8, 0xfa, 0xfb, 0xfd, 0xff, 0xa4, 0xc0];
+  /** Templates that reach past the PIV applet's first checks: 7C (GENERAL AUTHENTICATE), 5C (GET/PUT DATA), AC (GENERATE). */
+  const PIV_TEMPLATES = [0x7c, 0x5c, 0xac, 0x53, 0x7e];
+  const SELECT_PIV = Buffer.from('00A4040005A000000308', 'hex');
+  const PIN = Buffer.from('00200080083132333435 36FFFF'.replace(/ /g, ''), 'hex');
 
-  for (const profile of ['iso7816-demo', 'iso7816-t0']) {
+  for (const profile of ['iso7816-demo', 'iso7816-t0', 'piv']) {
     it(`${profile}: never throws and always answers at least a status word (30000 random commands)`, () => {
       const seed = 20240611;
       const next = rng(seed);
       const byte = (): number => Math.floor(next() * 256);
       const card = freshCard(profile);
+      const piv = profile === 'piv';
+      const ins = piv ? [...INS, ...PIV_INS] : INS;
       for (let i = 0; i < 30000; i++) {
         const length = next() < 0.8 ? Math.floor(next() * 24) : Math.floor(next() * 600);
-        const apdu = Buffer.alloc(length);
+        let apdu = Buffer.alloc(length);
         for (let j = 0; j < length; j++) apdu[j] = byte();
         // Most commands look real enough to get past CLA and INS, to reach the handlers.
         if (length > 0 && next() < 0.7) apdu[0] = 0x00;
-        if (length > 1 && next() < 0.7) apdu[1] = INS[Math.floor(next() * INS.length)]!;
+        if (length > 1 && next() < 0.7) apdu[1] = ins[Math.floor(next() * ins.length)]!;
         if (length > 4 && next() < 0.5) apdu[4] = length - 5 - (next() < 0.5 ? 0 : 1);
+        if (piv && length > 6 && next() < 0.5) {
+          // A BER-TLV-looking body: a template, its length, a tag inside it.
+          apdu[5] = PIV_TEMPLATES[Math.floor(next() * PIV_TEMPLATES.length)]!;
+          apdu[6] = Math.min(length - 7, 0x7f);
+          if (length > 7) apdu[7] = [0x80, 0x81, 0x82, 0x85, 0x5c][Math.floor(next() * 5)]!;
+        }
+        // The applet is selected most of the time, and the PIN verified now and then.
+        if (piv && next() < 0.05) apdu = next() < 0.5 ? SELECT_PIV : PIN;
         if (next() < 0.01) card.reset();
         let answer: Buffer;
         try {

@@ -5,7 +5,7 @@ import { ascii, freshCard, send, sw } from './helpers.js';
 const AID = 'F0 43 41 52 44 53 50 45 43';
 
 describe('SELECT', () => {
-  it('answers the FCP of EF 0001 exactly as DEMO-CARD.md shows', () => {
+  it('answers the FCP of EF 0001 exactly as docs/demo-cards.md shows', () => {
     const card = freshCard();
     assert.deepEqual(send(card, '00 A4 00 04 02 00 01'), { data: '62 0B 82 01 01 83 02 00 01 80 02 00 0D', sw: '9000' });
   });
@@ -41,7 +41,7 @@ describe('SELECT', () => {
     assert.equal(sw(card, '00 A4 00 0C 02 01 01'), '9000');
     assert.equal(send(card, '00 B0 00 00 00').data, ascii('inside the app'));
     assert.equal(sw(card, '00 A4 00 0C 02 00 01'), '6A82', 'a sibling of the parent is not visible');
-    assert.equal(sw(card, '00 A4 00 0C 02 7F 10'), '6A82', 'the current DF itself is not among them (DEMO-CARD.md)');
+    assert.equal(sw(card, '00 A4 00 0C 02 7F 10'), '6A82', 'the current DF itself is not among them (docs/demo-cards.md)');
     assert.equal(sw(card, '00 A4 00 0C 02 3F 00'), '9000', 'the MF, also the parent');
     assert.equal(sw(card, '00 A4 00 0C 02 00 01'), '9000');
   });

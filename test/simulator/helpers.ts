@@ -1,8 +1,8 @@
 /** Shared helpers of the simulator tests: send hex, get hex back. */
-import { parseHex, toHex } from '../../src/apdu/hex.js';
+import { parseHex, toHex } from '../../core/apdu/hex.js';
 import { VirtualCard } from '../../simulator/card/virtual-card.js';
-import { loadProfile } from '../../simulator/profile/load.js';
-import type { CardProfile } from '../../simulator/profile/types.js';
+import { loadProfile } from '../../core/profile/load.js';
+import type { CardProfile } from '../../core/profile/types.js';
 
 const profiles = new Map<string, CardProfile>();
 

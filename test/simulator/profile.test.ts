@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
-import { checkAtr } from '../../simulator/profile/atr.js';
-import { listProfiles, loadProfile, profilesDir } from '../../simulator/profile/load.js';
-import type { ProfileDf, ProfileEf } from '../../simulator/profile/types.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { checkAtr } from '../../core/profile/validate.js';
+import { listProfiles, loadProfile, profilesDir } from '../../core/profile/load.js';
+import type { ProfileDf, ProfileEf } from '../../core/profile/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cardspec-profile-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,7 +64,7 @@ describe('profiles shipped', () => {
     assert.ok(names.includes('iso7816-demo') && names.includes('iso7816-t0'), names.join(', '));
   });
 
-  it('loads the demo card as DEMO-CARD.md describes it', () => {
+  it('loads the demo card as docs/demo-cards.md describes it', () => {
     const p = loadProfile('iso7816-demo');
     assert.equal(p.name, 'iso7816-demo');
     assert.equal(p.protocol, 'T=1');
@@ -96,8 +96,8 @@ describe('profiles shipped', () => {
   });
 
   it('checks ATRs: structure and TCK', () => {
-    assert.deepEqual([...(checkAtr(Buffer.from('3B8801434152445350454398', 'hex')) as { protocols: Set<number> }).protocols], [1]);
-    assert.deepEqual([...(checkAtr(Buffer.from('3B084341524453504543', 'hex')) as { protocols: Set<number> }).protocols], [0]);
+    assert.deepEqual([...(checkAtr(Buffer.from('3B8801434152445350454398', 'hex')) as { protocols: number[] }).protocols], [1]);
+    assert.deepEqual([...(checkAtr(Buffer.from('3B084341524453504543', 'hex')) as { protocols: number[] }).protocols], [0]);
     assert.match(checkAtr(Buffer.from('3B8801434152445350454399', 'hex')) as string, /TCK should be 98/);
     assert.match(checkAtr(Buffer.from('3B0843415244', 'hex')) as string, /historical/);
     assert.match(checkAtr(Buffer.from('3C00', 'hex')) as string, /TS/);

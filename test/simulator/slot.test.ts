@@ -4,69 +4,29 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { HarnessCodes, HarnessError } from '../../src/errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { VirtualCard } from '../../simulator/card/virtual-card.js';
-import { loadProfile } from '../../simulator/profile/load.js';
-import { FrameDecoder, encodeFrame } from '../../simulator/vpcd/frame.js';
-import { VpcdSlot, vpcdPort, vpcdReaderName } from '../../simulator/vpcd/slot.js';
+import { loadProfile } from '../../core/profile/load.js';
+import { encodeFrame } from '../../simulator/vpcd/frame.js';
+import { StandInVpcd } from '../support/stand-in-vpcd.js';
+import { vpcdPort, vpcdReaderName } from '../../core/vpcd.js';
+import { VpcdSlot } from '../../simulator/vpcd/slot.js';
 
 const demo = loadProfile('iso7816-demo');
 const t0 = loadProfile('iso7816-t0');
 
-/** The reader side of one connection: send frames, await answers. */
-class FakeVpcd {
-  private readonly decoder = new FrameDecoder();
-  private readonly frames: Buffer[] = [];
-  private waiters: (() => void)[] = [];
-
-  constructor(readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => {
-      this.frames.push(...this.decoder.push(chunk));
-      for (const w of this.waiters.splice(0)) w();
-    });
-  }
-
-  /** Sends raw bytes (possibly several frames, possibly a part of one). */
-  write(bytes: Buffer): void {
-    this.socket.write(bytes);
-  }
-
-  async next(): Promise<string> {
-    while (this.frames.length === 0) await new Promise<void>((r) => this.waiters.push(r));
-    return this.frames.shift()!.toString('hex').toUpperCase();
-  }
-
-  async exchange(hex: string): Promise<string> {
-    this.write(encodeFrame(Buffer.from(hex.replace(/ /g, ''), 'hex')));
-    return this.next();
-  }
-}
-
 describe('VpcdSlot', () => {
-  let server: Server;
+  let vpcd: StandInVpcd;
   let port: number;
-  let connections: Socket[];
 
   beforeEach(async () => {
-    connections = [];
-    server = createServer((s) => connections.push(s));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    port = (server.address() as AddressInfo).port;
+    vpcd = new StandInVpcd();
+    port = await vpcd.listen();
   });
 
-  afterEach(async () => {
-    for (const s of connections) s.destroy();
-    server.close();
-    await once(server, 'close');
-  });
-
-  async function accepted(): Promise<FakeVpcd> {
-    while (connections.length === 0) await new Promise((r) => setTimeout(r, 1));
-    return new FakeVpcd(connections[connections.length - 1]!);
-  }
+  afterEach(() => vpcd.close());
 
   it('names ports and readers as Debian\'s vpcd does', () => {
     assert.equal(vpcdPort(0), 35963);
@@ -85,18 +45,18 @@ describe('VpcdSlot', () => {
     await slot.insert(card);
     assert.equal(slot.inserted, true);
     assert.equal(slot.card, card);
-    const vpcd = await accepted();
+    await vpcd.connected();
 
     // An ATR request split across two writes.
     vpcd.write(Buffer.from('00', 'hex'));
     await new Promise((r) => setTimeout(r, 5));
     vpcd.write(Buffer.from('0104', 'hex'));
-    assert.equal(await vpcd.next(), '3B8801434152445350454398');
+    assert.equal(await vpcd.nextHex(), '3B8801434152445350454398');
 
     // Power on (no answer), then two APDUs glued in one write.
     vpcd.write(Buffer.concat([encodeFrame(Buffer.from([1])), encodeFrame(Buffer.from('00A4000C020001', 'hex')), encodeFrame(Buffer.from('00B0000005', 'hex'))]));
-    assert.equal(await vpcd.next(), '9000');
-    assert.equal(await vpcd.next(), '48656C6C6F9000');
+    assert.equal(await vpcd.nextHex(), '9000');
+    assert.equal(await vpcd.nextHex(), '48656C6C6F9000');
     assert.equal(card.isPowered, true);
 
     // Reset clears the current EF; power off powers off.
@@ -112,7 +72,7 @@ describe('VpcdSlot', () => {
     const slot = new VpcdSlot({ port });
     const card = new VirtualCard(demo);
     await slot.insert(card);
-    let vpcd = await accepted();
+    await vpcd.connected();
     vpcd.write(encodeFrame(Buffer.from([1])));
     assert.equal(await vpcd.exchange('0020000104 30303030'), '63C2');
     assert.equal(await vpcd.exchange('0020000104 31323334'), '9000');
@@ -127,9 +87,8 @@ describe('VpcdSlot', () => {
     assert.equal(slot.card, undefined);
     assert.equal(card.isPowered, false);
 
-    connections.length = 0;
     await slot.insert(card);
-    vpcd = await accepted();
+    await vpcd.connected(2);
     vpcd.write(encodeFrame(Buffer.from([1])));
     assert.equal(await vpcd.exchange('00200001'), '63C2', 'tries kept, verified state gone');
     await slot.close();
@@ -140,7 +99,7 @@ describe('VpcdSlot', () => {
     const slot = new VpcdSlot({ port });
     const first = new VirtualCard(demo);
     await slot.insert(first);
-    const vpcd = await accepted();
+    await vpcd.connected();
     vpcd.write(encodeFrame(Buffer.from([1])));
     assert.equal(await vpcd.exchange('0020000104 30303030'), '63C2');
 
@@ -151,7 +110,7 @@ describe('VpcdSlot', () => {
     assert.equal(first.isPowered, false);
     assert.equal(await vpcd.exchange('00200001'), '63C3', 'a fresh card');
     assert.equal(await vpcd.exchange('04'), '3B084341524453504543');
-    assert.equal(connections.length, 1, 'no new connection');
+    assert.equal(vpcd.connections, 1, 'no new connection');
     await slot.remove();
     assert.throws(() => slot.replace(first), /empty/);
   });
@@ -167,7 +126,7 @@ describe('VpcdSlot', () => {
     const slot = new VpcdSlot({ port });
     const card = new VirtualCard(demo);
     await slot.insert(card);
-    const vpcd = await accepted();
+    await vpcd.connected();
     vpcd.write(encodeFrame(Buffer.from([1])));
     const removed = once(slot, 'removed');
     vpcd.socket.destroy();

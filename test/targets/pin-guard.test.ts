@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseHex } from '../../src/apdu/hex.js';
+import { parseHex } from '../../core/apdu/hex.js';
 import { pinGuard } from '../../src/pcsc/pin-guard.js';
 
 /** A card that answers the guard's status query with a fixed status word, and records it. */

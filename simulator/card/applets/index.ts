@@ -1,2 +1,5 @@
 /** The applet and extension types the project ships, registered for profiles to name. */
-export {};
+import { registerAppletType } from '../applet.js';
+import { PIV_APPLET } from './piv/index.js';
+
+registerAppletType(PIV_APPLET);

@@ -1,10 +1,10 @@
 /**
  * Checks several commands share. Each one throws the status word, so a handler reads
- * as the list of its checks in DEMO-CARD.md's precedence order: P1-P2, length, file,
+ * as the list of its checks in the precedence order of docs/demo-cards.md: P1-P2, length, file,
  * security, then offset or record.
  */
-import type { CommandApdu } from '../../../src/apdu/apdu.js';
-import { EXTENDED_NE_MAX, SHORT_NE_MAX } from '../../../src/apdu/apdu.js';
+import type { CommandApdu } from '../../../core/apdu/apdu.js';
+import { EXTENDED_NE_MAX, SHORT_NE_MAX } from '../../../core/apdu/apdu.js';
 import type { CardContext } from '../context.js';
 import type { ElementaryFile } from '../files.js';
 import { SW, fail } from '../sw.js';

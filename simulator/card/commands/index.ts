@@ -1,7 +1,8 @@
 /**
  * The card OS's INS dispatch table. Adding a command = writing a handler and adding a
- * row here (and to DEMO-CARD.md if the demo card's contract changes).
+ * row here (and to docs/demo-cards.md if the demo card's contract changes).
  */
+import { Ins } from '../../../core/apdu/ins.js';
 import type { Handler } from '../context.js';
 import { getChallenge, getResponse } from './misc.js';
 import { changeReferenceData, resetRetryCounter, verify } from './pin.js';
@@ -14,19 +15,16 @@ export interface InsInfo {
   handler: Handler;
 }
 
-/** GET RESPONSE: the card OS lets only this command collect pending response data. */
-export const INS_GET_RESPONSE = 0xc0;
-
 /** Every instruction the card supports, in INS order (also for documentation). */
 export const COMMANDS: readonly InsInfo[] = [
-  { ins: 0x20, name: 'VERIFY', handler: verify },
-  { ins: 0x24, name: 'CHANGE REFERENCE DATA', handler: changeReferenceData },
-  { ins: 0x2c, name: 'RESET RETRY COUNTER', handler: resetRetryCounter },
-  { ins: 0x84, name: 'GET CHALLENGE', handler: getChallenge },
-  { ins: 0xa4, name: 'SELECT', handler: select },
-  { ins: 0xb0, name: 'READ BINARY', handler: readBinary },
-  { ins: 0xb2, name: 'READ RECORD', handler: readRecord },
-  { ins: INS_GET_RESPONSE, name: 'GET RESPONSE', handler: getResponse },
+  { ins: Ins.VERIFY, name: 'VERIFY', handler: verify },
+  { ins: Ins.CHANGE_REFERENCE_DATA, name: 'CHANGE REFERENCE DATA', handler: changeReferenceData },
+  { ins: Ins.RESET_RETRY_COUNTER, name: 'RESET RETRY COUNTER', handler: resetRetryCounter },
+  { ins: Ins.GET_CHALLENGE, name: 'GET CHALLENGE', handler: getChallenge },
+  { ins: Ins.SELECT, name: 'SELECT', handler: select },
+  { ins: Ins.READ_BINARY, name: 'READ BINARY', handler: readBinary },
+  { ins: Ins.READ_RECORD, name: 'READ RECORD', handler: readRecord },
+  { ins: Ins.GET_RESPONSE, name: 'GET RESPONSE', handler: getResponse },
 ];
 
 export function dispatchTable(): Map<number, Handler> {

@@ -1,5 +1,5 @@
 /** GET CHALLENGE (00 84) and GET RESPONSE (00 C0). */
-import type { CommandApdu } from '../../../src/apdu/apdu.js';
+import type { CommandApdu } from '../../../core/apdu/apdu.js';
 import type { CardContext, Reply } from '../context.js';
 import { SW, fail, swWithLength } from '../sw.js';
 import { expected, noData } from './checks.js';

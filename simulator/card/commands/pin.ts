@@ -3,7 +3,7 @@
  * PINs of the profile; P2 is the PIN reference. The counting lives in pins.ts; here is
  * what each command does to the session's verified state.
  */
-import type { CommandApdu } from '../../../src/apdu/apdu.js';
+import type { CommandApdu } from '../../../core/apdu/apdu.js';
 import { type CardContext, type Reply, ok } from '../context.js';
 import type { Pin } from '../pins.js';
 import { SW, fail } from '../sw.js';
@@ -30,10 +30,16 @@ export function verify(cmd: CommandApdu, ctx: CardContext): Reply {
   return ok();
 }
 
+/** The PIN named by P2 (P1 00) of a command that must carry data. */
+function pinWithData(cmd: CommandApdu, ctx: CardContext, command: string): Pin {
+  const pin = pinOf(cmd, ctx, 0x00);
+  if (cmd.data.length === 0) fail(SW.WRONG_LENGTH, `${command} needs data`);
+  return pin;
+}
+
 export function changeReferenceData(cmd: CommandApdu, ctx: CardContext): Reply {
   // P1 00: current value then new value. (P1 01, new value only, is not supported.)
-  const pin = pinOf(cmd, ctx, 0x00);
-  if (cmd.data.length === 0) fail(SW.WRONG_LENGTH, 'CHANGE REFERENCE DATA needs data');
+  const pin = pinWithData(cmd, ctx, 'CHANGE REFERENCE DATA');
   pin.change(cmd.data);
   ctx.session.verified.add(pin.reference);
   return ok();
@@ -41,8 +47,7 @@ export function changeReferenceData(cmd: CommandApdu, ctx: CardContext): Reply {
 
 export function resetRetryCounter(cmd: CommandApdu, ctx: CardContext): Reply {
   // P1 00: PUK then new PIN. Allowed whether or not the PIN is blocked.
-  const pin = pinOf(cmd, ctx, 0x00);
-  if (cmd.data.length === 0) fail(SW.WRONG_LENGTH, 'RESET RETRY COUNTER needs data');
+  const pin = pinWithData(cmd, ctx, 'RESET RETRY COUNTER');
   pin.unblock(cmd.data);
   // A new PIN value is not a verified one.
   ctx.session.verified.delete(pin.reference);

@@ -1,9 +1,9 @@
 /**
  * READ BINARY (00 B0) and READ RECORD (00 B2). The deliberate difference of
- * DEMO-CARD.md: under T=1 a transparent EF answers a too-large Le with what is left and
+ * docs/demo-cards.md: under T=1 a transparent EF answers a too-large Le with what is left and
  * 6282, a record EF answers a wrong Le with 6Cxx. Under T=0 both answer 6Cxx.
  */
-import type { CommandApdu } from '../../../src/apdu/apdu.js';
+import type { CommandApdu } from '../../../core/apdu/apdu.js';
 import type { CardContext, Reply } from '../context.js';
 import { SW, fail, swWithLength } from '../sw.js';
 import { checkRead, expected, noData, targetEf } from './checks.js';

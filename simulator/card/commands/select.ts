@@ -1,8 +1,8 @@
 /**
- * SELECT (00 A4), ISO 7816-4 11.2.2, as DEMO-CARD.md pins it down. A failed SELECT
+ * SELECT (00 A4), ISO 7816-4 11.2.2, as docs/demo-cards.md pins it down. A failed SELECT
  * changes nothing: the target is found first and the session updated last.
  */
-import type { CommandApdu } from '../../../src/apdu/apdu.js';
+import type { CommandApdu } from '../../../core/apdu/apdu.js';
 import { EMPTY, type CardContext, type Reply } from '../context.js';
 import { fci, fcp } from '../fci.js';
 import { type CardFile, findByAid, findById, findByPath } from '../files.js';

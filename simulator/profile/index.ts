@@ -1,6 +1,0 @@
-export { loadProfile, listProfiles, looksLikePath, profilesDir, resolveProfile, projectProfile, PROJECT_PROFILES_DIR, DEFAULT_PROFILE, ProfileCache } from './load.js';
-export { ProfileError } from './cursor.js';
-export { applicationRecord } from './validate.js';
-export { checkAtr } from './atr.js';
-export type * from './types.js';
-export { MF_FID } from './types.js';
