@@ -10,7 +10,7 @@ import { ensureSimulatorImage } from '../targets/container-image.js';
 import { ensurePcscd } from '../targets/pcscd.js';
 import { last, parseArgs } from './args.js';
 import { packageRoot } from '../../core/paths.js';
-import { findUserStepFiles, needsTypeScript, typeScriptNodeOptions } from './user-steps.js';
+import { findUserStepFiles, foreignCucumberImports, needsTypeScript, typeScriptNodeOptions } from './user-steps.js';
 
 export const RUN_HELP = `Usage: cardspec run [--target simulator|container|hardware] [--card PROFILE] [--config FILE] [--steps PATH]... [PATH...] [-- CUCUMBER-OPTIONS]
 
@@ -66,6 +66,9 @@ export async function run(argv: string[]): Promise<number> {
   const paths = args.positionals.length ? args.positionals : ['features/'];
   for (const path of paths) checkFeaturePath(path);
   const userSteps = findUserStepFiles(process.cwd(), root, args.options.get('steps') ?? []);
+  for (const file of foreignCucumberImports(userSteps, root)) {
+    console.error(`cardspec run: ${relative(process.cwd(), file)} imports another copy of @cucumber/cucumber than the one that runs the steps, so its steps would be undefined: import Given, When, Then from 'cardspec' instead`);
+  }
   const pcscd = target === 'simulator' ? await ensurePcscd() : undefined;
   // Built once here, not by each worker, and before cucumber's hook timeouts start.
   if (target === 'container') await ensureSimulatorImage({ onOutput: (line) => console.error(`docker build: ${line}`) });

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
@@ -53,4 +54,20 @@ export function needsTypeScript(files: readonly string[]): boolean {
  */
 export function typeScriptNodeOptions(): string[] {
   return ['--import', import.meta.resolve('tsx')];
+}
+
+/**
+ * Step files that import a different copy of @cucumber/cucumber than the one cardspec
+ * runs: their steps would register with a cucumber that never runs them ("undefined").
+ */
+export function foreignCucumberImports(files: readonly string[], packageFolder: string): string[] {
+  const ours = realpathSync(createRequire(join(packageFolder, 'package.json')).resolve('@cucumber/cucumber'));
+  return files.filter((file) => {
+    if (!/from\s+['"]@cucumber\/cucumber['"]|require\(\s*['"]@cucumber\/cucumber['"]\s*\)/.test(readFileSync(file, 'utf8'))) return false;
+    try {
+      return realpathSync(createRequire(file).resolve('@cucumber/cucumber')) !== ours;
+    } catch {
+      return true;
+    }
+  });
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SCAFFOLD, scaffold, unapprovedNativeDependencies } from '../../src/cli/init.js';
-import { findUserStepFiles, needsTypeScript } from '../../src/cli/user-steps.js';
+import { findUserStepFiles, foreignCucumberImports, needsTypeScript } from '../../src/cli/user-steps.js';
 import { packageRoot } from '../../core/paths.js';
 
 /** A user's project folder: its step files by convention, and what `cardspec init` makes in it. */
@@ -32,6 +32,19 @@ describe('a user project', () => {
     // cardspec's own checkout: its steps/ are the built-in steps, loaded compiled.
     assert.deepEqual(findUserStepFiles(packageRoot(), packageRoot(), []), []);
     assert.deepEqual(findUserStepFiles(join(dir), packageRoot(), []), []);
+  });
+
+  it('names step files that import another copy of cucumber', () => {
+    const project = join(dir, 'two-cucumbers');
+    const copy = join(project, 'node_modules', '@cucumber', 'cucumber');
+    mkdirSync(copy, { recursive: true });
+    writeFileSync(join(copy, 'package.json'), '{"name":"@cucumber/cucumber","version":"11.0.0","main":"index.js"}');
+    writeFileSync(join(copy, 'index.js'), '');
+    mkdirSync(join(project, 'steps'));
+    writeFileSync(join(project, 'steps', 'own.steps.ts'), "import { When } from '@cucumber/cucumber';\n");
+    writeFileSync(join(project, 'steps', 'good.steps.ts'), "import { When } from 'cardspec';\n");
+    const files = findUserStepFiles(project, packageRoot(), []);
+    assert.deepEqual(foreignCucumberImports(files, packageRoot()).map((f) => f.slice(project.length + 1)), ['steps/own.steps.ts']);
   });
 
   it('scaffolds every file once and never overwrites one', () => {
