@@ -14,15 +14,16 @@ const targetProfile = (target, tags) => ({ ...common, tags, worldParameters: { t
 
 export default targetProfile('simulator', 'not @hardware-only');
 export const simulator = targetProfile('simulator', 'not @hardware-only');
-// Debian 12's p11-kit client passes on fewer mechanisms than SoftHSM offers (README).
-export const container = targetProfile('container', 'not @hardware-only and not @softhsm-direct');
+export const container = targetProfile('container', 'not @hardware-only');
 export const hardware = targetProfile('hardware', 'not @simulator-only');
+// CARDSPEC_REPORTS_DIR: one folder per shard of a sharded run (`cardspec merge-reports`).
+const reports = process.env.CARDSPEC_REPORTS_DIR || 'reports';
 export const ci = {
   format: [
     `${steps}formatters/progress.js`,
-    'junit:reports/junit.xml',
-    'html:reports/report.html',
-    'message:reports/messages.ndjson',
-    'json:reports/report.json',
+    `${steps}formatters/junit.js:${reports}/junit.xml`,
+    `html:${reports}/report.html`,
+    `message:${reports}/messages.ndjson`,
+    `json:${reports}/report.json`,
   ],
 };

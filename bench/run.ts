@@ -16,6 +16,7 @@ import { apduLatency } from './figures/apdu-latency.js';
 import { apduRoundtrip } from './figures/apdu-roundtrip.js';
 import { cardThroughput } from './figures/card-throughput.js';
 import { pkcs11Sign } from './figures/pkcs11-sign.js';
+import { pkcs11Transport } from './figures/pkcs11-transport.js';
 import { parallelFeatures } from './figures/parallel-features.js';
 import { scenarioOverhead } from './figures/scenario-overhead.js';
 import { simulatorStart } from './figures/simulator-start.js';
@@ -83,6 +84,10 @@ const FIGURES: { names: string[]; run: FigureRun }[] = [
   {
     names: ['pkcs11-sign-rsa2048', 'pkcs11-sign-ecp256'],
     run: (c) => pkcs11Sign({ signBinary: c.pkcs11Sign(), rounds: PLAN.rounds, durationMs: PLAN.signDurationMs }),
+  },
+  {
+    names: ['pkcs11-transport'],
+    run: async () => [await pkcs11Transport({ rounds: PLAN.rounds, durationMs: PLAN.signDurationMs })],
   },
   {
     names: ['scenario-overhead', 'scenario-fixed-cost'],

@@ -1,19 +1,23 @@
 /**
- * The daemons of the simulator container (pcscd with vpcd, `p11-kit server` over SoftHSM),
+ * The daemons of the simulator container (pcscd with vpcd, caml-crush's pkcs11proxyd over SoftHSM),
  * started as children of the control process, which waits for each to answer on its unix
  * socket (on file-system events of the socket's folder, not by sleeping) and stops them
  * with it.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmod, existsSync, watch as watchFolder, type FSWatcher } from 'node:fs';
+import { existsSync, watch as watchFolder, type FSWatcher } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { HarnessCodes, HarnessError } from './errors.js';
-import type { StackVersions } from './control/protocol.js';
+import { PKCS11_PROXY_MODULE_ALIAS, type StackVersions } from './control/protocol.js';
 import { SOFTHSM_MODULE } from './softhsm.js';
 
 const run = promisify(execFile);
+
+/** Written by containers/simulator/Dockerfile: the caml-crush package the proxy comes from. */
+export const PKCS11_PROXY_VERSION_FILE = '/opt/cardspec/caml-crush.version';
 
 export interface Daemon {
   readonly name: string;
@@ -134,17 +138,64 @@ export async function startPcscd(socketPath: string, timeoutMs: number, options:
 }
 
 /**
- * `p11-kit server` over SoftHSM on `socketPath`, serving every token (URI `pkcs11:`) to
- * p11-kit-client.so on the host. Its socket is made usable by any host user (the container
- * runs as root; the folder is the host's temporary folder of this run).
+ * caml-crush's filter configuration: SoftHSM under its alias and no filtering rule, so
+ * every mechanism and object passes as SoftHSM offers it (Debian's default filter.conf
+ * forbids CKM_RSA_X_509 and admin operations; a test token needs them).
  */
-export async function startP11KitServer(socketPath: string, softHsmConf: string, timeoutMs: number): Promise<Daemon> {
-  const daemon = await startDaemon('p11-kit server', 'p11-kit', ['server', '--foreground', '--provider', SOFTHSM_MODULE, '--name', socketPath, 'pkcs11:'], socketPath, {
+export function pkcs11ProxyFilterConf(): string {
+  return `modules = [("${PKCS11_PROXY_MODULE_ALIAS}", "${SOFTHSM_MODULE}")]\n`;
+}
+
+/**
+ * pkcs11proxyd's netplex configuration: one unix socket any host user may open (the
+ * folder is the host's temporary folder of one run), no TLS, a worker per connection
+ * (caml-crush's conn_limit = 1: a client's PKCS#11 state lives in its worker).
+ */
+export function pkcs11ProxyConf(socketPath: string, filterConfPath: string, netplexDir: string): string {
+  return `netplex {
+  controller {
+    max_level = "err";
+    socket_directory = "${netplexDir}";
+    logging { type = "stderr"; };
+  };
+  service {
+    name = "cardspec PKCS#11 proxy";
+    conn_limit = 1;
+    protocol {
+      name = "rpc_pkcs11";
+      local_chmod = "0o777";
+      address { type = "local"; path = "${socketPath}"; };
+    };
+    processor { type = "rpc_pkcs11"; filter_config = "${filterConfPath}"; use_ssl = false; };
+    workload_manager {
+      type = "dynamic";
+      max_jobs_per_thread = 1;
+      min_free_jobs_capacity = 1;
+      max_free_jobs_capacity = 1;
+      max_threads = 100;
+    };
+  }
+}
+`;
+}
+
+/**
+ * caml-crush's `pkcs11proxyd` over SoftHSM on `socketPath`: the PKCS#11 bridge to the host
+ * (libp11clientunix.so). It carries every mechanism with its parameters, where p11-kit's
+ * RPC drops those not on its allow-list (CKM_EDDSA, the hashed RSA-PSS, CKM_SHA224):
+ * docs/container.md has the measurements. Its configuration goes in `stateDir`.
+ */
+export async function startPkcs11Proxy(socketPath: string, softHsmConf: string, stateDir: string, timeoutMs: number): Promise<Daemon> {
+  const filterConf = join(stateDir, 'pkcs11proxyd-filter.conf');
+  const proxyConf = join(stateDir, 'pkcs11proxyd.conf');
+  const netplexDir = join(stateDir, 'netplex');
+  await mkdir(netplexDir, { recursive: true });
+  await writeFile(filterConf, pkcs11ProxyFilterConf());
+  await writeFile(proxyConf, pkcs11ProxyConf(socketPath, filterConf, netplexDir));
+  return startDaemon('pkcs11proxyd', 'pkcs11proxyd', ['-fg', '-conf', proxyConf], socketPath, {
     env: { ...process.env, SOFTHSM2_CONF: softHsmConf },
     timeoutMs,
   });
-  await promisify(chmod)(socketPath, 0o777);
-  return daemon;
 }
 
 async function versionOf(command: string, args: string[], pattern: RegExp): Promise<string> {
@@ -158,11 +209,11 @@ async function versionOf(command: string, args: string[], pattern: RegExp): Prom
 
 /** The versions of the stack, for the ready line and for messages about mismatches with the host. */
 export async function stackVersions(): Promise<StackVersions> {
-  const [pcscLite, softhsm, p11kit] = await Promise.all([
+  const [pcscLite, softhsm, pkcs11Proxy] = await Promise.all([
     versionOf('pcscd', ['--version'], /version ([\d.]+\d)/),
     versionOf('softhsm2-util', ['--version'], /([\d.]+\d)/),
-    // p11-kit has no --version; the Debian package says it.
-    versionOf('dpkg-query', ['--show', '--showformat=${Version}', 'p11-kit'], /^([\d.]+\d)/),
+    // pkcs11proxyd has no --version; the image writes caml-crush's Debian version there.
+    readFile(PKCS11_PROXY_VERSION_FILE, 'utf8').then((text) => text.trim() || 'unknown', () => 'unknown'),
   ]);
-  return { pcscLite, p11kit, softhsm, node: process.version };
+  return { pcscLite, pkcs11Proxy, softhsm, node: process.version };
 }

@@ -66,6 +66,10 @@ export const HarnessCodes = {
   NOT_STARTED: 'CARDSPEC_NOT_STARTED',
   /** A native layer failed in a way that has no SCARD_* or CKR_* code. */
   NATIVE_ERROR: 'CARDSPEC_NATIVE_ERROR',
+  /** A step names a mechanism, key type, hash or error code that does not exist (a spec mistake). */
+  UNKNOWN_NAME: 'CARDSPEC_UNKNOWN_NAME',
+  /** `Then it fails with` names a code that stands for a spec or set-up mistake, or follows no failing step. */
+  BAD_EXPECTATION: 'CARDSPEC_BAD_EXPECTATION',
 } as const;
 
 /** The harness's own codes. */

@@ -2,7 +2,7 @@
  * SoftHSM tokens: the one softhsm2.conf, `softhsm2-util --init-token` call and module path
  * that both the simulator container and the harness's simulator target (src/targets/softhsm.ts)
  * use, and the container's token store: one token per label, initialised the first time
- * it is asked for and the same for the container's life (one run). `p11-kit server` serves
+ * it is asked for and the same for the container's life (one run). caml-crush's pkcs11proxyd serves
  * them to the host; a client sees a new token after its next C_Initialize.
  */
 import { execFile } from 'node:child_process';

@@ -19,14 +19,15 @@ fi
 # the cross-checks, pcsc-tools for card names and scriptor, yubico-piv-tool and ykcs11
 # for the PIV card's client checks (docs/piv.md), Python bindings for the
 # third-party client checks, a C toolchain for native modules and benchmarks, and for
-# the container target Docker, debootstrap (an offline base image) and p11-kit's client.
+# the container target Docker, debootstrap (an offline base image) and caml-crush's PKCS#11
+# proxy client (the bench compares it with p11-kit's, and runs pkcs11proxyd on the host).
 packages=(
   pcscd vsmartcard-vpcd libpcsclite-dev pcsc-tools
   softhsm2 opensc openssl p11-kit p11-kit-modules libp11-kit-dev
   yubico-piv-tool ykcs11
   python3-pyscard python3-pykcs11
   build-essential pkg-config python3
-  docker.io debootstrap
+  docker.io debootstrap caml-crush-clients caml-crush-server
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -35,6 +36,11 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   "${SUDO[@]}" apt-get update -qq
   "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# Only caml-crush's binaries are used (the bench starts pkcs11proxyd with its own
+# configuration): the packaged service, listening on 127.0.0.1:4444, stays off.
+if command -v systemctl >/dev/null && systemctl is-enabled caml-crush-server >/dev/null 2>&1; then
+  "${SUDO[@]}" systemctl disable --now caml-crush-server >/dev/null 2>&1 || true
 fi
 
 scripts/start-pcscd.sh

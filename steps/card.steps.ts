@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { atrOffersProtocol, parseAtr } from '../core/apdu/atr.js';
 import { toHex } from '../core/apdu/hex.js';
 import { explainMismatch, matchesBytePattern, parseBytePattern } from '../core/apdu/pattern.js';
+import { profileForFeature } from '../src/cli/preflight.js';
 import type { CardspecWorld } from './support/world.js';
 
 async function insert(world: CardspecWorld, profile: string | undefined): Promise<void> {
@@ -15,7 +16,7 @@ Given('a card is inserted', async function (this: CardspecWorld) {
 });
 
 Given('the card {string} is inserted', async function (this: CardspecWorld, profile: string) {
-  await insert(this, this.expandText(profile));
+  await insert(this, profileForFeature(this.expandText(profile), this.featureFile));
 });
 
 /** On hardware a person must move the card: the rest of the scenario is skipped, with the reason. */

@@ -14,11 +14,14 @@ import { HarnessCodes, HarnessError } from '../errors.js';
 /** File names in the shared socket folder (the container's /run/pcscd). */
 export const SOCKET_NAMES = {
   pcscd: 'pcscd.comm',
-  p11kit: 'p11kit.sock',
+  pkcs11Proxy: 'pkcs11proxy.sock',
   control: 'control.sock',
 } as const;
 
-/** The container prints a line starting with this once pcscd, p11-kit and the control channel answer. */
+/** The module alias the container's PKCS#11 proxy knows SoftHSM by; the host's client names it in PKCS11PROXY_LIBNAME. */
+export const PKCS11_PROXY_MODULE_ALIAS = 'softhsm';
+
+/** The container prints a line starting with this once pcscd, the PKCS#11 proxy and the control channel answer. */
 export const READY_LINE_PREFIX = 'cardspec-simulator ready';
 
 /** A line longer than this is no request of ours (profiles sent along are a few kB). */
@@ -60,7 +63,8 @@ export interface SlotStatus {
 
 export interface StackVersions {
   pcscLite: string;
-  p11kit: string;
+  /** caml-crush, whose pkcs11proxyd carries PKCS#11 to the host. */
+  pkcs11Proxy: string;
   softhsm: string;
   node: string;
 }

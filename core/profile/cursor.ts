@@ -3,7 +3,7 @@
  * the node, whose offset gives the line. Every validation failure goes through `fail`,
  * so every message names the file, the field, the line and what was expected.
  */
-import { type Document, LineCounter, type Node, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { type Document, LineCounter, type Node, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import { HarnessCodes, HarnessError } from '../errors.js';
 
 export class ProfileError extends HarnessError {
@@ -19,6 +19,9 @@ export class ProfileError extends HarnessError {
     this.line = line;
   }
 }
+
+/** Nodes moved into another file's tree (patch-files), and the file they were written in. */
+const movedNodes = new WeakMap<object, ProfileSource>();
 
 /** A parsed YAML file; scalars stay strings (failsafe schema), so `fid: 0101` keeps its zero. */
 export class ProfileSource {
@@ -45,6 +48,19 @@ export class ProfileSource {
   root(): Cursor {
     return new Cursor(this, '', this.doc.contents, undefined);
   }
+
+  /** Marks `node` and all below it as written in this file, wherever the tree puts them. */
+  claim(node: unknown): void {
+    if (isPair(node)) {
+      this.claim(node.key);
+      this.claim(node.value);
+    } else if (isMap(node) || isSeq(node)) {
+      movedNodes.set(node, this);
+      for (const item of node.items) this.claim(item);
+    } else if (isScalar(node)) {
+      movedNodes.set(node, this);
+    }
+  }
 }
 
 function describe(node: Node | null): string {
@@ -63,7 +79,7 @@ export class Cursor {
   private readonly holder: Node | null | undefined;
 
   constructor(source: ProfileSource, path: string, node: Node | null | undefined, holder: Node | null | undefined) {
-    this.source = source;
+    this.source = (node ? movedNodes.get(node) : undefined) ?? source;
     this.path = path;
     this.node = node === undefined || node === null ? null : isAlias(node) ? (node.resolve(source.doc) ?? null) : node;
     this.holder = holder;

@@ -8,6 +8,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { Cursor, ProfileError, ProfileSource } from './cursor.js';
 import type { CardProfile } from './types.js';
+import { patchFiles } from './patch.js';
 import { TOP_FIELDS, validateProfile } from './validate.js';
 
 export const DEFAULT_PROFILE = 'iso7816-demo';
@@ -59,7 +60,7 @@ export function projectProfile(name: string): string | undefined {
 export function resolveProfile(nameOrPath: string, dir?: string): string {
   if (looksLikePath(nameOrPath)) {
     const file = resolve(nameOrPath);
-    if (!existsSync(file)) throw new ProfileError(display(file), undefined, undefined, 'no such file');
+    if (!existsSync(file)) throw new ProfileError(file, undefined, undefined, 'no such file (a path in a feature is taken relative to the feature file)');
     return file;
   }
   const own = dir === undefined ? projectProfile(nameOrPath) : undefined;
@@ -94,9 +95,9 @@ function readFields(file: string, chain: string[]): { fields: Map<string, Cursor
   }
   const source = new ProfileSource(display(file), text);
   const top = source.root();
-  const fields = top.fields(TOP_FIELDS, 'a mapping of name, description, atr, protocol, pins, files, applets, extensions');
+  const fields = top.fields(TOP_FIELDS, 'a mapping of name, description, extends, atr, protocol, pins, files, patch-files, applets, extensions, module');
   const ext = fields.get('extends');
-  if (ext === undefined || !ext.present) return { fields, top };
+  if (ext === undefined || !ext.present) return withPatches(fields, top);
 
   const parentName = ext.text('the name of another profile');
   // A bare name is a profile next to this one, or else one of the project's profiles.
@@ -112,7 +113,20 @@ function readFields(file: string, chain: string[]): { fields: Map<string, Cursor
   const merged = new Map(parent.fields);
   merged.delete('name');
   for (const [k, v] of fields) merged.set(k, v);
-  return { fields: merged, top };
+  return withPatches(merged, top);
+}
+
+/** The fields with `patch-files` applied to `files` (the entries' nodes keep their file for messages). */
+function withPatches(fields: Map<string, Cursor>, top: Cursor): { fields: Map<string, Cursor>; top: Cursor } {
+  const patches = fields.get('patch-files');
+  if (patches === undefined || !patches.present) return { fields, top };
+  patches.source.claim(patches.node);
+  const files = fields.get('files');
+  if (files === undefined || !files.present) return patches.fail('a profile with files to patch (patch-files needs extends: or files:)', 'no files');
+  patchFiles(files, patches);
+  const patched = new Map(fields);
+  patched.delete('patch-files');
+  return { fields: patched, top };
 }
 
 /** Loads and validates a profile; every mistake throws ProfileError (code CARDSPEC_BAD_PROFILE). */

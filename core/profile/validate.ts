@@ -5,6 +5,10 @@
  *   name: my-card                      # required
  *   description: text                  # optional
  *   extends: iso7816-demo              # optional: take every top-level field not given here from that profile
+ *   patch-files:                       # optional: add files to the tree, or change those with the fid/path
+ *     - path: 7F10/0102                # (or fid: 0004 for a child of the MF)
+ *       type: transparent
+ *       content: ascii:added
  *   atr: 3B 88 01 43 41 52 44 53 50 45 43 98   # hex; checked (structure, TCK)
  *   protocol: T=1                      # T=0 or T=1; the ATR must offer it
  *   pins:
@@ -45,7 +49,7 @@ import type { AccessRule, CardProfile, EfType, ProfileDf, ProfileEf, ProfileFile
 import { MF_FID } from './types.js';
 import { bytes, hexNumber, integer, oneOf } from './values.js';
 
-export const TOP_FIELDS = ['name', 'description', 'extends', 'atr', 'protocol', 'pins', 'files', 'applets', 'extensions', 'module'] as const;
+export const TOP_FIELDS = ['name', 'description', 'extends', 'atr', 'protocol', 'pins', 'files', 'patch-files', 'applets', 'extensions', 'module'] as const;
 const PIN_FIELDS = ['reference', 'label', 'value', 'minLength', 'maxLength', 'tries', 'puk'] as const;
 const PUK_FIELDS = ['value', 'tries'] as const;
 const FILE_FIELDS = ['fid', 'type', 'label', 'sfi', 'content', 'records', 'access', 'aid', 'files'] as const;

@@ -1,7 +1,7 @@
-@simulator-only @softhsm-direct
+@simulator-only
 Feature: Every PKCS#11 step of docs/steps.md against the SoftHSM token
   Written from docs/steps.md alone, without the project's sources: a check of the contract. It
-  counts on every mechanism SoftHSM offers, so it runs where SoftHSM is loaded directly.
+  counts on every mechanism SoftHSM offers: the simulator and the container targets offer them all.
 
   Background:
     Given the PKCS#11 token "acceptance-token"

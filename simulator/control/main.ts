@@ -1,6 +1,6 @@
 /**
- * The simulator container's entry point: starts pcscd with the vpcd readers, `p11-kit
- * server` over SoftHSM and the control channel, all with sockets in /run/pcscd (which the
+ * The simulator container's entry point: starts pcscd with the vpcd readers, caml-crush's
+ * pkcs11proxyd over SoftHSM and the control channel, all with sockets in /run/pcscd (which the
  * host bind-mounts); puts in the cards and makes the tokens asked for; prints one line
  * starting "cardspec-simulator ready" when all answer; stops everything on SIGTERM/SIGINT.
  *
@@ -14,7 +14,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { startP11KitServer, startPcscd, stackVersions, type Daemon } from '../../core/daemons.js';
+import { startPcscd, startPkcs11Proxy, stackVersions, type Daemon } from '../../core/daemons.js';
 import { READY_LINE_PREFIX, SOCKET_NAMES } from '../../core/control/protocol.js';
 import { ControlServer } from './server.js';
 import { DEFAULT_TOKEN_PINS, SoftHsmTokenStore, writeSoftHsmConf } from '../../core/softhsm.js';
@@ -67,11 +67,11 @@ async function main(): Promise<void> {
     if (values['loopback-quickack']) await setLoopbackQuickAck();
     const softHsmConf = join(STATE_DIR, 'softhsm2.conf');
     const [versions] = await Promise.all([stackVersions(), writeSoftHsmConf(softHsmConf, join(STATE_DIR, 'tokens'))]);
-    const [pcscd, p11kit] = await Promise.all([
+    const [pcscd, pkcs11Proxy] = await Promise.all([
       startPcscd(join(SOCKET_DIR, SOCKET_NAMES.pcscd), DAEMON_START_TIMEOUT_MS),
-      startP11KitServer(join(SOCKET_DIR, SOCKET_NAMES.p11kit), softHsmConf, DAEMON_START_TIMEOUT_MS),
+      startPkcs11Proxy(join(SOCKET_DIR, SOCKET_NAMES.pkcs11Proxy), softHsmConf, STATE_DIR, DAEMON_START_TIMEOUT_MS),
     ]);
-    daemons.push(pcscd, p11kit);
+    daemons.push(pcscd, pkcs11Proxy);
     for (const daemon of daemons) {
       void daemon.exited.then(({ code, signal }) => {
         if (stopping) return;
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     }
     const readers = Array.from({ length: slotCount }, (_, slot) => `"${vpcdReaderName(slot)}"`);
     console.log(
-      `${READY_LINE_PREFIX}: pcsc-lite ${versions.pcscLite}, p11-kit ${versions.p11kit}, SoftHSM ${versions.softhsm}, Node ${versions.node}; ` +
+      `${READY_LINE_PREFIX}: pcsc-lite ${versions.pcscLite}, caml-crush ${versions.pkcs11Proxy}, SoftHSM ${versions.softhsm}, Node ${versions.node}; ` +
         `readers ${readers.join(', ')}; sockets in ${SOCKET_DIR}: ${Object.values(SOCKET_NAMES).join(', ')}`,
     );
   } catch (error) {

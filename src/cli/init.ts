@@ -14,7 +14,8 @@ official Cucumber extension of VS Code, a tsconfig.json and a .gitignore for rep
 Then: npx cardspec run`;
 
 /**
- * The scaffold: template file (under templates/init of the package) and where it goes.
+ * The scaffold: template file (under templates/init of the package, the workflow under
+ * templates/github) and where it goes.
  * npm leaves .gitignore files and may leave dot folders out of a package, so the
  * templates have plain names.
  */
@@ -24,7 +25,8 @@ export const SCAFFOLD: readonly { template: string; target: string }[] = [
   { template: 'profiles/my-card.yaml', target: 'profiles/my-card.yaml' },
   { template: 'card/my-card.ts', target: 'card/my-card.ts' },
   { template: 'cardspec.hardware.yaml', target: 'cardspec.hardware.yaml' },
-  { template: 'github/workflows/cardspec-nightly.yml', target: '.github/workflows/cardspec-nightly.yml' },
+  // The container target's nightly workflow, sharded, with merged reports (docs/container.md).
+  { template: '../github/nightly.yml', target: '.github/workflows/nightly.yml' },
   { template: 'vscode/settings.json', target: '.vscode/settings.json' },
   { template: 'vscode/extensions.json', target: '.vscode/extensions.json' },
   { template: 'tsconfig.json', target: 'tsconfig.json' },

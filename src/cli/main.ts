@@ -1,4 +1,5 @@
 import { init, INIT_HELP } from './init.js';
+import { mergeReports, MERGE_REPORTS_HELP } from './merge-reports.js';
 import { readers, READERS_HELP } from './readers.js';
 import { run, RUN_HELP } from './run.js';
 import { sim, SIM_HELP } from './sim.js';
@@ -9,6 +10,7 @@ Commands:
   run       run feature files on a target (simulator, container, hardware)
   sim       start the simulator and keep it running for any PC/SC or PKCS#11 client
   readers   list the readers, their cards and what the ATRs say
+  merge-reports  merge the reports of sharded runs into one JUnit, HTML and message report
   init      scaffold a cardspec project in the current folder (never overwrites)
 
 Each command has --help.
@@ -19,9 +21,11 @@ ${SIM_HELP}
 
 ${READERS_HELP}
 
+${MERGE_REPORTS_HELP}
+
 ${INIT_HELP}`;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { run, sim, readers, init };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { run, sim, readers, 'merge-reports': mergeReports, init };
 
 /** The CLI: returns the exit code; errors are printed with their code, never thrown out. */
 export async function main(argv: string[]): Promise<number> {

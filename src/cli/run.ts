@@ -6,13 +6,15 @@ import { join, relative, resolve } from 'node:path';
 import { endsItselfOnSignals } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { isTargetName } from '../targets/create.js';
-import { ensureSimulatorImage } from '../targets/container-image.js';
+import { ensureHostImage } from '../targets/container.js';
 import { ensurePcscd } from '../targets/pcscd.js';
 import { last, parseArgs } from './args.js';
+import { preflight } from './preflight.js';
+import { VERBOSE_ENV } from '../quiet-errors.js';
 import { packageRoot } from '../../core/paths.js';
 import { findUserStepFiles, foreignCucumberImports, needsTypeScript, typeScriptNodeOptions } from './user-steps.js';
 
-export const RUN_HELP = `Usage: cardspec run [--target simulator|container|hardware] [--card PROFILE] [--config FILE] [--steps PATH]... [PATH...] [-- CUCUMBER-OPTIONS]
+export const RUN_HELP = `Usage: cardspec run [--target simulator|container|hardware] [--card PROFILE] [--config FILE] [--steps PATH]... [--verbose] [PATH...] [-- CUCUMBER-OPTIONS]
 
 Runs feature files or folders (default: features/) on the target (default: simulator).
 --card sets the profile of "Given a card is inserted" (on hardware: the ATR to wait for).
@@ -20,6 +22,9 @@ Runs feature files or folders (default: features/) on the target (default: simul
 there is one; without it, the hardware target uses the one reader that holds a card).
 --steps names the project's step files or folders (default: every .ts, .js and .mjs file
 under steps/); TypeScript step files run without a build.
+--verbose adds stack traces to errors (as CARDSPEC_VERBOSE=1 does), for bug reports.
+Profiles, the configuration and "Then it fails with" codes are checked before the first
+scenario: a mistake there stops the run with exit code 2.
 Options after -- go to cucumber
 (--parallel 2, --tags @smoke, --format html:report.html, ...). Exits 0 only when every
 scenario passed.`;
@@ -48,7 +53,7 @@ function checkFeaturePath(path: string): void {
  * of here, once, before the workers start.
  */
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['target', 'card', 'config', 'steps'], ['help']);
+  const args = parseArgs(argv, ['target', 'card', 'config', 'steps'], ['help', 'verbose']);
   if (args.flags.has('help')) {
     console.log(RUN_HELP);
     return 0;
@@ -65,13 +70,19 @@ export async function run(argv: string[]): Promise<number> {
 
   const paths = args.positionals.length ? args.positionals : ['features/'];
   for (const path of paths) checkFeaturePath(path);
+  const mistakes = preflight({ target, card, config, paths });
+  if (mistakes.length > 0) {
+    console.error(`cardspec run: ${mistakes.length === 1 ? 'a mistake' : `${mistakes.length} mistakes`} found before the run; no scenario was run:`);
+    for (const mistake of mistakes) console.error(`  ${mistake}`);
+    return 2;
+  }
   const userSteps = findUserStepFiles(process.cwd(), root, args.options.get('steps') ?? []);
   for (const file of foreignCucumberImports(userSteps, root)) {
     console.error(`cardspec run: ${relative(process.cwd(), file)} imports another copy of @cucumber/cucumber than the one that runs the steps, so its steps would be undefined: import Given, When, Then from 'cardspec' instead`);
   }
   const pcscd = target === 'simulator' ? await ensurePcscd() : undefined;
   // Built once here, not by each worker, and before cucumber's hook timeouts start.
-  if (target === 'container') await ensureSimulatorImage({ onOutput: (line) => console.error(`docker build: ${line}`) });
+  if (target === 'container') await ensureHostImage(undefined, (line) => console.error(`docker build: ${line}`));
   const worldParameters = JSON.stringify({ target, ...(card ? { card } : {}), ...(config ? { config: resolve(config) } : {}) });
   const cucumberArgs = [
     ...(needsTypeScript(userSteps) ? typeScriptNodeOptions() : []),
@@ -85,15 +96,22 @@ export async function run(argv: string[]): Promise<number> {
     ...paths,
     ...args.passthrough,
   ];
+  const childEnv = args.flags.has('verbose') ? { ...process.env, [VERBOSE_ENV]: '1' } : process.env;
   // This process outlives its cucumber child on a signal, and stops pcscd only after the
   // workers have taken their cards out.
   endsItselfOnSignals();
+  let stoppedBy: string | undefined;
   try {
     return await new Promise<number>((resolve, reject) => {
-      const child = spawn(process.execPath, cucumberArgs, { stdio: 'inherit' });
+      const child = spawn(process.execPath, cucumberArgs, { stdio: 'inherit', env: childEnv });
       // Ctrl-C reaches the child through the terminal's process group; SIGTERM is passed on.
-      const forward = (): void => void child.kill('SIGTERM');
-      const wait = (): void => undefined;
+      const forward = (): void => {
+        stoppedBy = 'SIGTERM';
+        child.kill('SIGTERM');
+      };
+      const wait = (): void => {
+        stoppedBy = 'SIGINT';
+      };
       process.on('SIGTERM', forward);
       process.on('SIGINT', wait);
       child.once('error', reject);
@@ -105,5 +123,10 @@ export async function run(argv: string[]): Promise<number> {
     });
   } finally {
     await pcscd?.stop();
+    if (stoppedBy) {
+      // Each worker removes what it made on the signal (src/cleanup.ts); this process, the pcscd it started.
+      const made = target === 'container' ? 'its containers' : target === 'simulator' ? 'its virtual cards and SoftHSM tokens' : 'its card connections and PKCS#11 sessions';
+      console.error(`cardspec run: stopped (${stoppedBy}); removed ${made}${pcscd?.startedHere ? ' and the pcscd it started' : ''}`);
+    }
   }
 }

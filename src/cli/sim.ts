@@ -1,6 +1,6 @@
 import { VirtualCard } from '../../simulator/card/index.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../core/profile/index.js';
-import { DEFAULT_TOKEN_PINS } from '../../core/softhsm.js';
+import { DEFAULT_TOKEN_PINS, type TokenPins } from '../../core/softhsm.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
 import { VpcdSlot } from '../../simulator/vpcd/index.js';
 import { endsItselfOnSignals } from '../cleanup.js';
@@ -16,13 +16,13 @@ import { checkReaderFree, prepareUserModule, waitUntilSeenEmpty } from '../targe
 import { SoftHsmTokens } from '../targets/softhsm.js';
 import { last, parseArgs } from './args.js';
 
-export const SIM_HELP = `Usage: cardspec sim [--card PROFILE]... [--token LABEL]... [--slot N] [--target simulator|container]
+export const SIM_HELP = `Usage: cardspec sim [--card PROFILE]... [--token LABEL]... [--user-pin PIN] [--so-pin PIN] [--slot N] [--target simulator|container]
 
 Starts the simulator and keeps it running for any PC/SC or PKCS#11 client (pcsc_scan,
 opensc-tool, pyscard, PyKCS11, pkcs11-tool). Each --card puts a card in the next vpcd
 reader, from reader N of --slot on (default 0: "Virtual PCD 00 00"; default card: one
 ${DEFAULT_PROFILE}); each --token makes a SoftHSM token (user PIN ${DEFAULT_TOKEN_PINS.userPin}, SO PIN
-${DEFAULT_TOKEN_PINS.soPin}). Prints shell export lines, then "ready", and runs until SIGINT or
+${DEFAULT_TOKEN_PINS.soPin}, or those of --user-pin and --so-pin). Prints shell export lines, then "ready", and runs until SIGINT or
 SIGTERM; then it removes all it made.`;
 
 
@@ -37,7 +37,8 @@ function tokenLines(tokens: { label: string; access: TokenAccess }[]): string[] 
   return [
     `export PKCS11_MODULE=${shellQuote(first.modulePath)}`,
     ...Object.entries(first.env).map(([name, value]) => `export ${name}=${shellQuote(value)}`),
-    ...tokens.map(({ label }) => `# token ${shellQuote(label)}: user PIN and SO PIN as configured (default ${DEFAULT_TOKEN_PINS.userPin} / ${DEFAULT_TOKEN_PINS.soPin})`),
+    // The simulator's own tokens: their PINs are test values (defaults or --user-pin/--so-pin), not secrets.
+    ...tokens.map(({ label, access }) => `# token ${shellQuote(label)}: user PIN ${access.userPin}, SO PIN ${access.soPin}`),
   ];
 }
 
@@ -60,10 +61,10 @@ function cardModuleLines(profiles: CardProfile[], withTokens: boolean): string[]
  * Prints the export lines and `ready`, then waits for SIGINT or SIGTERM and stops; a
  * failure while starting stops what was started, too.
  */
-async function serve(start: () => Promise<string[]>, stop: () => Promise<void>): Promise<number> {
+async function serve(start: () => Promise<string[]>, stop: () => Promise<void>, made: () => string): Promise<number> {
   endsItselfOnSignals();
-  const signalled = new Promise<void>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+  const signalled = new Promise<string>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
   });
   try {
     console.log((await start()).join('\n'));
@@ -72,13 +73,14 @@ async function serve(start: () => Promise<string[]>, stop: () => Promise<void>):
     await stop();
     throw error;
   }
-  await signalled;
+  const signal = await signalled;
   await stop();
+  console.error(`stopped (${signal}); removed ${made()}`);
   return 0;
 }
 
 export async function sim(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['card', 'token', 'target', 'slot'], ['help']);
+  const args = parseArgs(argv, ['card', 'token', 'target', 'slot', 'user-pin', 'so-pin'], ['help']);
   if (args.flags.has('help')) {
     console.log(SIM_HELP);
     return 0;
@@ -95,15 +97,16 @@ export async function sim(argv: string[]): Promise<number> {
   // Load every profile first, so a mistake stops the command before anything starts.
   const loaded = profiles.map((p) => loadProfile(p));
   const moduleLines = cardModuleLines(loaded, labels.length > 0);
-  if (target === 'container') return simInContainer(profiles, labels, firstSlot, moduleLines);
+  const pins = { userPin: last(args, 'user-pin') ?? DEFAULT_TOKEN_PINS.userPin, soPin: last(args, 'so-pin') ?? DEFAULT_TOKEN_PINS.soPin };
+  if (target === 'container') return simInContainer(profiles, labels, firstSlot, pins, moduleLines);
   for (const profile of loaded) await prepareUserModule(profile);
-  return simEmbedded(profiles, loaded.map((profile) => new VirtualCard(profile)), labels, firstSlot, moduleLines);
+  return simEmbedded(profiles, loaded.map((profile) => new VirtualCard(profile)), labels, firstSlot, pins, moduleLines);
 }
 
 /** `cardspec sim`: the cards in this process, behind the system pcscd's vpcd readers. */
-async function simEmbedded(profiles: string[], cards: VirtualCard[], labels: string[], firstSlot: number, moduleLines: string[]): Promise<number> {
+async function simEmbedded(profiles: string[], cards: VirtualCard[], labels: string[], firstSlot: number, pins: TokenPins, moduleLines: string[]): Promise<number> {
   const slots: VpcdSlot[] = [];
-  const tokens = labels.length ? new SoftHsmTokens() : undefined;
+  const tokens = labels.length ? new SoftHsmTokens(pins) : undefined;
   let pcscd: ManagedPcscd | undefined;
   let pcsc: PcscContext | undefined;
   const stop = async (): Promise<void> => {
@@ -135,15 +138,20 @@ async function simEmbedded(profiles: string[], cards: VirtualCard[], labels: str
     for (const label of labels) made.push({ label, access: await tokens!.token(label) });
     return [...lines, ...moduleLines, ...tokenLines(made)];
   };
-  return serve(start, stop);
+  return serve(start, stop, () => described(slots.length, 'virtual card', labels.length, pcscd?.startedHere ? ', their temporary folder and the pcscd it started' : ' and their temporary folder'));
+}
+
+function described(cards: number, cardKind: string, tokens: number, rest: string): string {
+  const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+  return `${plural(cards, cardKind)}${tokens ? `, ${plural(tokens, 'SoftHSM token')}${rest}` : ''}`;
 }
 
 /**
  * `cardspec sim --target container`: the same stack in the simulator container. The
  * exports point PC/SC and PKCS#11 clients at the sockets in the bind-mounted folder.
  */
-async function simInContainer(profiles: string[], labels: string[], firstSlot: number, moduleLines: string[]): Promise<number> {
-  const target = new ContainerTarget({ onImageBuildOutput: (line) => console.error(`docker build: ${line}`) });
+async function simInContainer(profiles: string[], labels: string[], firstSlot: number, pins: TokenPins, moduleLines: string[]): Promise<number> {
+  const target = new ContainerTarget({ ...pins, onImageBuildOutput: (line) => console.error(`docker build: ${line}`) });
   const start = async (): Promise<string[]> => {
     await target.start();
     const lines = [`export PCSCLITE_CSOCK_NAME=${shellQuote(target.started.getPcscdSocketPath())}`];
@@ -155,5 +163,5 @@ async function simInContainer(profiles: string[], labels: string[], firstSlot: n
     for (const label of labels) made.push({ label, access: await target.token(label) });
     return [...lines, ...moduleLines, ...tokenLines(made)];
   };
-  return serve(start, () => target.stop());
+  return serve(start, () => target.stop(), () => `the simulator container (${described(profiles.length, 'virtual card', labels.length, '')})`);
 }

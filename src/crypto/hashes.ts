@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { didYouMean } from '../text/nearest.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /**
@@ -32,7 +33,7 @@ export function isHashName(name: string): name is HashName {
 /** The hash a step names; anything else fails the step with the list of known hashes. */
 export function hashAlgorithm(name: string): HashAlgorithm {
   if (!isHashName(name)) {
-    throw new HarnessError(HarnessCodes.UNSUPPORTED, `unknown hash "${name}": use one of ${HASH_NAMES.join(', ')}`);
+    throw new HarnessError(HarnessCodes.UNSUPPORTED, `unknown hash "${name}"${didYouMean(name, HASH_NAMES)}: use one of ${HASH_NAMES.join(', ')}`);
   }
   return HASHES[name];
 }

@@ -1,3 +1,4 @@
+import { didYouMean } from '../text/nearest.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { curveByName, type Curve } from './curves.js';
 
@@ -21,6 +22,6 @@ export function parseKeyType(name: string): KeyType {
     case 'Ed25519':
       return { name, kind: 'ec', curve: curveByName('Ed25519') };
     default:
-      throw new HarnessError(HarnessCodes.UNSUPPORTED, `unknown key type "${name}": use one of ${KEY_TYPE_NAMES.join(', ')}`);
+      throw new HarnessError(HarnessCodes.UNSUPPORTED, `unknown key type "${name}"${didYouMean(name, KEY_TYPE_NAMES)}: use one of ${KEY_TYPE_NAMES.join(', ')}`);
   }
 }

@@ -47,6 +47,11 @@ const CODES: ScardCode[] = [
   { name: 'SCARD_W_UNSUPPORTED_CARD', value: 0x80100065, bindingMessage: 'Card is not supported', hint: 'the reader cannot talk to this card (its ATR is not valid for it)' },
 ];
 
+/** Every SCARD_* name the harness knows, for `Then it fails with` and its checks. */
+export function scardCodeNames(): string[] {
+  return [...CODES.map((c) => c.name), 'SCARD_F_UNKNOWN_ERROR'];
+}
+
 const BY_BINDING_MESSAGE = new Map(CODES.map((c) => [c.bindingMessage, c]));
 const INVALID_HANDLE = CODES.find((c) => c.name === 'SCARD_E_INVALID_HANDLE')!;
 

@@ -1,4 +1,5 @@
 import pkcs11js from 'pkcs11js';
+import { didYouMean } from '../text/nearest.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { hashAlgorithm, type HashName } from '../crypto/hashes.js';
 import type { SignatureScheme } from '../crypto/signature-scheme.js';
@@ -58,12 +59,19 @@ function catalog(): MechanismDescription[] {
 
 const CATALOG = catalog();
 
+/** The mechanisms the harness can sign, encrypt or digest with, for messages. */
+export function usableMechanismNames(): string[] {
+  return [...new Set(CATALOG.map((m) => m.name))];
+}
+
 /** The mechanism named in a step, for an operation; an unknown or unfit name fails with the list of fitting ones. */
 export function describeMechanism(name: string, operation: Operation): MechanismDescription {
   const found = CATALOG.find((m) => m.name === name && m.operation === operation);
   if (!found) {
     const fitting = CATALOG.filter((m) => m.operation === operation).map((m) => m.name);
-    const known = mechanisms.find(name) !== undefined ? `${name} is not a mechanism the harness can use for ${operation}` : `unknown mechanism "${name}"`;
+    const known = mechanisms.find(name) !== undefined
+      ? `${name} is not a mechanism the harness can use for ${operation}`
+      : `unknown mechanism "${name}"${didYouMean(name, mechanisms.names())}`;
     throw new HarnessError(HarnessCodes.UNSUPPORTED, `${known}: use one of ${fitting.join(', ')}`);
   }
   return found;

@@ -1,4 +1,5 @@
 import pkcs11js from 'pkcs11js';
+import { didYouMean } from '../text/nearest.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /**
@@ -67,12 +68,13 @@ export class ConstantTable {
     return [...this.byName.keys()];
   }
 
-  /** Known names that share the unknown name's first word after the prefix (`CKM_SHA256_...`). */
+  /** The nearest known name, and those that share the unknown name's first word after the prefix (`CKM_SHA256_...`). */
   private suggest(name: string): string {
+    if (!name.startsWith(this.prefix)) return `: ${this.kind} names start with ${this.prefix}${didYouMean(name, this.names())}`;
     const firstWord = name.slice(this.prefix.length).split('_')[0] ?? '';
     const similar = firstWord ? this.names().filter((n) => n.slice(this.prefix.length).split('_')[0] === firstWord) : [];
-    if (!name.startsWith(this.prefix)) return `: ${this.kind} names start with ${this.prefix}`;
-    return similar.length > 0 ? `; known ${this.kind}s like it: ${similar.slice(0, 16).join(', ')}` : '';
+    const likeIt = similar.length > 0 ? `; known ${this.kind}s like it: ${similar.slice(0, 16).join(', ')}` : '';
+    return `${didYouMean(name, this.names())}${likeIt}`;
   }
 }
 

@@ -76,7 +76,7 @@ export interface TokenAccess {
   label: string;
   userPin: string;
   soPin: string;
-  /** Environment the module needs (SOFTHSM2_CONF, P11_KIT_SERVER_ADDRESS), set before loading it. */
+  /** Environment the module needs (SOFTHSM2_CONF, PKCS11PROXY_SOCKET_PATH), set before loading it. */
   env: Record<string, string>;
   /**
    * On physical tokens: whether the scenario may risk the PIN (it is tagged @destructive).

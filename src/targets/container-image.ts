@@ -26,6 +26,10 @@ export const DEFAULT_BASE_IMAGE = 'debian:bookworm-slim';
 export const DOCKERFILE = 'containers/simulator/Dockerfile';
 const EXTRA_CA_FILE = 'containers/simulator/extra-ca.crt';
 const IMAGE_HASH_LABEL = 'org.cardspec.context-hash';
+const IMAGE_BASE_LABEL = 'org.cardspec.base-image';
+/** debian:SUITE-slim, the base images scripts/build-base-image.sh makes. */
+const DEBIAN_SLIM = /^debian:([a-z]+)-slim$/;
+const BASE_IMAGE_BUILD_TIMEOUT_MS = 20 * 60_000;
 
 /**
  * What the Dockerfile copies, relative to the project folder: the files of the build
@@ -144,6 +148,8 @@ export async function ensureSimulatorImage(options: SimulatorImageOptions = {}):
   const tag = imageTagFor(files, { BASE_IMAGE: baseImage });
   await checkDocker();
   if (await imageExists(tag)) return { tag, built: false };
+  // The Dockerfile takes caml-crush from a Debian 12 stage (PROXY_BASE_IMAGE) whatever the base.
+  for (const image of new Set([baseImage, DEFAULT_BASE_IMAGE])) await ensureBaseImage(root, image, options.onOutput);
 
   const context = await mkdtemp(join(tmpdir(), 'cardspec-image-'));
   const unregister = onCleanup(() => rmSync(context, { recursive: true, force: true }));
@@ -154,19 +160,21 @@ export async function ensureSimulatorImage(options: SimulatorImageOptions = {}):
     }
     if (extraCa) await writeFile(join(context, EXTRA_CA_FILE), extraCa);
     const args = ['build', '--network', 'host', '--force-rm', '--file', join(context, DOCKERFILE), '--tag', tag, '--label', `${IMAGE_HASH_LABEL}=${tag.split(':')[1]}`];
+    args.push('--label', `${IMAGE_BASE_LABEL}=${baseImage}`);
     args.push('--build-arg', `BASE_IMAGE=${baseImage}`, context);
     const output = await dockerBuild(args, options.onOutput);
     if (output.code !== 0) {
       const baseMissing = !(await imageExists(baseImage));
+      const suite = DEBIAN_SLIM.exec(baseImage)?.[1];
       const hint = baseMissing
-        ? ` The base image ${baseImage} is not on this machine and could not be pulled: build it offline with \`sudo scripts/build-base-image.sh\`.`
+        ? ` The base image ${baseImage} is not on this machine and could not be pulled: build it offline with \`sudo scripts/build-base-image.sh${suite ? ` --suite ${suite}` : ''}\`.`
         : '';
       throw new HarnessError(
         HarnessCodes.MISSING_DEPENDENCY,
         `docker build of the simulator image failed (exit ${output.code}).${hint} Last lines:\n${output.tail.join('\n')}`,
       );
     }
-    await removeOtherSimulatorImages(tag);
+    await removeOtherSimulatorImages(tag, baseImage);
     return { tag, built: true };
   } finally {
     unregister();
@@ -175,12 +183,39 @@ export async function ensureSimulatorImage(options: SimulatorImageOptions = {}):
 }
 
 /**
+ * Offline machines have no registry to pull debian:SUITE-slim from: as root with
+ * debootstrap, cardspec builds it (scripts/build-base-image.sh); otherwise docker build
+ * tries to pull it, and its failure says which command builds it.
+ */
+async function ensureBaseImage(root: string, baseImage: string, onOutput: ((line: string) => void) | undefined): Promise<void> {
+  const suite = DEBIAN_SLIM.exec(baseImage)?.[1];
+  if (!suite || (await imageExists(baseImage)) || process.getuid?.() !== 0) return;
+  const script = join(root, 'scripts', 'build-base-image.sh');
+  if (!existsSync(script)) return;
+  try {
+    await run('sh', ['-c', 'command -v debootstrap'], { timeout: DOCKER_CHECK_TIMEOUT_MS });
+  } catch {
+    return;
+  }
+  onOutput?.(`building the base image ${baseImage} with debootstrap (scripts/build-base-image.sh --suite ${suite})`);
+  try {
+    const { stdout } = await run(script, ['--suite', suite, '--tag', baseImage], { timeout: BASE_IMAGE_BUILD_TIMEOUT_MS });
+    for (const line of stdout.split('\n').filter(Boolean)) onOutput?.(line);
+  } catch (error) {
+    const { stderr } = error as { stderr?: string };
+    throw new HarnessError(HarnessCodes.MISSING_DEPENDENCY, `the base image ${baseImage} could not be built with debootstrap: ${stderr?.trim().split('\n').pop() ?? String(error)}`, { cause: error });
+  }
+}
+
+/**
  * Every build makes a new tag; the older ones are only stale copies of the project. They go
  * (their shared layers stay as build cache); one a container still uses stays as well.
  */
-async function removeOtherSimulatorImages(keep: string): Promise<void> {
+async function removeOtherSimulatorImages(keep: string, baseImage: string): Promise<void> {
   try {
-    const { stdout } = await run('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', SIMULATOR_IMAGE_REPOSITORY], { timeout: DOCKER_CHECK_TIMEOUT_MS });
+    // Images of other bases stay: a bookworm and a trixie image serve different hosts.
+    const filter = ['--filter', `label=${IMAGE_BASE_LABEL}=${baseImage}`];
+    const { stdout } = await run('docker', ['image', 'ls', ...filter, '--format', '{{.Repository}}:{{.Tag}}', SIMULATOR_IMAGE_REPOSITORY], { timeout: DOCKER_CHECK_TIMEOUT_MS });
     const stale = stdout.split('\n').filter((tag) => tag.startsWith(`${SIMULATOR_IMAGE_REPOSITORY}:`) && tag !== keep);
     for (const tag of stale) await run('docker', ['image', 'rm', tag], { timeout: DOCKER_CHECK_TIMEOUT_MS }).catch(() => undefined);
   } catch {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ControlClient } from '../../core/control/client.js';
 import type { StartedSimulatorContainer } from './simulator-container.js';
-import type { ProfileSource, StackVersions } from '../../core/control/protocol.js';
+import { PKCS11_PROXY_MODULE_ALIAS, type ProfileSource, type StackVersions } from '../../core/control/protocol.js';
 import { DEFAULT_TOKEN_PINS } from '../../core/softhsm.js';
 import { DEFAULT_PROFILE, ProfileCache } from '../../core/profile/index.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
@@ -23,7 +23,8 @@ import type { Target } from './target.js';
 
 import { userModuleCode } from './user-module.js';
 import { checkDocker, ensureSimulatorImage } from './container-image.js';
-import { hostPcscLiteVersion, p11KitClientModule, profileSource } from './container-host.js';
+import { baseImageFor, hostPcscClient, hostPcscLiteVersion, pkcs11ProxyClientModule, profileSource, type HostPcscClient } from './container-host.js';
+import { formatProtocol, parsePcscLiteVersion, speechOf, understands } from './pcsc-protocol.js';
 
 const run = promisify(execFile);
 
@@ -33,6 +34,31 @@ const DOCKER_RM_TIMEOUT_MS = 30_000;
 function ignoreGone(error: unknown): void {
   if ((error as { statusCode?: unknown }).statusCode === 404) return;
   throw error;
+}
+
+/**
+ * Refuses a container whose pcscd the host's libpcsclite cannot talk to (a base chosen
+ * with CARDSPEC_BASE_IMAGE, or ContainerOptions.image), before any PC/SC call: SCardEstablishContext
+ * would only answer SCARD_E_SERVICE_STOPPED.
+ */
+export function checkPcscProtocols(host: HostPcscClient, containerPcscLite: string, image: string): void {
+  const parsed = parsePcscLiteVersion(containerPcscLite);
+  if (!host.speech || !parsed) return;
+  const daemon = speechOf(parsed);
+  if (understands(host.speech, daemon)) return;
+  throw new HarnessError(
+    HarnessCodes.MISSING_DEPENDENCY,
+    `the container's pcscd (pcsc-lite ${containerPcscLite}, PC/SC protocol ${formatProtocol(daemon.protocol)}, image ${image}) cannot serve the host's libpcsclite ` +
+      `(${host.version}, protocol ${formatProtocol(host.speech.protocol)}): unset CARDSPEC_BASE_IMAGE so that cardspec picks ${baseImageFor(host, undefined)}, or install the matching libpcsclite1 on the host`,
+  );
+}
+
+/**
+ * The simulator image for this host: built (or reused) on the Debian suite whose pcscd the
+ * host's libpcsclite speaks to, unless CARDSPEC_BASE_IMAGE names the base.
+ */
+export async function ensureHostImage(host?: HostPcscClient, onOutput?: (line: string) => void): Promise<{ tag: string; built: boolean }> {
+  return ensureSimulatorImage({ baseImage: baseImageFor(host ?? (await hostPcscClient())), onOutput });
 }
 
 /** Labels on every container this target starts, so `docker ps --filter label=...` finds them. */
@@ -53,9 +79,9 @@ export interface ContainerOptions {
 
 /**
  * The simulator in a container: pcscd with vpcd, the project's virtual cards and SoftHSM
- * behind `p11-kit server`, in an image built from containers/simulator/Dockerfile and
- * started with testcontainers, one container per worker. The host reaches pcscd and
- * p11-kit through sockets in a bind-mounted folder; cards and tokens move on the
+ * behind caml-crush's pkcs11proxyd, in an image built from containers/simulator/Dockerfile
+ * and started with testcontainers, one container per worker. The host reaches pcscd and
+ * the PKCS#11 proxy through sockets in a bind-mounted folder; cards and tokens move on the
  * container's control channel (simulator/control/).
  */
 export class ContainerTarget implements Target {
@@ -120,7 +146,8 @@ export class ContainerTarget implements Target {
   }
 
   async start(): Promise<void> {
-    const image = this.options.image ?? (await ensureSimulatorImage({ onOutput: this.options.onImageBuildOutput })).tag;
+    const host = await hostPcscClient();
+    const image = this.options.image ?? (await ensureHostImage(host, this.options.onImageBuildOutput)).tag;
     if (this.options.image) await checkDocker();
     const runId = randomUUID();
     const name = `cardspec-simulator-${runId.slice(0, 8)}`;
@@ -172,12 +199,10 @@ export class ContainerTarget implements Target {
       const { ControlClient } = await import('../../core/control/client.js');
       this.control = await ControlClient.connect(this.container.getControlSocketPath());
       this.versions = (await this.control.request({ op: 'status' })).versions;
+      checkPcscProtocols(host, this.versions.pcscLite, image);
       // libpcsclite reads this once, at the process's first SCardEstablishContext: no
       // PC/SC context may be opened in this process before the container target's.
       process.env.PCSCLITE_CSOCK_NAME = this.container.getPcscdSocketPath();
-      // p11-kit-client.so reads its server's address when it is loaded (C_GetFunctionList),
-      // before C_Initialize: it must be in the environment before any module load.
-      process.env.P11_KIT_SERVER_ADDRESS = this.container.getP11KitServerAddress();
       this.pcscContext = this.openPcsc();
     } catch (error) {
       await this.stop();
@@ -245,15 +270,16 @@ export class ContainerTarget implements Target {
     return status.reader;
   }
 
-  /** A SoftHSM token in the container, made on first use, reached through p11-kit-client.so. */
+  /** A SoftHSM token in the container, made on first use, reached through caml-crush's client module. */
   token(label: string): Promise<TokenAccess> {
     return this.tokens.get(label);
   }
 
   private async makeToken(label: string): Promise<TokenAccess> {
-    const modulePath = p11KitClientModule();
+    const modulePath = await pkcs11ProxyClientModule(this.started.image);
     await this.client.request({ op: 'token', label, userPin: this.userPin, soPin: this.soPin });
-    return { modulePath, label, userPin: this.userPin, soPin: this.soPin, env: { P11_KIT_SERVER_ADDRESS: this.started.getP11KitServerAddress() } };
+    const env = { PKCS11PROXY_SOCKET_PATH: this.started.getPkcs11ProxySocketPath(), PKCS11PROXY_LIBNAME: PKCS11_PROXY_MODULE_ALIAS };
+    return { modulePath, label, userPin: this.userPin, soPin: this.soPin, env };
   }
 
   async stop(): Promise<void> {

@@ -2,7 +2,7 @@
  * The simulator image as a testcontainers module, in the manner of testcontainers'
  * PostgreSqlContainer: defaults in the constructor, fluent `withX(): this`, and a started
  * container with getters for what a host client needs. The container's /run/pcscd is a
- * host folder, so the host reaches pcscd, `p11-kit server` and the control channel
+ * host folder, so the host reaches pcscd, the PKCS#11 proxy and the control channel
  * through unix sockets in it.
  */
 import { join } from 'node:path';
@@ -53,7 +53,7 @@ export class SimulatorContainer extends GenericContainer {
       '--so-pin', this.pins.so,
       ...(this.loopbackQuickAck ? ['--loopback-quickack'] : []),
     ]);
-    return new StartedSimulatorContainer(await super.start(), this.socketDir);
+    return new StartedSimulatorContainer(await super.start(), this.socketDir, this.imageName.string);
   }
 }
 
@@ -61,6 +61,8 @@ export class StartedSimulatorContainer extends AbstractStartedContainer {
   constructor(
     startedTestContainer: StartedTestContainer,
     private readonly socketDir: string,
+    /** The image it runs. */
+    readonly image: string,
   ) {
     super(startedTestContainer);
   }
@@ -74,9 +76,9 @@ export class StartedSimulatorContainer extends AbstractStartedContainer {
     return join(this.socketDir, SOCKET_NAMES.pcscd);
   }
 
-  /** For P11_KIT_SERVER_ADDRESS, read by p11-kit-client.so when it is loaded (C_GetFunctionList), before C_Initialize. */
-  getP11KitServerAddress(): string {
-    return `unix:path=${join(this.socketDir, SOCKET_NAMES.p11kit)}`;
+  /** For PKCS11PROXY_SOCKET_PATH, read by caml-crush's libp11clientunix.so at C_Initialize. */
+  getPkcs11ProxySocketPath(): string {
+    return join(this.socketDir, SOCKET_NAMES.pkcs11Proxy);
   }
 
   getControlSocketPath(): string {

@@ -37,7 +37,7 @@ export function checkReaderFree(reader: ReaderInfo): void {
   if (reader.present) {
     throw new HarnessError(
       HarnessCodes.READER_BUSY,
-      `reader "${reader.name}" already holds a card that this run did not insert (another cardspec run or sim, or a vicc): stop it first`,
+      `reader "${reader.name}" already holds a card that this run did not insert (another cardspec run or sim, or a vicc): stop it, or keep cardspec sim on another reader (cardspec sim --slot 1)`,
     );
   }
 }

@@ -28,6 +28,11 @@ export {
 } from '@cucumber/cucumber';
 
 export { CardspecWorld, type CardspecParameters, type KeptError } from '../support/world.js';
+// {mechanism}, {keyType} and {hash} are registered with the built-in steps, so a step of
+// your own can take them too; the parsers check a name written elsewhere (a table cell).
+export { parseHashName, parseKeyTypeName, parseMechanismName } from '../support/parameter-types.js';
+export type { HashName } from '../../src/crypto/hashes.js';
+export type { KeyType } from '../../src/crypto/key-types.js';
 
 // Harness pieces a step file needs to read and check card data the way built-in steps do.
 export type { ResponseApdu } from '../../core/apdu/apdu.js';

@@ -1,5 +1,6 @@
 import { formatterHelpers, SummaryFormatter, Status, type IFormatterOptions } from '@cucumber/cucumber';
 import type * as messages from '@cucumber/messages';
+import { formatIssue, skipReason } from './issues.js';
 
 /**
  * The run's progress: on a terminal one live line (scenarios done, passed, failed, the
@@ -41,8 +42,21 @@ export default class ProgressFormatter extends SummaryFormatter {
       this.showLive('');
     } else {
       const line = this.scenarioLocations(attempt.gherkinDocument)[attempt.pickle.astNodeIds.at(-1) ?? '']?.line;
-      this.log(`${outcome.padEnd(7)} ${attempt.pickle.uri}${line ? `:${line}` : ''}  ${attempt.pickle.name}\n`);
+      // The reason's first clause; the whole of it (the token's mechanisms, say) is in the reports.
+      const reason = outcome === 'skipped' ? skipReason(this.parse(attempt).testSteps)?.split('; ')[0] : undefined;
+      this.log(`${outcome.padEnd(7)} ${attempt.pickle.uri}${line ? `:${line}` : ''}  ${attempt.pickle.name}${reason ? `  (${reason})` : ''}\n`);
     }
+  }
+
+  private parse(testCaseAttempt: Parameters<typeof formatterHelpers.parseTestCaseAttempt>[0]['testCaseAttempt']): ReturnType<typeof formatterHelpers.parseTestCaseAttempt> {
+    return formatterHelpers.parseTestCaseAttempt({ testCaseAttempt, snippetBuilder: this.snippetBuilder, supportCodeLibrary: this.supportCodeLibrary });
+  }
+
+  /** Failed scenarios, told with feature-file places and "did you mean" (issues.ts). */
+  override logIssues({ issues, title }: { issues: Parameters<ProgressFormatter['parse']>[0][]; title: string }): void {
+    const patterns = this.supportCodeLibrary.stepDefinitions.map((d) => (typeof d.pattern === 'string' ? d.pattern : d.pattern.source));
+    this.log(`${title}:\n\n`);
+    issues.forEach((attempt, index) => this.log(formatIssue(index + 1, this.parse(attempt), patterns)));
   }
 
   private scenarioLocations(document: messages.GherkinDocument): Record<string, messages.Location> {

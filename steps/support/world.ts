@@ -2,10 +2,11 @@ import { World, type IWorldOptions } from '@cucumber/cucumber';
 import type { ResponseApdu } from '../../core/apdu/apdu.js';
 import { parseHex } from '../../core/apdu/hex.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
-import { maskSecrets } from '../../src/trace/mask.js';
+import { isExpectableCode } from '../../src/expected-codes.js';
 import type { CardConnection } from '../../src/pcsc/client.js';
 import type { Target, TargetName } from '../../src/targets/target.js';
 import { expand, unescapeText, type Expansion } from '../../src/text/expand.js';
+import { maskSecrets } from '../../src/trace/mask.js';
 import { ApduTrace } from '../../src/trace/trace.js';
 import type { Pkcs11Scenario } from '../../src/pkcs11/scenario.js';
 
@@ -17,6 +18,9 @@ export interface CardspecParameters {
   /** The hardware target's configuration file. */
   config?: string;
 }
+
+/** `Then it fails with CODE`: the step text, and the code it names. */
+export const FAILS_WITH = /^it fails with (\S+)$/;
 
 /** An error a step kept for `Then it fails with CODE`, and the step that kept it. */
 export interface KeptError {
@@ -47,6 +51,11 @@ export class CardspecWorld extends World<CardspecParameters> {
   pkcs11: Pkcs11Scenario | undefined;
   /** The text of the step being run, for kept errors. */
   currentStep = '';
+  /** The texts of the scenario's steps and the index of the one being run (set by the hooks). */
+  stepTexts: readonly string[] = [];
+  stepIndex = -1;
+  /** The scenario's feature file (relative to the working folder), for paths written in it. */
+  featureFile = '';
 
   constructor(options: IWorldOptions<CardspecParameters>) {
     super(options);
@@ -139,26 +148,34 @@ export class CardspecWorld extends World<CardspecParameters> {
     return this.response;
   }
 
+  /** The code the next step expects (`Then it fails with CODE`), if it is such a step. */
+  nextStepExpects(): string | undefined {
+    const next = this.stepTexts[this.stepIndex + 1];
+    return next === undefined ? undefined : FAILS_WITH.exec(next)?.[1];
+  }
+
   /**
-   * Runs a PC/SC or PKCS#11 call. If it fails with a coded error, the error is kept for a
-   * following `Then it fails with CODE` and the step passes; anything else fails the step.
+   * Runs a PC/SC or PKCS#11 call. A failure is kept (and the step passes) only when the
+   * next step is `Then it fails with` that very code and the code is one of the card,
+   * reader or token; any other failure fails this step, here, with its code.
    */
   async attempt<T>(fn: () => Promise<T>): Promise<T | undefined> {
     try {
       return await fn();
     } catch (error) {
-      if (isKeepable(error)) {
+      const expected = this.nextStepExpects();
+      if (expected === undefined || !hasCode(error)) throw error;
+      if (error.code === expected && isExpectableCode(error.code)) {
         this.kept = { error, step: this.currentStep };
+        this.log(maskSecrets(`failed as the next step expects: ${error.message}`, this.secrets));
         return undefined;
       }
+      if (isExpectableCode(error.code)) error.message = `${error.message} (the next step expects ${expected})`;
       throw error;
     }
   }
 }
 
-/** Errors with a stable code are kept; malformed hex never is (it is the spec's mistake). */
-function isKeepable(error: unknown): error is Error & { code: string } {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && /^(SCARD_|CKR_|CARDSPEC_)/.test(code) && code !== HarnessCodes.BAD_HEX;
+function hasCode(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { packageRoot } from '../../core/paths.js';
-import { p11KitClientCandidates, profileSource } from '../../src/targets/container-host.js';
+import { pkcs11ProxyClientCandidates, profileSource } from '../../src/targets/container-host.js';
 import { DEFAULT_BASE_IMAGE, DOCKERFILE, IMAGE_CONTEXT, imageContextFiles, imageTagFor } from '../../src/targets/container-image.js';
 
 const file = (path: string, text: string): { path: string; content: Buffer } => ({ path, content: Buffer.from(text) });
@@ -116,10 +116,10 @@ describe('profiles sent to the container', () => {
   });
 });
 
-describe("p11-kit's client module", () => {
+describe("caml-crush's client module", () => {
   it("is looked for first in Debian's multiarch folder of the machine", () => {
-    assert.equal(p11KitClientCandidates('x64')[0], '/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so');
-    assert.equal(p11KitClientCandidates('arm64')[0], '/usr/lib/aarch64-linux-gnu/pkcs11/p11-kit-client.so');
-    assert.ok(p11KitClientCandidates('riscv64').includes('/usr/lib64/pkcs11/p11-kit-client.so'));
+    assert.equal(pkcs11ProxyClientCandidates('x64')[0], '/usr/lib/x86_64-linux-gnu/caml-crush/libp11clientunix.so');
+    assert.equal(pkcs11ProxyClientCandidates('arm64')[0], '/usr/lib/aarch64-linux-gnu/caml-crush/libp11clientunix.so');
+    assert.ok(pkcs11ProxyClientCandidates('riscv64').includes('/usr/lib64/caml-crush/libp11clientunix.so'));
   });
 });

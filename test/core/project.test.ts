@@ -55,7 +55,7 @@ describe('a user project', () => {
     assert.deepEqual(first.kept, ['.gitignore']);
     assert.equal(first.made.length, SCAFFOLD.length - 1);
     assert.equal(readFileSync(join(project, '.gitignore'), 'utf8'), 'dist/\n');
-    assert.match(readFileSync(join(project, '.github/workflows/cardspec-nightly.yml'), 'utf8'), /--target container/);
+    assert.match(readFileSync(join(project, '.github/workflows/nightly.yml'), 'utf8'), /--target container/);
     assert.deepEqual(JSON.parse(readFileSync(join(project, '.vscode/settings.json'), 'utf8'))['cucumber.glue'].includes('node_modules/cardspec/dist/steps/*.js'), true);
     const second = scaffold(project);
     assert.deepEqual(second.made, []);

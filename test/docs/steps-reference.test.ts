@@ -20,7 +20,8 @@ function documentedSteps(): string[] {
 async function registeredSteps(): Promise<string[]> {
   const steps = join(ROOT, 'dist/steps');
   const { runConfiguration } = await loadConfiguration({ provided: { paths: [], import: [`${steps}/*.js`, `${steps}/support/*.js`] } });
-  // The API's return type hides the step definitions it holds.
+  // The API types the library as opaque; it is cucumber's support code library, whose
+  // step definitions carry the pattern as written.
   const support = (await loadSupport(runConfiguration)) as unknown as { stepDefinitions: { pattern: string | RegExp }[] };
   return support.stepDefinitions.map((s) => (typeof s.pattern === 'string' ? s.pattern : `/${s.pattern.source}/`));
 }

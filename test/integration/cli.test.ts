@@ -64,11 +64,16 @@ describe('cardspec', () => {
   });
 
   it('fails a step with malformed hex at once, quoting the text after expansion and the column', async () => {
-    const file = feature('bad-hex', ['Given a card is inserted', 'When I send the APDU "00 A4 ${ascii:A} 0G 00"', 'Then it fails with CARDSPEC_BAD_HEX']);
+    const file = feature('bad-hex', ['Given a card is inserted', 'When I send the APDU "00 A4 ${ascii:A} 0G 00"', 'Then the status word is "9000"']);
     const { code, out } = await cardspec(['run', file]);
     assert.equal(code, 1);
-    assert.match(out, /bad hex "00 A4 41 0G 00": 'G' at column 11/);
+    assert.match(out, /✖ When I send the APDU .*bad-hex\.feature:4\n\s+CARDSPEC_BAD_HEX: bad hex "00 A4 41 0G 00": 'G' at column 11/);
     assert.match(out, /^0 passed, 1 failed$/m);
+    // Malformed hex is the spec's mistake: no scenario may expect it.
+    const expecting = feature('bad-hex-expected', ['Given a card is inserted', 'When I send the APDU "00 A4 0G"', 'Then it fails with CARDSPEC_BAD_HEX']);
+    const refused = await cardspec(['run', expecting]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.out, /bad-hex-expected\.feature:5: CARDSPEC_BAD_EXPECTATION: CARDSPEC_BAD_HEX is a mistake in the spec/);
   });
 
   it('masks values from the environment in error messages, even where they quote expanded text', async () => {
@@ -97,10 +102,10 @@ describe('cardspec', () => {
     assert.doesNotMatch(onToken.out, /hunter2|68 ?75 ?6E ?74 ?65 ?72 ?32/i);
   });
 
-  it('names an unknown profile and lists the known ones', async () => {
+  it('names an unknown profile and lists the known ones, before the run', async () => {
     const file = feature('no-profile', ['Given the card "iso7816-nope" is inserted', 'Then the ATR matches "3B *"']);
     const { code, out } = await cardspec(['run', file]);
-    assert.equal(code, 1);
+    assert.equal(code, 2);
     assert.match(out, /iso7816-nope/);
     assert.match(out, /iso7816-demo/);
   });
@@ -112,10 +117,10 @@ describe('cardspec', () => {
     assert.match(out, /environment variable CARDSPEC_TEST_UNSET is not set/);
   });
 
-  it('fails a scenario whose kept error no step checks, naming the step', async () => {
+  it('fails a step whose card failure no step expects on that step, with its code', async () => {
     const file = feature('unchecked', ['Given a card is inserted', 'When the card is removed', 'When I send the APDU "00 B0 81 00 00"']);
     const { code, out } = await cardspec(['run', file]);
     assert.equal(code, 1);
-    assert.match(out, /the step "I send the APDU "00 B0 81 00 00"" failed and no "Then it fails with \.\.\." followed: SCardTransmit failed: SCARD_W_REMOVED_CARD/);
+    assert.match(out, /✖ When I send the APDU "00 B0 81 00 00" .*unchecked\.feature:5\n\s+SCardTransmit failed: SCARD_W_REMOVED_CARD/);
   });
 });

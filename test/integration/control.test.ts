@@ -31,7 +31,7 @@ describe('control channel: server and client over a unix socket', () => {
       socketPath: join(dir, 'control.sock'),
       slotCount: 1,
       tokens: new SoftHsmTokenStore(conf),
-      versions: { pcscLite: '1.9.9', p11kit: '0.24.1', softhsm: '2.6.1', node: process.version },
+      versions: { pcscLite: '1.9.9', pkcs11Proxy: '1.0.12-1.1', softhsm: '2.6.1', node: process.version },
       vpcdBasePort: port,
     });
     await server.listen();

@@ -68,6 +68,15 @@ const MIXED_FEATURE = `Feature: Built-in steps, our steps and our card together
     Then the status word is "6F00"
     When I send the APDU "80 CA 00 00 00"
     Then the status word is "9000"
+    And SHA-256 is a hash cardspec knows
+`;
+
+/** A step of ours taking one of cardspec's parameter types. */
+const HASH_STEPS = `import { Then, parseHashName, type CardspecWorld, type HashName } from 'cardspec';
+
+Then('{hash} is a hash cardspec knows', function (this: CardspecWorld, hash: HashName) {
+  if (parseHashName(hash) !== hash) throw new Error(\`\${hash} is not a hash name\`);
+});
 `;
 
 const SECRET_STEPS = `import { Then, type CardspecWorld } from 'cardspec';
@@ -132,7 +141,7 @@ describe('the packed package in a fresh project', () => {
 
     const init = await sh(project, 'npx', ['--offline', 'cardspec', 'init']);
     assert.equal(init.code, 0, init.output);
-    for (const file of ['features/example.feature', 'steps/example.steps.ts', 'profiles/my-card.yaml', 'card/my-card.ts', 'cardspec.hardware.yaml', '.github/workflows/cardspec-nightly.yml', '.vscode/settings.json', '.gitignore', 'tsconfig.json']) {
+    for (const file of ['features/example.feature', 'steps/example.steps.ts', 'profiles/my-card.yaml', 'card/my-card.ts', 'cardspec.hardware.yaml', '.github/workflows/nightly.yml', '.vscode/settings.json', '.gitignore', 'tsconfig.json']) {
       assert.ok(existsSync(join(project, file)), `init made ${file}`);
     }
     // Never overwrites.
@@ -149,6 +158,7 @@ describe('the packed package in a fresh project', () => {
     writeFileSync(join(project, 'profiles/lab-card.yaml'), LAB_PROFILE);
     mkdirSync(join(project, 'features/mixed'));
     writeFileSync(join(project, 'features/mixed/mixed.feature'), MIXED_FEATURE);
+    writeFileSync(join(project, 'steps/hash.steps.ts'), HASH_STEPS);
 
     const tsc = await sh(project, process.execPath, [TSC, '--noEmit', '-p', 'tsconfig.json']);
     assert.equal(tsc.code, 0, tsc.output);

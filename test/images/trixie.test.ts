@@ -1,0 +1,3 @@
+import { describeSuite } from './suite-check.js';
+
+describeSuite('trixie');
