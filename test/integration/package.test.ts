@@ -71,10 +71,14 @@ const MIXED_FEATURE = `Feature: Built-in steps, our steps and our card together
     And SHA-256 is a hash cardspec knows
 `;
 
-/** A step of ours taking one of cardspec's parameter types. */
-const HASH_STEPS = `import { Then, parseHashName, type CardspecWorld, type HashName } from 'cardspec';
+/**
+ * A step of ours taking one of cardspec's parameter types, and seeing the run's own World
+ * class (one copy of cardspec, whether the project's files load as CommonJS or ESM).
+ */
+const HASH_STEPS = `import { CardspecWorld, Then, parseHashName, type HashName } from 'cardspec';
 
 Then('{hash} is a hash cardspec knows', function (this: CardspecWorld, hash: HashName) {
+  if (!(this instanceof CardspecWorld)) throw new Error('the World is not the CardspecWorld of cardspec: two copies of cardspec');
   if (parseHashName(hash) !== hash) throw new Error(\`\${hash} is not a hash name\`);
 });
 `;
@@ -92,7 +96,8 @@ Then('the vault opens with {string}', function (this: CardspecWorld, key: string
 const SECRET_FEATURE = `Feature: A failing step of ours
   Scenario: Its error holds a secret
     Given a card is inserted
-    Then the vault opens with "\${env:VAULT_KEY}"
+    Then SHA-256 is a hash cardspec knows
+    And the vault opens with "\${env:VAULT_KEY}"
 `;
 
 describe('the packed package in a fresh project', () => {
@@ -198,6 +203,9 @@ describe('the packed package in a fresh project', () => {
   });
 
   it('masks secrets in every report when a step of ours throws a plain Error', { timeout: 5 * 60_000 }, async () => {
+    // This time the project's files are ES modules (the runs above loaded them as CommonJS).
+    const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ ...pkg, type: 'module' }, null, 2));
     writeFileSync(join(project, 'steps/vault.steps.ts'), SECRET_STEPS);
     mkdirSync(join(project, 'features/vault'), { recursive: true });
     writeFileSync(join(project, 'features/vault/vault.feature'), SECRET_FEATURE);
