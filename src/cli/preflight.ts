@@ -57,9 +57,9 @@ export function profileForFeature(written: string, featureFile: string): string 
 function checkProfile(nameOrPath: string): string | undefined {
   if (!looksLikePath(nameOrPath)) {
     // A name is one of the user project's profiles/ or one of cardspec's.
-    const names = [...new Set([...listProfiles(resolve(PROJECT_PROFILES_DIR)), ...listProfiles()])];
+    const names = [...new Set([...listProfiles(), ...listProfiles(resolve(PROJECT_PROFILES_DIR))])];
     if (!names.includes(nameOrPath)) {
-      return `${HarnessCodes.BAD_PROFILE}: no card profile "${nameOrPath}"${didYouMean(nameOrPath, names)}: the profiles are ${names.join(', ')}; a file of your own goes in ${PROJECT_PROFILES_DIR}/ or is written as a path (my-card.yaml)`;
+      return `${HarnessCodes.BAD_PROFILE}: no card profile "${nameOrPath}"${didYouMean(nameOrPath, names)}: the project's profiles are ${names.join(', ')}; a file of your own goes in ${PROJECT_PROFILES_DIR}/ or is written as a path (my-card.yaml)`;
     }
   }
   try {
