@@ -7,7 +7,7 @@
 import { HarnessCodes } from '../core/errors.js';
 import { scardCodeNames } from './pcsc/errors.js';
 import { returnValues } from './pkcs11/names.js';
-import { didYouMean } from './text/nearest.js';
+import { didYouMean } from '../core/text/nearest.js';
 
 /** Harness codes that report the card, reader or token under test. */
 const EXPECTABLE_HARNESS_CODES: ReadonlySet<string> = new Set([

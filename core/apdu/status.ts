@@ -9,6 +9,29 @@ import { forEachDigit, hexByte, swHex } from './hex.js';
 /** The four ISO 7816-4 groups; proprietary words (9XXX but 9000) belong to none. */
 export type StatusWordGroup = 'normal' | 'warning' | 'execution-error' | 'checking-error';
 
+/**
+ * The words a status word is read with, in one language. The English table below is the
+ * source; a translation (src/i18n/) covers the same codes.
+ */
+export interface StatusWordTexts {
+  /** Exact meanings of the fixed status words, keyed by the whole SW1-SW2. */
+  exact: ReadonlyMap<number, string>;
+  /** What a whole SW1 means, for SW2 values the standard leaves undefined. */
+  sw1: ReadonlyMap<number, string>;
+  /** 61XX; `count` already reads 00 as 256. */
+  moreBytes(count: number): string;
+  /** 6CXX. */
+  wrongLe(count: number): string;
+  /** 63CX. */
+  triesLeft(tries: number): string;
+  /** 6202-6280, 6402-6480; `sw2` as 2 hex digits. */
+  triggering(sw2: string): string;
+  /** An SW2 the standard leaves undefined under a known SW1. */
+  undefinedSw2(family: string, sw2: string): string;
+  proprietary(sw: string): string;
+  unknown(sw: string): string;
+}
+
 /** Exact meanings of the fixed status words, keyed by the whole SW1-SW2. */
 const EXACT: ReadonlyMap<number, string> = new Map([
   [0x9000, 'success'],
@@ -91,34 +114,45 @@ function byteCount(sw2: number): number {
   return sw2 === 0 ? 256 : sw2;
 }
 
+/** The status words in English: the source of every translation. */
+export const ENGLISH_STATUS_WORDS: StatusWordTexts = {
+  exact: EXACT,
+  sw1: SW1_MEANING,
+  moreBytes: (count) => `${count} more bytes available (GET RESPONSE)`,
+  wrongLe: (count) => `wrong Le: ${count} bytes available`,
+  triesLeft: (tries) => `verification failed, ${tries} ${tries === 1 ? 'try' : 'tries'} left`,
+  triggering: (sw2) => `triggering by the card (SW2 = ${sw2})`,
+  undefinedSw2: (family, sw2) => `${family} (SW2 ${sw2} not defined by ISO 7816-4)`,
+  proprietary: (sw) => `proprietary status word ${sw}`,
+  unknown: (sw) => `unknown status word ${sw} (not defined by ISO 7816-4)`,
+};
+
 /** Meanings that carry a number in SW2 (or its low nibble), so no table can hold them. */
-function describeParameterised(sw1: number, sw2: number): string | undefined {
-  if (sw1 === 0x61) return `${byteCount(sw2)} more bytes available (GET RESPONSE)`;
-  if (sw1 === 0x6c) return `wrong Le: ${byteCount(sw2)} bytes available`;
-  if (sw1 === 0x63 && (sw2 & 0xf0) === 0xc0) {
-    const tries = sw2 & 0x0f;
-    return `verification failed, ${tries} ${tries === 1 ? 'try' : 'tries'} left`;
-  }
+function describeParameterised(sw1: number, sw2: number, texts: StatusWordTexts): string | undefined {
+  if (sw1 === 0x61) return texts.moreBytes(byteCount(sw2));
+  if (sw1 === 0x6c) return texts.wrongLe(byteCount(sw2));
+  if (sw1 === 0x63 && (sw2 & 0xf0) === 0xc0) return texts.triesLeft(sw2 & 0x0f);
   // ISO 7816-4 reserves 6202-6280 and 6402-6480 for queries the card triggers (8.6.1).
-  if ((sw1 === 0x62 || sw1 === 0x64) && sw2 >= 0x02 && sw2 <= 0x80) {
-    return `triggering by the card (SW2 = ${hexByte(sw2)})`;
-  }
+  if ((sw1 === 0x62 || sw1 === 0x64) && sw2 >= 0x02 && sw2 <= 0x80) return texts.triggering(hexByte(sw2));
   return undefined;
 }
 
-/** A person's reading of a status word, e.g. 0x6A82 → "file or application not found". */
-export function describeStatusWord(sw: number): string {
+/**
+ * A person's reading of a status word, e.g. 0x6A82 → "file or application not found", in
+ * English unless other texts are given.
+ */
+export function describeStatusWord(sw: number, texts: StatusWordTexts = ENGLISH_STATUS_WORDS): string {
   checkStatusWord(sw);
-  const exact = EXACT.get(sw);
+  const exact = texts.exact.get(sw);
   if (exact !== undefined) return exact;
   const sw1 = sw >> 8;
   const sw2 = sw & 0xff;
-  const parameterised = describeParameterised(sw1, sw2);
+  const parameterised = describeParameterised(sw1, sw2, texts);
   if (parameterised !== undefined) return parameterised;
-  const family = SW1_MEANING.get(sw1);
-  if (family !== undefined) return `${family} (SW2 ${hexByte(sw2)} not defined by ISO 7816-4)`;
-  if (sw1 >= 0x90 && sw1 <= 0x9f) return `proprietary status word ${swHex(sw)}`;
-  return `unknown status word ${swHex(sw)} (not defined by ISO 7816-4)`;
+  const family = texts.sw1.get(sw1);
+  if (family !== undefined) return texts.undefinedSw2(family, hexByte(sw2));
+  if (sw1 >= 0x90 && sw1 <= 0x9f) return texts.proprietary(swHex(sw));
+  return texts.unknown(swHex(sw));
 }
 
 /** The ISO 7816-4 group of a status word, or undefined for proprietary and invalid ones. */

@@ -3,6 +3,7 @@
  * the node, whose offset gives the line. Every validation failure goes through `fail`,
  * so every message names the file, the field, the line and what was expected.
  */
+import { didYouMean } from '../text/nearest.js';
 import { type Document, LineCounter, type Node, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import { HarnessCodes, HarnessError } from '../errors.js';
 
@@ -107,7 +108,7 @@ export class Cursor {
       const child = new Cursor(this.source, this.path ? `${this.path}.${key}` : key, pair.value as Node | null, this.node);
       if (!allowed.includes(key)) {
         const at = new Cursor(this.source, child.path, keyNode, this.node);
-        at.fail(`one of the fields ${allowed.join(', ')}`, JSON.stringify(key));
+        at.fail(`one of the fields ${allowed.join(', ')}`, `${JSON.stringify(key)}${didYouMean(key, allowed)}`);
       }
       out.set(key, child);
     }

@@ -1,7 +1,9 @@
+import { importScript, IMPORT_HELP } from './import.js';
 import { init, INIT_HELP } from './init.js';
 import { mergeReports, MERGE_REPORTS_HELP } from './merge-reports.js';
 import { readers, READERS_HELP } from './readers.js';
 import { run, RUN_HELP } from './run.js';
+import { shell, SHELL_HELP } from './shell.js';
 import { sim, SIM_HELP } from './sim.js';
 
 const HELP = `Usage: cardspec <command> [options]
@@ -10,6 +12,8 @@ Commands:
   run       run feature files on a target (simulator, container, hardware)
   sim       start the simulator and keep it running for any PC/SC or PKCS#11 client
   readers   list the readers, their cards and what the ATRs say
+  shell     talk to a card by hand, and record the session as a feature
+  import    turn a scriptor script into a feature
   merge-reports  merge the reports of sharded runs into one JUnit, HTML and message report
   init      scaffold a cardspec project in the current folder (never overwrites)
 
@@ -21,11 +25,15 @@ ${SIM_HELP}
 
 ${READERS_HELP}
 
+${SHELL_HELP}
+
+${IMPORT_HELP}
+
 ${MERGE_REPORTS_HELP}
 
 ${INIT_HELP}`;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { run, sim, readers, 'merge-reports': mergeReports, init };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { run, sim, readers, shell, import: importScript, 'merge-reports': mergeReports, init };
 
 /** The CLI: returns the exit code; errors are printed with their code, never thrown out. */
 export async function main(argv: string[]): Promise<number> {

@@ -11,7 +11,7 @@ import { checkExpectedCode } from '../expected-codes.js';
 import { HarnessCodes } from '../../core/errors.js';
 import { DEFAULT_CONFIG_FILE, loadHardwareConfig } from '../targets/hardware-config.js';
 import type { TargetName } from '../targets/target.js';
-import { didYouMean } from '../text/nearest.js';
+import { didYouMean } from '../../core/text/nearest.js';
 
 export interface PreflightOptions {
   target: TargetName;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { didYouMean } from '../text/nearest.js';
+import { didYouMean } from '../../core/text/nearest.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /**

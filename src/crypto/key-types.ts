@@ -1,4 +1,4 @@
-import { didYouMean } from '../text/nearest.js';
+import { didYouMean } from '../../core/text/nearest.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { curveByName, type Curve } from './curves.js';
 

@@ -1,5 +1,5 @@
 import pkcs11js from 'pkcs11js';
-import { didYouMean } from '../text/nearest.js';
+import { didYouMean } from '../../core/text/nearest.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { hashAlgorithm, type HashName } from '../crypto/hashes.js';
 import type { SignatureScheme } from '../crypto/signature-scheme.js';

@@ -30,8 +30,14 @@ export interface TokenConfig {
 export const DEFAULT_CONFIG_FILE = 'cardspec.hardware.yaml';
 const DEFAULT_CARD_TIMEOUT_MS = 30_000;
 
-/** The configuration of a run without a file: any reader, PINs from the environment only. */
-export const ZERO_CONFIG: HardwareConfig = { reader: undefined, cardTimeoutMs: DEFAULT_CARD_TIMEOUT_MS, pkcs11: undefined };
+/**
+ * The configuration without a file: no reader named (the hardware target takes the one
+ * that holds a fitting card), the default card timeout, no PKCS#11; PINs come from the
+ * environment as the features say.
+ */
+export function defaultHardwareConfig(): HardwareConfig {
+  return { reader: undefined, cardTimeoutMs: DEFAULT_CARD_TIMEOUT_MS, pkcs11: undefined };
+}
 
 export class ConfigError extends HarnessError {
   constructor(file: string, line: number | undefined, field: string, message: string) {
@@ -97,7 +103,7 @@ export function parseHardwareConfig(text: string, file: string): HardwareConfig 
   if (doc.errors[0]) throw new ConfigError(file, doc.errors[0].linePos?.[0].line, '(file)', `not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
   const root = doc.contents;
   // A file of comments only (as `cardspec init` writes it) means the defaults.
-  if (root === null) return { ...ZERO_CONFIG };
+  if (root === null) return defaultHardwareConfig();
   if (!isMap(root)) throw new ConfigError(file, undefined, '(file)', 'expected a mapping with reader, cardTimeoutMs, pkcs11');
 
   const known = new Set(['reader', 'cardTimeoutMs', 'pkcs11']);

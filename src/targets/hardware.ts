@@ -1,11 +1,11 @@
+import { existsSync } from 'node:fs';
 import { ProfileCache } from '../../core/profile/index.js';
 import { toHex } from '../../core/apdu/hex.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { PcscContext, type CardConnection } from '../pcsc/client.js';
 import { pinGuard } from '../pcsc/pin-guard.js';
 import type { ApduTrace } from '../trace/trace.js';
-import { existsSync } from 'node:fs';
-import { DEFAULT_CONFIG_FILE, loadHardwareConfig, resolveSecret, selectReaders, ZERO_CONFIG, type HardwareConfig } from './hardware-config.js';
+import { DEFAULT_CONFIG_FILE, defaultHardwareConfig, loadHardwareConfig, parseReaderSelector, resolveSecret, selectReaders, type HardwareConfig } from './hardware-config.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 import type { ScenarioInfo, Target } from './target.js';
 
@@ -16,6 +16,11 @@ export interface HardwareOptions {
    * when there is one; without it, the run needs no configuration at all).
    */
   config?: string | undefined;
+  /**
+   * A reader selector (name, /pattern/ or index) in place of the configuration's; with it
+   * and no configuration file, the defaults apply (`cardspec shell --reader`).
+   */
+  reader?: string | undefined;
 }
 
 /**
@@ -40,7 +45,8 @@ export class HardwareTarget implements Target {
   constructor(private readonly options: HardwareOptions = {}) {
     const named = options.config ?? process.env.CARDSPEC_CONFIG;
     this.configFile = named ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
-    this.config = this.configFile === undefined ? ZERO_CONFIG : loadHardwareConfig(this.configFile);
+    const config = this.configFile === undefined ? defaultHardwareConfig() : loadHardwareConfig(this.configFile);
+    this.config = options.reader === undefined ? config : { ...config, reader: parseReaderSelector(options.reader) };
   }
 
   get pcsc(): PcscContext {

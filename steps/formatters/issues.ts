@@ -5,7 +5,7 @@
  * nearest built-in steps, and the scenario's traces. Hooks show only when they fail.
  */
 import { formatterHelpers, Status } from '@cucumber/cucumber';
-import { editDistance } from '../../src/text/nearest.js';
+import { editDistance } from '../../core/text/nearest.js';
 
 type IParsedTestCaseAttempt = ReturnType<typeof formatterHelpers.parseTestCaseAttempt>;
 type IParsedTestStep = IParsedTestCaseAttempt['testSteps'][number];

@@ -10,7 +10,7 @@ import { KEY_TYPE_NAMES, parseKeyType, type KeyType } from '../../src/crypto/key
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { usableMechanismNames } from '../../src/pkcs11/mechanisms.js';
 import { mechanisms } from '../../src/pkcs11/names.js';
-import { didYouMean } from '../../src/text/nearest.js';
+import { didYouMean } from '../../core/text/nearest.js';
 import { quietenError } from '../../src/quiet-errors.js';
 
 /** One word, as cucumber's `{word}`. */

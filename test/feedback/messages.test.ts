@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { checkExpectedCode, isExpectableCode } from '../../src/expected-codes.js';
 import { quietenError } from '../../src/quiet-errors.js';
 import { HarnessError } from '../../core/errors.js';
-import { didYouMean, editDistance, nearest } from '../../src/text/nearest.js';
+import { didYouMean, editDistance, nearest } from '../../core/text/nearest.js';
 import { Pkcs11Call } from '../../src/pkcs11/calls.js';
 import { nearestSteps } from '../../steps/formatters/issues.js';
 import { formatPkcs11Calls } from '../../steps/support/pkcs11-trace.js';
