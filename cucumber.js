@@ -12,10 +12,19 @@ const common = {
 
 const targetProfile = (target, tags) => ({ ...common, tags, worldParameters: { target } });
 
-export default targetProfile('simulator', 'not @hardware-only');
-export const simulator = targetProfile('simulator', 'not @hardware-only');
-export const container = targetProfile('container', 'not @hardware-only');
-export const hardware = targetProfile('hardware', 'not @simulator-only');
+// @card-token scenarios need a token served by a virtual card: the pivTokens profile.
+export default targetProfile('simulator', 'not @hardware-only and not @card-token');
+export const simulator = targetProfile('simulator', 'not @hardware-only and not @card-token');
+export const container = targetProfile('container', 'not @hardware-only and not @card-token');
+export const hardware = targetProfile('hardware', 'not @simulator-only and not @card-token');
+// The token "piv-token" is the virtual PIV card through OpenSC's opensc-pkcs11.so (docs/piv.md):
+// npx cucumber-js -p pivTokens
+export const pivTokens = {
+  ...common,
+  paths: ['features/pkcs11/piv-token.feature'],
+  tags: '@card-token',
+  worldParameters: { target: 'simulator', cardTokens: { 'piv-token': 'piv' } },
+};
 // CARDSPEC_REPORTS_DIR: one folder per shard of a sharded run (`cardspec merge-reports`).
 const reports = process.env.CARDSPEC_REPORTS_DIR || 'reports';
 export const ci = {

@@ -44,6 +44,8 @@ export const HarnessCodes = {
   NO_RESPONSE: 'CARDSPEC_NO_RESPONSE',
   /** A card is in the reader where a step needs it out (insert again without removing). */
   CARD_PRESENT: 'CARDSPEC_CARD_PRESENT',
+  /** The card did not answer an APDU within the APDU timeout (a mute card). */
+  CARD_MUTE: 'CARDSPEC_CARD_MUTE',
   /** The card answered against ISO 7816 (it never stops answering 61xx, say). */
   CARD_ERROR: 'CARDSPEC_CARD_ERROR',
   /** The simulator (in the container) failed in a way no other code names. */

@@ -15,6 +15,7 @@ const EXPECTABLE_HARNESS_CODES: ReadonlySet<string> = new Set([
   HarnessCodes.BAD_ATR, // the card's ATR cannot be parsed
   HarnessCodes.CARD_ERROR, // the card answered against ISO 7816
   HarnessCodes.TIMEOUT, // the card or reader did not answer in time
+  HarnessCodes.CARD_MUTE, // the card did not answer an APDU within the APDU timeout
   HarnessCodes.REFUSED, // a guard kept the card from locking: the card's tries counter said so
   HarnessCodes.NO_OBJECT, // the token does not show an object (private objects need a login)
   HarnessCodes.KEY_MISMATCH, // the token holds a key of another type under the label

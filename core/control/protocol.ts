@@ -10,6 +10,7 @@
  * Pure codec: no I/O here, so both ends and the tests share it.
  */
 import { HarnessCodes, HarnessError } from '../errors.js';
+import { decodeFaultPlan, type FaultPlan } from '../faults.js';
 
 /** File names in the shared socket folder (the container's /run/pcscd). */
 export const SOCKET_NAMES = {
@@ -45,11 +46,13 @@ export type ControlRequest =
   | { op: 'reinsert'; slot: number }
   /** A SoftHSM token labelled `label`, initialised once for the container's life. */
   | { op: 'token'; label: string; userPin: string; soPin: string }
+  /** Faults on purpose for the card in the slot (vpcd/faults.ts); `clear` ends those in force first. */
+  | { op: 'faults'; slot: number; plan: FaultPlan; clear: boolean }
   /** The readers, what is in them, the tokens, and the versions of the stack. */
   | { op: 'status' };
 
 export type ControlOp = ControlRequest['op'];
-export const CONTROL_OPS: readonly ControlOp[] = ['insert', 'replace', 'remove', 'reinsert', 'token', 'status'];
+export const CONTROL_OPS: readonly ControlOp[] = ['insert', 'replace', 'remove', 'reinsert', 'token', 'faults', 'status'];
 
 export interface SlotStatus {
   slot: number;
@@ -59,6 +62,8 @@ export interface SlotStatus {
   profile: string | undefined;
   /** The card's ATR in hex. */
   atr: string | undefined;
+  /** The faults in force on the slot (absent from older simulators). */
+  faults?: FaultPlan;
 }
 
 export interface StackVersions {
@@ -75,6 +80,7 @@ export interface ControlResults {
   remove: SlotStatus;
   reinsert: SlotStatus;
   token: { label: string; created: boolean };
+  faults: SlotStatus;
   status: { slots: SlotStatus[]; tokens: string[]; versions: StackVersions };
 }
 
@@ -174,6 +180,16 @@ export function decodeRequest(line: string): { id: number; request: ControlReque
         id,
         request: { op, label: requireString(message, 'label', op), userPin: requireString(message, 'userPin', op), soPin: requireString(message, 'soPin', op) },
       };
+    case 'faults': {
+      if (message.clear !== undefined && typeof message.clear !== 'boolean') throw new ControlProtocolError('faults: "clear" must be true or false');
+      let plan: FaultPlan;
+      try {
+        plan = decodeFaultPlan(message.plan ?? {});
+      } catch (error) {
+        throw new ControlProtocolError(`faults: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      return { id, request: { op, slot: requireSlot(message, op), plan, clear: message.clear === true } };
+    }
     case 'status':
       return { id, request: { op } };
     default:

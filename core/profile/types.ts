@@ -49,6 +49,11 @@ export interface ProfilePin {
   maxLength: number;
   tries: number;
   puk: ProfilePuk | undefined;
+  /**
+   * The status word the card answers to VERIFY without data instead of the tries left
+   * (63Cx), for cards that do not take that query (6A86, 6D00...); undefined: the count.
+   */
+  triesQueryAnswer: number | undefined;
 }
 
 /**

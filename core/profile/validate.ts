@@ -18,6 +18,7 @@
  *       maxLength: 8
  *       tries: 3                       # 1..15
  *       puk: { value: ascii:12345678, tries: 10 }   # optional
+ *       triesQueryAnswer: 6A86         # optional: the SW VERIFY without data answers instead of 63Cx
  *   files:                             # the MF's (3F00) children
  *     - fid: 2F00                      # 4 hex digits
  *       type: linear-variable          # transparent | linear-variable | df
@@ -50,7 +51,7 @@ import { MF_FID } from './types.js';
 import { bytes, hexNumber, integer, oneOf } from './values.js';
 
 export const TOP_FIELDS = ['name', 'description', 'extends', 'atr', 'protocol', 'pins', 'files', 'patch-files', 'applets', 'extensions', 'module'] as const;
-const PIN_FIELDS = ['reference', 'label', 'value', 'minLength', 'maxLength', 'tries', 'puk'] as const;
+const PIN_FIELDS = ['reference', 'label', 'value', 'minLength', 'maxLength', 'tries', 'puk', 'triesQueryAnswer'] as const;
 const PUK_FIELDS = ['value', 'tries'] as const;
 const FILE_FIELDS = ['fid', 'type', 'label', 'sfi', 'content', 'records', 'access', 'aid', 'files'] as const;
 const FIELDS_BY_TYPE: Record<EfType | 'df', readonly string[]> = {
@@ -103,7 +104,12 @@ function pins(list: Cursor | undefined): ProfilePin[] {
       if (pukValue.length === 0) Cursor.field(pf, pukCursor, 'value').fail('a PUK of at least 1 byte', 'none');
       puk = { value: pukValue, tries: integer(required(pf, pukCursor, 'tries'), 1, 15) };
     }
-    out.push({ reference, value, minLength, maxLength, tries, puk });
+    const queryCursor = optional(f, 'triesQueryAnswer');
+    const triesQueryAnswer = queryCursor === undefined ? undefined : hexNumber(queryCursor, 4, 'a status word in hex, e.g. 6A86');
+    if (queryCursor !== undefined && (triesQueryAnswer! < 0x6000 || (triesQueryAnswer! & 0xfff0) === 0x63c0)) {
+      queryCursor.fail('a status word from 6000 to 6FFF that is not a tries count (63Cx), e.g. 6A86');
+    }
+    out.push({ reference, value, minLength, maxLength, tries, puk, triesQueryAnswer });
   }
   return out;
 }

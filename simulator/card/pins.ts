@@ -52,6 +52,8 @@ export class Pin {
   readonly reference: number;
   readonly minLength: number;
   readonly maxLength: number;
+  /** What VERIFY without data answers on a card that does not tell the tries left. */
+  readonly triesQueryAnswer: number | undefined;
   private readonly pin: Secret;
   private readonly puk: Secret | undefined;
 
@@ -59,6 +61,7 @@ export class Pin {
     this.reference = spec.reference;
     this.minLength = spec.minLength;
     this.maxLength = spec.maxLength;
+    this.triesQueryAnswer = spec.triesQueryAnswer;
     this.pin = new Secret(spec.value, spec.tries);
     this.puk = spec.puk === undefined ? undefined : new Secret(spec.puk.value, spec.puk.tries);
   }
@@ -90,6 +93,7 @@ export class Pin {
 
   /** VERIFY with no data: 6983 when blocked, else 63Cx (the caller answers 9000 when verified). */
   status(): never {
+    if (this.triesQueryAnswer !== undefined) fail(this.triesQueryAnswer, 'this card does not tell the tries left');
     if (this.pin.blocked) fail(SW.AUTH_METHOD_BLOCKED, 'blocked');
     fail(swTriesLeft(this.pin.tries), 'not verified');
   }

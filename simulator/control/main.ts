@@ -6,6 +6,11 @@
  *
  *   node dist/simulator/control/main.js [--card PROFILE]... [--token LABEL]...
  *        [--user-pin 1234] [--so-pin 5678] [--slots 2] [--loopback-quickack]
+ *        [--exit-without-host MS]
+ *
+ * --exit-without-host: stop MS after the last control connection closed (or when none
+ * came within HOST_FIRST_CONTACT_MS of the ready line): the host that started the
+ * container keeps one open for its run, so its death (even by SIGKILL) stops the simulator.
  *
  * --loopback-quickack sets `quickack 1` on the container's loopback route (needs the
  * NET_ADMIN capability): vpcd's delayed-ACK stall then goes for every socket, not only
@@ -16,6 +21,7 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { startPcscd, startPkcs11Proxy, stackVersions, type Daemon } from '../../core/daemons.js';
 import { READY_LINE_PREFIX, SOCKET_NAMES } from '../../core/control/protocol.js';
+import { HostWatch } from './host-watch.js';
 import { ControlServer } from './server.js';
 import { DEFAULT_TOKEN_PINS, SoftHsmTokenStore, writeSoftHsmConf } from '../../core/softhsm.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
@@ -24,6 +30,8 @@ import { vpcdReaderName } from '../../core/vpcd.js';
 const SOCKET_DIR = '/run/pcscd';
 const STATE_DIR = '/var/lib/cardspec';
 const DAEMON_START_TIMEOUT_MS = 15_000;
+/** The host connects within milliseconds of the ready line; this leaves room for a loaded machine. */
+const HOST_FIRST_CONTACT_MS = 10_000;
 
 async function setLoopbackQuickAck(): Promise<void> {
   try {
@@ -44,8 +52,13 @@ async function main(): Promise<void> {
       'so-pin': { type: 'string', default: DEFAULT_TOKEN_PINS.soPin },
       slots: { type: 'string', default: '2' },
       'loopback-quickack': { type: 'boolean', default: false },
+      'exit-without-host': { type: 'string' },
     },
   });
+  const hostGraceMs = values['exit-without-host'] === undefined ? undefined : Number(values['exit-without-host']);
+  if (hostGraceMs !== undefined && !(Number.isInteger(hostGraceMs) && hostGraceMs >= 0)) {
+    throw new Error(`--exit-without-host takes milliseconds, not "${values['exit-without-host']}"`);
+  }
   const slotCount = Number(values.slots);
   if (!Number.isInteger(slotCount) || slotCount < 1) throw new Error(`--slots must be a positive integer, not "${values.slots}"`);
   if (values.card.length > slotCount) throw new Error(`${values.card.length} cards but ${slotCount} vpcd readers`);
@@ -53,9 +66,21 @@ async function main(): Promise<void> {
   const daemons: Daemon[] = [];
   let server: ControlServer | undefined;
   let stopping = false;
+  const hostWatch =
+    hostGraceMs === undefined
+      ? undefined
+      : new HostWatch({
+          graceMs: hostGraceMs,
+          firstContactMs: HOST_FIRST_CONTACT_MS,
+          onHostGone: (reason) => {
+            console.error(`${reason}: the host is gone, the simulator stops`);
+            void stop(0);
+          },
+        });
   const stop = async (code: number): Promise<never> => {
     if (!stopping) {
       stopping = true;
+      hostWatch?.stop();
       await server?.close().catch(() => undefined);
       for (const daemon of daemons.reverse()) await daemon.stop().catch(() => undefined);
     }
@@ -80,7 +105,13 @@ async function main(): Promise<void> {
       });
     }
     const tokens = new SoftHsmTokenStore(softHsmConf);
-    server = new ControlServer({ socketPath: join(SOCKET_DIR, SOCKET_NAMES.control), slotCount, tokens, versions });
+    server = new ControlServer({
+      socketPath: join(SOCKET_DIR, SOCKET_NAMES.control),
+      slotCount,
+      tokens,
+      versions,
+      ...(hostWatch ? { connectionObserver: hostWatch } : {}),
+    });
     await server.listen();
     for (const [slot, name] of values.card.entries()) {
       const inserted = await server.handle({ op: 'insert', slot, profile: { name } });
@@ -95,6 +126,7 @@ async function main(): Promise<void> {
       `${READY_LINE_PREFIX}: pcsc-lite ${versions.pcscLite}, caml-crush ${versions.pkcs11Proxy}, SoftHSM ${versions.softhsm}, Node ${versions.node}; ` +
         `readers ${readers.join(', ')}; sockets in ${SOCKET_DIR}: ${Object.values(SOCKET_NAMES).join(', ')}`,
     );
+    hostWatch?.start();
   } catch (error) {
     console.error(`cardspec-simulator: ${error instanceof Error ? error.message : String(error)}`);
     await stop(1);

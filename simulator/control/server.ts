@@ -30,12 +30,15 @@ export interface ControlServerOptions {
   socketPath: string;
   /** vpcd slots (readers) the server may fill: Debian's vpcd configuration opens two. */
   slotCount: number;
-  tokens: SoftHsmTokenStore;
+  /** The container's token store; `cardspec sim` makes its tokens on the host and has none here. */
+  tokens?: SoftHsmTokenStore;
   versions: StackVersions;
   /** vpcd's host (default 127.0.0.1). */
   vpcdHost?: string;
   /** vpcd's port for slot 0 (default 35963; slot N listens on this + N): tests use a stand-in vpcd. */
   vpcdBasePort?: number;
+  /** Told of every control connection that opens and closes (the container's HostWatch). */
+  connectionObserver?: { connected(): void; disconnected(): void };
 }
 
 interface SlotState {
@@ -47,7 +50,11 @@ interface SlotState {
 
 /** A card profile from the request: a name of the image's profiles, or files sent along (written to a temporary folder). */
 async function loadRequestedProfile(source: ProfileSource): Promise<ReturnType<typeof loadProfile>> {
-  if ('name' in source) return loadProfile(source.name);
+  if ('name' in source) {
+    const profile = loadProfile(source.name);
+    if (profile.module !== undefined) profile.module.cursor.fail('a profile sent as files with its card module\'s code', 'a name');
+    return profile;
+  }
   const dir = await mkdtemp(join(tmpdir(), 'cardspec-profile-'));
   try {
     for (const [name, text] of Object.entries(source.files)) await writeFile(join(dir, name), text);
@@ -111,9 +118,13 @@ export class ControlServer {
 
   private serve(socket: Socket): void {
     this.connections.add(socket);
+    this.options.connectionObserver?.connected();
     const lines = new LineSplitter();
     let queue = Promise.resolve();
-    socket.on('close', () => this.connections.delete(socket));
+    socket.on('close', () => {
+      this.connections.delete(socket);
+      this.options.connectionObserver?.disconnected();
+    });
     socket.on('error', () => undefined);
     socket.on('data', (chunk: Buffer) => {
       let received: string[];
@@ -153,7 +164,7 @@ export class ControlServer {
 
   private status(index: number): SlotStatus {
     const { vpcd, card, profile } = this.slot(index);
-    return { slot: index, reader: vpcd.readerName, inserted: vpcd.inserted, profile, atr: card?.atr.toString('hex').toUpperCase() };
+    return { slot: index, reader: vpcd.readerName, inserted: vpcd.inserted, profile, atr: card?.atr.toString('hex').toUpperCase(), faults: vpcd.faultPlan };
   }
 
   /**
@@ -196,12 +207,19 @@ export class ControlServer {
         await state.vpcd.insert(state.card);
         return this.status(request.slot);
       }
+      case 'faults': {
+        const { vpcd } = this.slot(request.slot);
+        if (request.clear) vpcd.clearFaults();
+        vpcd.addFaults(request.plan);
+        return this.status(request.slot);
+      }
       case 'token':
+        if (!this.options.tokens) throw new HarnessError(HarnessCodes.UNSUPPORTED, 'this simulator makes no tokens over its control channel');
         return this.options.tokens.token(request.label, { userPin: request.userPin, soPin: request.soPin });
       case 'status':
         return {
           slots: this.slots.map((_, index) => this.status(index)),
-          tokens: this.options.tokens.labels,
+          tokens: this.options.tokens?.labels ?? [],
           versions: this.options.versions,
         } satisfies ControlResult<'status'>;
     }

@@ -13,6 +13,7 @@ import { Socket } from 'node:net';
 import sockopt from 'sockopt';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import type { VirtualCard } from '../card/virtual-card.js';
+import { FaultState, type FaultPlan } from '../../core/faults.js';
 import { VPCD_DEFAULT_HOST, vpcdPort, vpcdReaderName } from '../../core/vpcd.js';
 import { FrameDecoder, VpcdControl, classifyPayload, encodeFrame } from './frame.js';
 
@@ -50,6 +51,10 @@ export class VpcdSlot extends EventEmitter {
   private readonly decoder = new FrameDecoder();
   private removing = false;
   private closed = false;
+  /** Faults on purpose (faults.ts); cleared when a card goes in or comes out. */
+  private readonly faults = new FaultState();
+  /** Answers held back by a fault's delay: later answers queue behind them, in order. */
+  private delayed: Promise<void> | undefined;
 
   constructor(options: VpcdSlotOptions = {}) {
     super();
@@ -62,6 +67,21 @@ export class VpcdSlot extends EventEmitter {
   /** The card in the slot; undefined when the slot is empty. */
   get card(): VirtualCard | undefined {
     return this.current;
+  }
+
+  /** Adds a fault plan for the next APDUs of the card in the slot (see faults.ts). */
+  addFaults(plan: FaultPlan): void {
+    this.faults.add(plan);
+  }
+
+  /** Ends every fault: the card answers on time again (a mute card answers the next APDU). */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  /** The fault plan in force. */
+  get faultPlan(): FaultPlan {
+    return this.faults.describe();
   }
 
   /** Whether a card is in the slot (the connection to vpcd is open). */
@@ -83,6 +103,7 @@ export class VpcdSlot extends EventEmitter {
     this.socket = socket;
     this.current = card;
     this.decoder.clear();
+    this.faults.clear();
     return new Promise<void>((resolve, reject) => {
       let connected = false;
       socket.on('error', (err) => {
@@ -125,6 +146,8 @@ export class VpcdSlot extends EventEmitter {
     const old = this.current;
     if (old === card) return;
     const powered = old?.isPowered ?? false;
+    // A new card comes without the old one's faults.
+    this.faults.clear();
     old?.powerOff();
     if (powered) card.powerOn();
     else card.powerOff();
@@ -161,6 +184,10 @@ export class VpcdSlot extends EventEmitter {
     }
     try {
       for (const payload of this.decoder.push(chunk)) {
+        if (this.faults.active || this.delayed) {
+          this.answerWithFaults(socket, payload);
+          continue;
+        }
         const answer = this.answer(payload);
         // Length and payload in one write: one TCP segment, no Nagle stall on vpcd's side.
         if (answer !== undefined) socket.write(frameOf(answer));
@@ -168,6 +195,36 @@ export class VpcdSlot extends EventEmitter {
     } catch (err) {
       this.report(err instanceof Error ? err : new Error(String(err)));
     }
+  }
+
+  /**
+   * One frame while faults are in force: APDUs get what the plan says (late, another
+   * answer, none, or the card taken out); every answer keeps its place in the queue.
+   */
+  private answerWithFaults(socket: Socket, payload: Buffer): void {
+    const isApdu = classifyPayload(payload).kind === 'apdu';
+    const action = isApdu && this.faults.active ? this.faults.next() : ({ kind: 'card', delayMs: 0 } as const);
+    if (action.kind === 'remove') {
+      void this.remove();
+      return;
+    }
+    if (action.kind === 'mute') return;
+    const write = (): void => {
+      const answer = action.kind === 'answer' ? action.response : this.answer(payload);
+      if (answer !== undefined && this.socket === socket && !socket.destroyed) socket.write(frameOf(answer));
+    };
+    if (action.delayMs === 0 && !this.delayed) {
+      write();
+      return;
+    }
+    const after = this.delayed ?? Promise.resolve();
+    const done = after.then(() => (action.delayMs > 0 ? new Promise<void>((resolve) => setTimeout(resolve, action.delayMs)) : undefined)).then(write);
+    this.delayed = done;
+    void done
+      .catch((err: unknown) => this.report(err instanceof Error ? err : new Error(String(err))))
+      .finally(() => {
+        if (this.delayed === done) this.delayed = undefined;
+      });
   }
 
   /** The answer to one frame: the ATR, a response APDU, or nothing for power controls. */
@@ -203,6 +260,7 @@ export class VpcdSlot extends EventEmitter {
     this.socket = undefined;
     this.removing = false;
     this.decoder.clear();
+    this.faults.clear();
     // Out of the reader, the card loses power: its card session (verified PINs) ends.
     this.current?.powerOff();
     this.current = undefined;

@@ -1,9 +1,14 @@
-import { VirtualCard } from '../../simulator/card/index.js';
+import { rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SOCKET_NAMES } from '../../core/control/protocol.js';
+import { stackVersions } from '../../core/daemons.js';
 import { DEFAULT_PROFILE, loadProfile } from '../../core/profile/index.js';
 import { DEFAULT_TOKEN_PINS, type TokenPins } from '../../core/softhsm.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
-import { VpcdSlot } from '../../simulator/vpcd/index.js';
-import { endsItselfOnSignals } from '../cleanup.js';
+import { ControlServer } from '../../simulator/control/server.js';
+import { endsItselfOnSignals, onCleanup } from '../cleanup.js';
+import { makeOwnedTempDir } from '../owned-dirs.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { PcscContext } from '../pcsc/client.js';
 import { ContainerTarget } from '../targets/container.js';
@@ -12,7 +17,9 @@ import type { TokenAccess } from '../pkcs11/token.js';
 import { CARD_EVENT_TIMEOUT_MS } from '../targets/card-flow.js';
 import { pkcs11ModuleForCard } from '../targets/card-modules.js';
 import type { CardProfile } from '../../core/profile/types.js';
-import { checkReaderFree, prepareUserModule, waitUntilSeenEmpty } from '../targets/simulator.js';
+import { checkReaderFree, waitUntilSeenEmpty } from '../targets/simulator.js';
+import { profileSource } from '../targets/container-host.js';
+import { userModuleCode } from '../targets/user-module.js';
 import { SoftHsmTokens } from '../targets/softhsm.js';
 import { last, parseArgs } from './args.js';
 
@@ -22,8 +29,11 @@ Starts the simulator and keeps it running for any PC/SC or PKCS#11 client (pcsc_
 opensc-tool, pyscard, PyKCS11, pkcs11-tool). Each --card puts a card in the next vpcd
 reader, from reader N of --slot on (default 0: "Virtual PCD 00 00"; default card: one
 ${DEFAULT_PROFILE}); each --token makes a SoftHSM token (user PIN ${DEFAULT_TOKEN_PINS.userPin}, SO PIN
-${DEFAULT_TOKEN_PINS.soPin}, or those of --user-pin and --so-pin). Prints shell export lines, then "ready", and runs until SIGINT or
-SIGTERM; then it removes all it made.`;
+${DEFAULT_TOKEN_PINS.soPin}, or those of --user-pin and --so-pin). A card that middleware reads
+(--card piv: OpenSC) gets its PKCS#11 module as CARDSPEC_PKCS11_MODULE_<n>, and as
+PKCS11_MODULE when there is no --token. CARDSPEC_CONTROL names its control channel, where
+\`cardspec card\` makes the cards misbehave on purpose (docs/faults.md). Prints shell export
+lines, then "ready", and runs until SIGINT or SIGTERM; then it removes all it made.`;
 
 
 function shellQuote(value: string): string {
@@ -95,50 +105,63 @@ export async function sim(argv: string[]): Promise<number> {
   const profiles = args.options.get('card') ?? [DEFAULT_PROFILE];
   const labels = args.options.get('token') ?? [];
   // Load every profile first, so a mistake stops the command before anything starts.
-  const loaded = profiles.map((p) => loadProfile(p));
-  const moduleLines = cardModuleLines(loaded, labels.length > 0);
+  const loaded = profiles.map((profile) => loadProfile(profile));
   const pins = { userPin: last(args, 'user-pin') ?? DEFAULT_TOKEN_PINS.userPin, soPin: last(args, 'so-pin') ?? DEFAULT_TOKEN_PINS.soPin };
+  const moduleLines = cardModuleLines(loaded, labels.length > 0);
   if (target === 'container') return simInContainer(profiles, labels, firstSlot, pins, moduleLines);
-  for (const profile of loaded) await prepareUserModule(profile);
-  return simEmbedded(profiles, loaded.map((profile) => new VirtualCard(profile)), labels, firstSlot, pins, moduleLines);
+  return simEmbedded(profiles, loaded, labels, firstSlot, pins, moduleLines);
 }
 
-/** `cardspec sim`: the cards in this process, behind the system pcscd's vpcd readers. */
-async function simEmbedded(profiles: string[], cards: VirtualCard[], labels: string[], firstSlot: number, pins: TokenPins, moduleLines: string[]): Promise<number> {
-  const slots: VpcdSlot[] = [];
+/**
+ * `cardspec sim`: the cards in this process, behind the system pcscd's vpcd readers, moved
+ * by the same control server as in the container, on a socket in a folder of this run.
+ */
+async function simEmbedded(profiles: string[], loaded: CardProfile[], labels: string[], firstSlot: number, pins: TokenPins, moduleLines: string[]): Promise<number> {
   const tokens = labels.length ? new SoftHsmTokens(pins) : undefined;
+  const usedSlots = profiles.map((_, index) => firstSlot + index);
   let pcscd: ManagedPcscd | undefined;
   let pcsc: PcscContext | undefined;
+  let server: ControlServer | undefined;
+  let controlDir: string | undefined;
+  let unregisterCleanup: (() => void) | undefined;
   const stop = async (): Promise<void> => {
-    await Promise.all(slots.map((slot) => slot.close()));
-    if (pcsc) for (const slot of slots) await waitUntilSeenEmpty(pcsc, slot.readerName);
+    await server?.close();
+    if (pcsc) for (const slot of usedSlots) await waitUntilSeenEmpty(pcsc, vpcdReaderName(slot));
     pcsc?.close();
     await tokens?.dispose();
     await pcscd?.stop();
+    unregisterCleanup?.();
+    if (controlDir) await rm(controlDir, { recursive: true, force: true });
   };
   const start = async (): Promise<string[]> => {
     pcscd = await ensurePcscd();
     pcsc = PcscContext.open();
     const readers = new Map(pcsc.listReaders().map((r) => [r.name, r]));
-    const lines: string[] = [];
-    for (const [index, card] of cards.entries()) {
-      const reader = vpcdReaderName(firstSlot + index);
-      const info = readers.get(reader);
+    for (const [index, slot] of usedSlots.entries()) {
+      const info = readers.get(vpcdReaderName(slot));
       if (!info) {
-        throw new HarnessError(HarnessCodes.UNKNOWN_READER, `pcscd has no reader "${reader}" for card ${index + 1}: add vpcd entries to /etc/reader.conf.d and restart pcscd`);
+        throw new HarnessError(HarnessCodes.UNKNOWN_READER, `pcscd has no reader "${vpcdReaderName(slot)}" for card ${index + 1}: add vpcd entries to /etc/reader.conf.d and restart pcscd`);
       }
       checkReaderFree(info);
-      const slot = new VpcdSlot({ slot: firstSlot + index });
-      slots.push(slot);
-      await slot.insert(card);
-      await pcsc.waitForCard(reader, CARD_EVENT_TIMEOUT_MS);
-      lines.push(`export CARDSPEC_READER_${index}=${shellQuote(reader)}  # ${profiles[index]}`);
+    }
+    const dir = await makeOwnedTempDir('sim');
+    controlDir = dir;
+    unregisterCleanup = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+    const controlSocket = join(dir, SOCKET_NAMES.control);
+    server = new ControlServer({ socketPath: controlSocket, slotCount: firstSlot + profiles.length, versions: await stackVersions() });
+    await server.listen();
+    const lines = [`export CARDSPEC_CONTROL=${shellQuote(controlSocket)}`];
+    for (const [index, slot] of usedSlots.entries()) {
+      // A profile with a card module goes as files with the module's code, as to the container.
+      const status = await server.handle({ op: 'insert', slot, profile: profileSource(profiles[index]!, await userModuleCode(loaded[index]!)) });
+      await pcsc.waitForCard(status.reader, CARD_EVENT_TIMEOUT_MS);
+      lines.push(`export CARDSPEC_READER_${index}=${shellQuote(status.reader)}  # ${profiles[index]}`);
     }
     const made = [];
     for (const label of labels) made.push({ label, access: await tokens!.token(label) });
     return [...lines, ...moduleLines, ...tokenLines(made)];
   };
-  return serve(start, stop, () => described(slots.length, 'virtual card', labels.length, pcscd?.startedHere ? ', their temporary folder and the pcscd it started' : ' and their temporary folder'));
+  return serve(start, stop, () => described(usedSlots.length, 'virtual card', labels.length, pcscd?.startedHere ? ', their temporary folder and the pcscd it started' : ' and their temporary folder'));
 }
 
 function described(cards: number, cardKind: string, tokens: number, rest: string): string {
@@ -154,7 +177,10 @@ async function simInContainer(profiles: string[], labels: string[], firstSlot: n
   const target = new ContainerTarget({ ...pins, onImageBuildOutput: (line) => console.error(`docker build: ${line}`) });
   const start = async (): Promise<string[]> => {
     await target.start();
-    const lines = [`export PCSCLITE_CSOCK_NAME=${shellQuote(target.started.getPcscdSocketPath())}`];
+    const lines = [
+      `export PCSCLITE_CSOCK_NAME=${shellQuote(target.started.getPcscdSocketPath())}`,
+      `export CARDSPEC_CONTROL=${shellQuote(target.started.getControlSocketPath())}`,
+    ];
     for (const [index, profile] of profiles.entries()) {
       const reader = await target.putCard(firstSlot + index, profile);
       lines.push(`export CARDSPEC_READER_${index}=${shellQuote(reader)}  # ${profile}`);

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { onCleanup } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { makeOwnedTempDir } from '../owned-dirs.js';
 
 /** One run of the `openssl` command: the command line as a person would type it, and what it said. */
 export interface OpenSslResult {
@@ -50,7 +49,7 @@ export async function runOpenSslOrFail(args: readonly string[], cwd: string): Pr
 
 /** Gives `work` a fresh folder for OpenSSL's files and removes it afterwards, also when `work` fails. */
 export async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'cardspec-openssl-'));
+  const dir = await makeOwnedTempDir('openssl');
   // The folder may hold a private key: an interrupted run removes it too.
   const unregister = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
   try {

@@ -1,7 +1,7 @@
 import sc, { type CardInterface, type ContextInterface, type ReaderInterface, type ReaderState } from 'smartcard';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { ApduTrace } from '../trace/trace.js';
-import { fromBindingError } from './errors.js';
+import { fromBindingError, scardError } from './errors.js';
 import { exchange } from './exchange.js';
 import type { ResponseApdu } from '../../core/apdu/apdu.js';
 
@@ -33,6 +33,18 @@ function responseRoom(command: Buffer): number {
 }
 
 const PROTOCOLS = sc.SCARD_PROTOCOL_T0 | sc.SCARD_PROTOCOL_T1;
+
+/**
+ * How long an APDU may take before the card counts as mute (CARDSPEC_CARD_MUTE):
+ * CARDSPEC_APDU_TIMEOUT_MS, else 30 s, room for on-card RSA key generation.
+ */
+export function defaultApduTimeoutMs(): number {
+  const configured = Number(process.env.CARDSPEC_APDU_TIMEOUT_MS);
+  return Number.isInteger(configured) && configured > 0 ? configured : 30_000;
+}
+
+/** pcscd polls a vpcd reader every 400 ms: a card gone mid-APDU shows as removed within two polls. */
+const REMOVAL_SEEN_MS = 1_000;
 
 function protocolName(protocol: number): Protocol | 'RAW' {
   if (protocol === sc.SCARD_PROTOCOL_T0) return 'T=0';
@@ -125,7 +137,7 @@ export class PcscContext {
   async connect(readerName: string, trace: ApduTrace = new ApduTrace()): Promise<CardConnection> {
     const reader = this.reader(readerName);
     const card = await call('SCardConnect', () => reader.connect(sc.SCARD_SHARE_SHARED, PROTOCOLS));
-    return new CardConnection(readerName, card, trace);
+    return new CardConnection(readerName, card, trace, this);
   }
 
   close(): void {
@@ -143,11 +155,19 @@ export type CommandGuard = (command: Buffer, send: (command: Buffer) => Promise<
 export class CardConnection {
   /** Checks each command before it goes out (the hardware target's PIN guard). */
   guard: CommandGuard | undefined;
+  /** An APDU unanswered for this long fails with CARDSPEC_CARD_MUTE. */
+  responseTimeoutMs = defaultApduTimeoutMs();
+  /**
+   * Called when an APDU timed out, before the error is raised: the simulator takes the
+   * mute card out, which ends the transmit pcscd still waits on, so the reader is free.
+   */
+  onMute: (() => Promise<void>) | undefined;
 
   constructor(
     readonly readerName: string,
     private readonly card: CardInterface,
     public trace: ApduTrace,
+    private readonly context?: PcscContext,
   ) {}
 
   get atr(): Buffer {
@@ -172,16 +192,59 @@ export class CardConnection {
     const at = new Date();
     const started = process.hrtime.bigint();
     try {
-      const response = await this.card.transmit(command, { maxRecvLength: responseRoom(command) });
+      const response = await this.withTimeout(this.card.transmit(command, { maxRecvLength: responseRoom(command) }));
+      if (response.length < 2) await this.explainMissingStatusWord(response);
       this.trace.record({ at, command, response, durationUs: Number(process.hrtime.bigint() - started) / 1000 });
       return response;
     } catch (error) {
-      const failure = fromBindingError(error, 'SCardTransmit');
+      const failure = error instanceof HarnessError ? error : fromBindingError(error, 'SCardTransmit');
       const code = (failure as { code?: string }).code ?? 'error';
       this.trace.record({ at, command, response: Buffer.alloc(0), durationUs: Number(process.hrtime.bigint() - started) / 1000, error: code });
       throw failure;
     }
   };
+
+  /**
+   * The transmit's answer, or CARDSPEC_CARD_MUTE once responseTimeoutMs passed; then
+   * onMute runs and the native call is let finish, so nothing of it outlives the error.
+   */
+  private async withTimeout(transmit: Promise<Buffer>): Promise<Buffer> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.responseTimeoutMs)));
+    try {
+      const first = await Promise.race([transmit, timedOut]);
+      if (first !== 'timeout') return first;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (this.onMute) {
+      await this.onMute();
+      await transmit.catch(() => undefined);
+    } else {
+      // No way to end the wait on this target (a physical reader): the transmit finishes when pcscd gives up.
+      transmit.catch(() => undefined);
+    }
+    throw new HarnessError(
+      HarnessCodes.CARD_MUTE,
+      `the card in "${this.readerName}" did not answer within ${this.responseTimeoutMs} ms (a mute card; set the limit with "Given the APDU timeout is N ms" or CARDSPEC_APDU_TIMEOUT_MS)`,
+    );
+  }
+
+  /**
+   * vpcd answers a transmit whose card went away mid-APDU with no bytes at all: when pcscd
+   * then reports the reader empty, that is SCARD_W_REMOVED_CARD; otherwise the card
+   * answered without a status word.
+   */
+  private async explainMissingStatusWord(response: Buffer): Promise<never> {
+    if (this.context) {
+      const removed = await this.context.waitForEmpty(this.readerName, REMOVAL_SEEN_MS).then(
+        () => true,
+        () => false,
+      );
+      if (removed) throw scardError('SCARD_W_REMOVED_CARD', 'SCardTransmit', 'the card was taken out during the APDU');
+    }
+    throw new HarnessError(HarnessCodes.CARD_ERROR, `the card answered ${response.length} byte${response.length === 1 ? '' : 's'}, no status word (SW1 SW2)`);
+  }
 
   /** Sends a command, with automatic GET RESPONSE on 61xx and re-send on 6Cxx unless switched off. */
   transmit(command: Buffer, automaticGetResponse = true): Promise<ResponseApdu> {

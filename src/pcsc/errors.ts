@@ -55,6 +55,13 @@ export function scardCodeNames(): string[] {
 const BY_BINDING_MESSAGE = new Map(CODES.map((c) => [c.bindingMessage, c]));
 const INVALID_HANDLE = CODES.find((c) => c.name === 'SCARD_E_INVALID_HANDLE')!;
 
+/** The ScardError of a named code, for failures the harness recognises itself (a card gone mid-APDU). */
+export function scardError(name: string, operation: string, detail?: string): ScardError {
+  const code = CODES.find((c) => c.name === name);
+  if (!code) throw new Error(`no PC/SC code ${name}`);
+  return new ScardError(code, operation, detail);
+}
+
 const UNKNOWN: ScardCode = {
   name: 'SCARD_F_UNKNOWN_ERROR',
   value: 0x80100014,

@@ -20,6 +20,18 @@ export interface PinGuardPolicy {
   trusted: () => Iterable<string>;
 }
 
+/** What a card meant by an answer to the tries query that tells no count (ISO 7816-4). */
+function triesAnswerMeaning(sw: number): string {
+  if (sw === 0x9000) return 'the PIN is verified already or needs no verification';
+  if (sw === 0x6a86 || sw === 0x6b00) return 'wrong P1-P2: the card does not take the query';
+  if (sw === 0x6a88) return 'no such PIN';
+  if (sw === 0x6d00) return 'INS not supported';
+  if (sw === 0x6e00) return 'CLA not supported';
+  if (sw === 0x6700) return 'wrong length: the card does not take the query';
+  if (sw === 0x6982 || sw === 0x6985) return 'not allowed now';
+  return 'no tries count';
+}
+
 /**
  * Whether the command carries a trusted value: VERIFY as its whole data, CHANGE
  * REFERENCE DATA as the current value that starts its data (the new value follows).
@@ -35,10 +47,11 @@ function carriesTrustedValue(ins: number, data: Buffer, trusted: Iterable<string
 
 /**
  * The guard of physical cards: before a command that spends a PIN try, it reads the tries
- * left (VERIFY with no data, ISO 7816-4 11.5.6) and refuses the command when a wrong value
- * would block the PIN, or when it is already blocked. The PIN the operator configured is
- * trusted to be right. RESET RETRY COUNTER is refused outright, since the PUK's tries
- * cannot be read.
+ * left (VERIFY with no data, ISO 7816-4 11.5.6) and lets the command through only when the
+ * card answers 63Cx with x >= 2, so a wrong value leaves a try. Every other answer (one try
+ * left, blocked, 9000, a card that does not take the query) refuses it: the guard fails
+ * closed. The PIN the operator configured is trusted to be right. RESET RETRY COUNTER is
+ * refused outright, since the PUK's tries cannot be read.
  */
 export function pinGuard(policy: PinGuardPolicy): CommandGuard {
   return async (command, send) => {
@@ -58,9 +71,10 @@ export function pinGuard(policy: PinGuardPolicy): CommandGuard {
     const answer = await send(query);
     const sw = answer.length >= 2 ? answer.readUInt16BE(answer.length - 2) : 0;
     const pin = `PIN ${parsed.p2.toString(16).toUpperCase().padStart(2, '0')}`;
+    if (answer.length !== 2) refuse(`the card answered ${answer.length < 2 ? 'no status word' : `${answer.length - 2} data bytes and ${swHex(sw)}`} to the tries query, so the tries left of ${pin} are unknown`);
+    if ((sw & 0xfff0) === 0x63c0 && (sw & 0x0f) >= 2) return; // a wrong value leaves at least one try
     if (sw === 0x6983) refuse(`${pin} is blocked (${swHex(sw)})`);
-    if ((sw & 0xfff0) === 0x63c0 && (sw & 0x0f) <= 1) {
-      refuse(`${pin} has ${sw & 0x0f} try left: a wrong value would block it`);
-    }
+    if ((sw & 0xfff0) === 0x63c0) refuse(`${pin} has ${sw & 0x0f} try left: a wrong value would block it`);
+    refuse(`the card answered ${swHex(sw)} to the tries query: ${triesAnswerMeaning(sw)}, so the tries left of ${pin} are unknown`);
   };
 }

@@ -63,7 +63,7 @@ export async function ensureKeyPair(session: Pkcs11Session, label: string, keyTy
     return existing;
   }
   const { mechanism, publicTemplate, privateTemplate } = generationTemplates(keyType, label, options);
-  return session.generateKeyPair({ name: mechanism, native: { mechanism: mechanisms.value(mechanism) } }, publicTemplate, privateTemplate);
+  return session.generateKeyPair({ name: mechanism, native: { mechanism: mechanisms.value(mechanism) } }, publicTemplate, privateTemplate, `the key pair "${label}"`);
 }
 
 /** C_GenerateKeyPair's mechanism and templates for a key type. */
@@ -123,7 +123,7 @@ export function importKeyPair(session: Pkcs11Session, label: string, key: Privat
     publicTemplate.push(...curveParts, { type: pkcs11js.CKA_EC_POINT, value: encodeDer(DerTag.OCTET_STRING, key.publicPoint) });
     privateTemplate.push(...curveParts, { type: pkcs11js.CKA_VALUE, value: key.privateValue });
   }
-  return { publicKey: session.createObject(publicTemplate), privateKey: session.createObject(privateTemplate) };
+  return { publicKey: session.createObject(publicTemplate, `the public key "${label}"`), privateKey: session.createObject(privateTemplate, `the private key "${label}"`) };
 }
 
 /** A key's type in docs/steps.md's words (RSA-2048, EC-P256, Ed25519), or what the token says it is. */

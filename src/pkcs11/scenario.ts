@@ -22,6 +22,7 @@ import { Pkcs11Session, type UserType } from './session.js';
 import { signedMessage, tokenInput, type SigningInput } from './signing-input.js';
 import { findToken } from './token.js';
 import type { TokenAccess } from './token.js';
+import { tokenWriteGuard } from './write-guard.js';
 
 export { closePkcs11Modules } from './module.js';
 
@@ -72,7 +73,9 @@ export class Pkcs11Scenario {
   static open(access: TokenAccess, options: Pkcs11ScenarioOptions): Pkcs11Scenario {
     const scenario = new Pkcs11Scenario(access, options);
     const module = openPkcs11Module(access, scenario.calls);
-    scenario.session = Pkcs11Session.open(findToken(module, access.label, scenario.calls));
+    const token = findToken(module, access.label, scenario.calls);
+    if (access.destructiveAllowed) token.writeGuard = tokenWriteGuard(access.destructiveAllowed);
+    scenario.session = Pkcs11Session.open(token);
     return scenario;
   }
 
@@ -104,10 +107,6 @@ export class Pkcs11Scenario {
   }
 
   async ensureKeyPair(label: string, keyType: KeyType, id?: Buffer): Promise<void> {
-    const allowed = this.access.destructiveAllowed;
-    if (this.options.tokenObjects && allowed && !allowed()) {
-      throw new HarnessError(HarnessCodes.REFUSED, `refused to leave keys on a physical token: a @token-objects scenario needs the @destructive tag as well`);
-    }
     await ensureKeyPair(this.open, label, keyType, { tokenObjects: this.options.tokenObjects, ...(id ? { id } : {}) });
   }
 
@@ -232,7 +231,7 @@ export class Pkcs11Scenario {
     const type = attributes.value(name);
     const objects = this.objectsLabelled(label).filter((object) => this.hasAttribute(object, type));
     if (objects.length === 0) throw pkcs11Error('CKR_ATTRIBUTE_TYPE_INVALID', 'C_SetAttributeValue', `no object labelled "${label}" has ${name}`);
-    for (const object of objects) this.open.setAttributes(object, [{ type, value }]);
+    for (const object of objects) this.open.setAttributes(object, [{ type, value }], `${name} of "${label}"`);
   }
 
   /** The token's CK_TOKEN_INFO flags, by name. */

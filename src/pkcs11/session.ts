@@ -1,6 +1,7 @@
 import pkcs11js from 'pkcs11js';
 import { callNative, callNativeAsync } from './calls.js';
 import type { Pkcs11Token } from './token.js';
+import type { TokenWrite } from './write-guard.js';
 
 /** A mechanism ready for a call: its CKM_* name (for the log and checks) and the pkcs11js structure. */
 export interface NativeMechanism {
@@ -88,16 +89,40 @@ export class Pkcs11Session {
     return result?.value ?? Buffer.alloc(0);
   }
 
-  setAttributes(object: pkcs11js.Handle, template: pkcs11js.Template): void {
+  /** Whether the object lives on the token (CKA_TOKEN), or undefined when the token will not say. */
+  isTokenObject(object: pkcs11js.Handle): boolean | undefined {
+    try {
+      const value = this.getAttribute(object, pkcs11js.CKA_TOKEN);
+      return value.length === 1 ? value[0] !== 0 : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Asks the token's write guard (physical tokens) before a change. */
+  private guardWrite(write: TokenWrite): void {
+    this.token.writeGuard?.(write);
+  }
+
+  setAttributes(object: pkcs11js.Handle, template: pkcs11js.Template, what = 'the object'): void {
+    if (this.token.writeGuard) this.guardWrite({ call: 'C_SetAttributeValue', tokenObject: this.isTokenObject(object), what });
     this.call('C_SetAttributeValue', () => this.api.C_SetAttributeValue(this.handle, object, template));
   }
 
-  createObject(template: pkcs11js.Template): pkcs11js.Handle {
+  createObject(template: pkcs11js.Template, what = 'the object'): pkcs11js.Handle {
+    this.guardWrite({ call: 'C_CreateObject', tokenObject: templateTokenFlag(template), what });
     return this.call('C_CreateObject', () => this.api.C_CreateObject(this.handle, template));
   }
 
+  destroyObject(object: pkcs11js.Handle, what = 'the object'): void {
+    if (this.token.writeGuard) this.guardWrite({ call: 'C_DestroyObject', tokenObject: this.isTokenObject(object), what });
+    this.call('C_DestroyObject', () => this.api.C_DestroyObject(this.handle, object));
+  }
+
   /** Runs off the event loop: RSA-4096 generation takes seconds. */
-  generateKeyPair(mechanism: NativeMechanism, publicTemplate: pkcs11js.Template, privateTemplate: pkcs11js.Template): Promise<pkcs11js.KeyPair> {
+  generateKeyPair(mechanism: NativeMechanism, publicTemplate: pkcs11js.Template, privateTemplate: pkcs11js.Template, what = 'the key pair'): Promise<pkcs11js.KeyPair> {
+    const flags = [templateTokenFlag(publicTemplate), templateTokenFlag(privateTemplate)];
+    this.guardWrite({ call: 'C_GenerateKeyPair', tokenObject: flags.includes(true) ? true : flags.includes(undefined) ? undefined : false, what });
     this.token.requireMechanism(mechanism.name, 'GENERATE_KEY_PAIR', 'C_GenerateKeyPair');
     return callNativeAsync(this.token.log, 'C_GenerateKeyPair', mechanism.name, () =>
       this.api.C_GenerateKeyPairAsync(this.handle, mechanism.native, publicTemplate, privateTemplate),
@@ -157,4 +182,13 @@ export class Pkcs11Session {
     this.token.module.untrackSession(this);
     this.call('C_CloseSession', () => this.api.C_CloseSession(this.handle));
   }
+}
+
+/** CKA_TOKEN as a template sets it: absent means false (PKCS#11 2.40, 4.4), an unreadable value unknown. */
+export function templateTokenFlag(template: pkcs11js.Template): boolean | undefined {
+  const entry = template.find((a) => a.type === pkcs11js.CKA_TOKEN);
+  if (!entry) return false;
+  if (typeof entry.value === 'boolean') return entry.value;
+  if (Buffer.isBuffer(entry.value) && entry.value.length === 1) return entry.value[0] !== 0;
+  return undefined;
 }

@@ -5,6 +5,7 @@ import { pkcs11Error } from './errors.js';
 import { mechanismFlags } from './flags.js';
 import type { Pkcs11Module } from './module.js';
 import { mechanisms } from './names.js';
+import type { TokenWriteGuard } from './write-guard.js';
 
 /** What an operation needs from a mechanism's flags, for messages: `SIGN` → "signing". */
 export const OPERATION_FLAGS = {
@@ -19,12 +20,21 @@ export type OperationFlag = keyof typeof OPERATION_FLAGS;
 
 /** A token in its slot. Slot ids change when tokens are initialised: tokens are found by label. */
 export class Pkcs11Token {
+  /** On physical tokens: asked before every change that could outlive the session. */
+  writeGuard: TokenWriteGuard | undefined;
+
   constructor(
     readonly module: Pkcs11Module,
     readonly slot: pkcs11js.Handle,
     readonly label: string,
     readonly log: CallLog,
   ) {}
+
+  /** C_InitToken: erases the token and sets its SO PIN and label (never on hardware without @destructive). */
+  initialize(soPin: string, label: string): void {
+    this.writeGuard?.({ call: 'C_InitToken', tokenObject: true, what: `the token "${this.label}"` });
+    callNative(this.log, 'C_InitToken', undefined, () => this.module.native.C_InitToken(this.slot, soPin, label));
+  }
 
   info(): pkcs11js.TokenInfo {
     return callNative(this.log, 'C_GetTokenInfo', undefined, () => this.module.native.C_GetTokenInfo(this.slot));

@@ -74,9 +74,21 @@ export class CardFlow<Card> {
     this.connection = undefined;
   }
 
+  /**
+   * Forgets the PC/SC connection without a call to pcscd: after pcscd restarted, its
+   * handle means nothing to the new pcscd (the scenario holding it sees SCARD_E_NO_SERVICE).
+   */
+  forget(): void {
+    this.connection = undefined;
+  }
+
   private async connect(trace: ApduTrace): Promise<CardConnection> {
     await this.pcsc().waitForCard(this.readerName, CARD_EVENT_TIMEOUT_MS);
-    this.connection = await this.pcsc().connect(this.readerName, trace);
-    return this.connection;
+    const connection = await this.pcsc().connect(this.readerName, trace);
+    // A mute card is taken out, which ends the transmit pcscd waits on: the reader is free
+    // again, and the next scenario's card goes in as into an empty reader.
+    connection.onMute = () => this.remove();
+    this.connection = connection;
+    return connection;
   }
 }

@@ -39,7 +39,8 @@ export const IMAGE_CONTEXT: readonly { path: string; pattern?: RegExp }[] = [
   { path: DOCKERFILE },
   { path: 'containers/simulator/package.json' },
   { path: 'containers/simulator/package-lock.json' },
-  { path: 'simulator/profiles', pattern: /\.ya?ml$/ },
+  // Profiles and the key and certificate files they name (the PIV card's test keys).
+  { path: 'simulator/profiles', pattern: /\.(ya?ml|pem|der|crt)$/ },
   { path: 'dist/core', pattern: /\.js$/ },
   { path: 'dist/simulator', pattern: /\.js$/ },
 ];

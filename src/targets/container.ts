@@ -2,9 +2,7 @@ import { OncePerKey } from '../../core/once-per-key.js';
 import { execFile, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { ControlClient } from '../../core/control/client.js';
 import type { StartedSimulatorContainer } from './simulator-container.js';
@@ -14,6 +12,8 @@ import { DEFAULT_PROFILE, ProfileCache } from '../../core/profile/index.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
 import { onCleanup } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import type { FaultPlan } from '../../core/faults.js';
+import { makeOwnedTempDir, removeStaleTempDirsOnce } from '../owned-dirs.js';
 import { PcscContext, type CardConnection } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
@@ -30,10 +30,37 @@ const run = promisify(execFile);
 
 const DOCKER_RM_TIMEOUT_MS = 30_000;
 
-/** Docker's "no such container" (HTTP 404): the container is gone, which is what was wanted. */
+/**
+ * Docker's "no such container" (HTTP 404) or "removal already in progress" (409, the
+ * container's AutoRemove): the container is gone or going, which is what was wanted.
+ */
 function ignoreGone(error: unknown): void {
-  if ((error as { statusCode?: unknown }).statusCode === 404) return;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  if (status === 404 || status === 409) return;
   throw error;
+}
+
+/**
+ * Leaves testcontainers' reaper (Ryuk) on where its image is on this machine (it removes
+ * the containers of a killed run as well); where it is not, a start would try to pull it
+ * and fail offline, so it is switched off and the simulator's HostWatch does the job alone.
+ * A TESTCONTAINERS_RYUK_DISABLED the user set is kept.
+ */
+async function chooseReaper(): Promise<void> {
+  if (process.env.TESTCONTAINERS_RYUK_DISABLED !== undefined) return;
+  const { REAPER_IMAGE } = (await import('testcontainers/build/reaper/reaper.js')) as { REAPER_IMAGE: string };
+  const present = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', REAPER_IMAGE], { timeout: DOCKER_RM_TIMEOUT_MS }).then(
+    () => true,
+    () => false,
+  );
+  if (!present) process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+}
+
+/** Resolves once Docker has removed the container (its AutoRemove runs after it stops). */
+async function waitUntilRemoved(id: string): Promise<void> {
+  const { getContainerRuntimeClient } = await import('testcontainers');
+  const client = await getContainerRuntimeClient();
+  await client.container.getById(id).wait({ condition: 'removed' }).catch(ignoreGone);
 }
 
 /**
@@ -96,6 +123,8 @@ export class ContainerTarget implements Target {
   private versions: StackVersions | undefined;
   /** Whether the container's reader holds a card (the control server's answer). */
   private inserted = false;
+  /** A fault was set: the card may have left the reader on its own (removal during an APDU). */
+  private faultsSet = false;
   private readonly slot = 0;
   private readonly readerName = vpcdReaderName(0);
   private readonly cards: CardFlow<ProfileSource>;
@@ -149,9 +178,11 @@ export class ContainerTarget implements Target {
     const host = await hostPcscClient();
     const image = this.options.image ?? (await ensureHostImage(host, this.options.onImageBuildOutput)).tag;
     if (this.options.image) await checkDocker();
-    const runId = randomUUID();
-    const name = `cardspec-simulator-${runId.slice(0, 8)}`;
-    const socketDir = await mkdtemp(join(tmpdir(), 'cardspec-container-'));
+    // CARDSPEC_RUN_ID lets a caller (CI, a test) find the containers of one run by label.
+    const runId = process.env.CARDSPEC_RUN_ID ?? randomUUID();
+    const name = `cardspec-simulator-${randomUUID().slice(0, 8)}`;
+    removeStaleTempDirsOnce();
+    const socketDir = await makeOwnedTempDir('container');
     this.socketDir = socketDir;
     this.containerName = name;
     // Last resort for a run cut short: the container and the folder go, also on Ctrl-C.
@@ -164,8 +195,7 @@ export class ContainerTarget implements Target {
       rmSync(socketDir, { recursive: true, force: true });
     });
     try {
-      // No registry here for Ryuk's image: this target removes its containers itself.
-      process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+      await chooseReaper();
       const { SimulatorContainer } = await import('./simulator-container.js');
       const logTail: string[] = [];
       const container = new SimulatorContainer(image, socketDir)
@@ -247,7 +277,16 @@ export class ContainerTarget implements Target {
     const nameOrPath = profile ?? this.options.defaultCard ?? DEFAULT_PROFILE;
     // Checked here, so a mistake names the host's file, not the container's copy.
     const module = await userModuleCode(this.profiles.get(nameOrPath));
+    await this.refreshAfterFaults();
     return this.cards.insert(profileSource(nameOrPath, module), trace);
+  }
+
+  /** After faults, asks the container whether its card is still in the reader. */
+  private async refreshAfterFaults(): Promise<void> {
+    if (!this.faultsSet) return;
+    this.faultsSet = false;
+    const status = await this.client.request({ op: 'status' });
+    this.inserted = status.slots[this.slot]?.inserted ?? false;
   }
 
   async removeCard(): Promise<void> {
@@ -255,6 +294,7 @@ export class ContainerTarget implements Target {
   }
 
   async reinsertCard(trace: ApduTrace): Promise<CardConnection> {
+    await this.refreshAfterFaults();
     return this.cards.reinsert(trace);
   }
 
@@ -268,6 +308,11 @@ export class ContainerTarget implements Target {
     const status = await this.client.request({ op: 'insert', slot, profile: profileSource(profile, module) });
     await this.pcsc.waitForCard(status.reader, CARD_EVENT_TIMEOUT_MS);
     return status.reader;
+  }
+
+  async addFaults(plan: FaultPlan): Promise<void> {
+    this.faultsSet = true;
+    await this.client.request({ op: 'faults', slot: this.slot, plan, clear: false });
   }
 
   /** A SoftHSM token in the container, made on first use, reached through caml-crush's client module. */
@@ -296,7 +341,10 @@ export class ContainerTarget implements Target {
     try {
       // testcontainers stops and removes the container (and its anonymous volumes).
       // The last-resort cleanup may have removed it already (a signal during the run).
-      if (container) await container.stop({ timeout: 0 }).catch(ignoreGone);
+      if (container) {
+        await container.stop({ timeout: 0, remove: false }).catch(ignoreGone);
+        await waitUntilRemoved(container.getId());
+      }
       // A start that failed half-way may have left one behind.
       else if (name) await run('docker', ['rm', '--force', '--volumes', name], { timeout: DOCKER_RM_TIMEOUT_MS }).catch(() => undefined);
     } finally {

@@ -7,6 +7,8 @@ export interface TargetOptions {
   defaultCard?: string | undefined;
   /** The hardware target's configuration file. */
   config?: string | undefined;
+  /** Simulator: token labels served by a virtual card (label -> card profile). */
+  cardTokens?: Readonly<Record<string, string>> | undefined;
 }
 
 export function isTargetName(name: string): name is TargetName {
@@ -17,7 +19,7 @@ export function isTargetName(name: string): name is TargetName {
 export function createTarget(name: TargetName, options: TargetOptions = {}): Target {
   switch (name) {
     case 'simulator':
-      return new SimulatorTarget({ defaultCard: options.defaultCard });
+      return new SimulatorTarget({ defaultCard: options.defaultCard, cardTokens: options.cardTokens });
     case 'hardware':
       return new HardwareTarget({ defaultCard: options.defaultCard, config: options.config });
     case 'container':

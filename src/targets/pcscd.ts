@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { socketAnswers, startPcscd } from '../../core/daemons.js';
 import { onCleanup } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
@@ -22,6 +25,42 @@ export function vpcdConfigured(): boolean {
 export interface ManagedPcscd {
   readonly startedHere: boolean;
   stop(): Promise<void>;
+  /** Stops pcscd and starts it again as it ran (root only); resolves once it answers. */
+  restart(): Promise<void>;
+}
+
+/**
+ * Waits until the socket answers (or stops answering). Another process's pcscd gives no
+ * event this process could wait on, so this asks every 20 ms, within `timeoutMs`.
+ */
+async function untilSocket(answers: boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await socketAnswers(pcscdSocketPath())) !== answers) {
+    if (Date.now() > deadline) throw new HarnessError(HarnessCodes.TIMEOUT, `pcscd did not ${answers ? 'start' : 'stop'} within ${timeoutMs} ms`);
+    await delay(20);
+  }
+}
+
+/**
+ * Restarts a pcscd this run did not start: SIGTERM to the pid in its pid file, then
+ * started again the way the system runs it (systemd's unit, or the daemon itself), so it
+ * outlives the run as it did before.
+ */
+async function restartSystemPcscd(): Promise<void> {
+  if (process.getuid?.() !== 0) throw new HarnessError(HarnessCodes.UNSUPPORTED, 'restarting pcscd needs root');
+  const run = promisify(execFile);
+  if (existsSync('/run/systemd/system')) {
+    await run('systemctl', ['restart', 'pcscd.service']);
+  } else {
+    const pidFile = join(dirname(pcscdSocketPath()), 'pcscd.pid');
+    const pid = parseInt(readFileSync(pidFile, 'utf8'), 10);
+    if (!Number.isInteger(pid) || pid <= 1) throw new HarnessError(HarnessCodes.MISSING_DEPENDENCY, `${pidFile} names no pcscd process`);
+    process.kill(pid, 'SIGTERM');
+    await untilSocket(false, PCSCD_START_TIMEOUT_MS);
+    // Without --foreground pcscd forks into the background and outlives this run.
+    await run('pcscd', []);
+  }
+  await untilSocket(true, PCSCD_START_TIMEOUT_MS);
 }
 
 /**
@@ -36,7 +75,7 @@ export async function ensurePcscd(): Promise<ManagedPcscd> {
     );
   }
   // With systemd, connecting also starts a socket-activated pcscd.
-  if (await socketAnswers(pcscdSocketPath())) return { startedHere: false, stop: async () => undefined };
+  if (await socketAnswers(pcscdSocketPath())) return { startedHere: false, stop: async () => undefined, restart: restartSystemPcscd };
   if (process.getuid?.() !== 0) {
     throw new HarnessError(
       HarnessCodes.MISSING_DEPENDENCY,
@@ -44,13 +83,18 @@ export async function ensurePcscd(): Promise<ManagedPcscd> {
     );
   }
   // The simulator's way to start it (as in the container), its log not mixed into the run's output.
-  const daemon = await startPcscd(pcscdSocketPath(), PCSCD_START_TIMEOUT_MS, { output: 'ignore' });
+  const start = () => startPcscd(pcscdSocketPath(), PCSCD_START_TIMEOUT_MS, { output: 'ignore' });
+  let daemon = await start();
   const unregister = onCleanup(() => daemon.child.kill('SIGTERM'));
   return {
     startedHere: true,
     stop: async () => {
       unregister();
       await daemon.stop();
+    },
+    restart: async () => {
+      await daemon.stop();
+      daemon = await start();
     },
   };
 }

@@ -14,6 +14,12 @@ import { DEFAULT_TOKEN_PINS } from '../../core/softhsm.js';
 export const CONTAINER_SOCKET_DIR = '/run/pcscd';
 /** From `docker start` to the ready line: ~1 s here; a loaded CI machine gets room. */
 export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
+/**
+ * How long the simulator lives on after the host's last control connection closed
+ * (HostWatch): long enough for a reconnect, short enough that a run killed with SIGKILL
+ * leaves no container after 15 s.
+ */
+export const HOST_GRACE_MS = 2_000;
 
 export class SimulatorContainer extends GenericContainer {
   private pins = { user: DEFAULT_TOKEN_PINS.userPin, so: DEFAULT_TOKEN_PINS.soPin };
@@ -31,6 +37,9 @@ export class SimulatorContainer extends GenericContainer {
     this.withBindMounts([{ source: socketDir, target: CONTAINER_SOCKET_DIR, mode: 'rw' }])
       .withWaitStrategy(Wait.forLogMessage(READY_LINE_PREFIX))
       .withStartupTimeout(DEFAULT_STARTUP_TIMEOUT_MS);
+    // Docker removes the container once the simulator exits, also when it exits by itself
+    // because its host died (HostWatch): nothing else would, without Ryuk.
+    this.hostConfig.AutoRemove = true;
   }
 
   withPins(userPin: string, soPin: string): this {
@@ -51,6 +60,7 @@ export class SimulatorContainer extends GenericContainer {
     this.withCommand([
       '--user-pin', this.pins.user,
       '--so-pin', this.pins.so,
+      '--exit-without-host', String(HOST_GRACE_MS),
       ...(this.loopbackQuickAck ? ['--loopback-quickack'] : []),
     ]);
     return new StartedSimulatorContainer(await super.start(), this.socketDir, this.imageName.string);

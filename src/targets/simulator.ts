@@ -3,10 +3,12 @@ import { DEFAULT_PROFILE, ProfileCache } from '../../core/profile/index.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
 import { VpcdSlot } from '../../simulator/vpcd/index.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import type { FaultPlan } from '../../core/faults.js';
 import { PcscContext, type CardConnection, type ReaderInfo } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
 import { ensurePcscd, type ManagedPcscd } from './pcscd.js';
+import { CardTokenProcess } from './card-token.js';
 import { SoftHsmTokens } from './softhsm.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 import { installUserModule } from '../../simulator/card/user-module.js';
@@ -22,6 +24,8 @@ export async function prepareUserModule(profile: CardProfile): Promise<void> {
 
 export interface SimulatorOptions {
   defaultCard?: string | undefined;
+  /** Token labels served by a virtual card through card middleware instead of SoftHSM: label -> card profile (docs/piv.md). */
+  cardTokens?: Readonly<Record<string, string>> | undefined;
   /** The vpcd slot (reader `Virtual PCD 00 0N`): by default the cucumber worker's index. */
   slot?: number;
 }
@@ -69,12 +73,30 @@ export class SimulatorTarget implements Target {
   private readonly cards: CardFlow<VirtualCard>;
   private tokens: SoftHsmTokens | undefined;
   private readonly profiles = new ProfileCache();
+  /** The card behind a card-backed token, in its own process in this worker's reader. */
+  private readonly cardToken: CardTokenProcess;
+  /**
+   * pcscd closed the card's vpcd connection: it stopped or restarted (this worker's step,
+   * or another's). The PC/SC context and connection of before mean nothing to a new pcscd.
+   */
+  private pcscdLost = false;
+  /** The card in the reader, to put back after pcscd restarted. */
+  private card: VirtualCard | undefined;
+  /**
+   * The context of a pcscd that is gone, closed only when the scenario moves on: closing
+   * it at once would turn the scenario's SCARD_E_NO_SERVICE into SCARD_E_INVALID_HANDLE.
+   */
+  private retiredContext: PcscContext | undefined;
 
   constructor(private readonly options: SimulatorOptions = {}) {
     const slot = options.slot ?? workerIndex();
     this.slot = new VpcdSlot({ slot });
     this.readerName = vpcdReaderName(slot);
+    this.cardToken = new CardTokenProcess(slot, this.readerName);
     const vpcd = this.slot;
+    vpcd.on('removed', ({ byPeer }: { byPeer: boolean }) => {
+      if (byPeer) this.pcscdLost = true;
+    });
     this.cards = new CardFlow<VirtualCard>(
       {
         inserted: () => vpcd.inserted,
@@ -113,9 +135,50 @@ export class SimulatorTarget implements Target {
 
   /** A fresh card in the reader (see CardFlow.insert: swapped in behind the connection when one is there). */
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
+    await this.stopCardToken();
+    if (this.pcscdLost) await this.reconnectToPcscd();
+    this.closeRetiredContext();
     const cardProfile = this.profiles.get(profile ?? this.options.defaultCard ?? DEFAULT_PROFILE);
     await prepareUserModule(cardProfile);
-    return this.cards.insert(new VirtualCard(cardProfile), trace);
+    this.card = new VirtualCard(cardProfile);
+    return this.cards.insert(this.card, trace);
+  }
+
+  async addFaults(plan: FaultPlan): Promise<void> {
+    this.slot.addFaults(plan);
+  }
+
+  /**
+   * Restarts pcscd. pcscd drops the card's vpcd connection; the card goes back in, as a
+   * virtual card reconnects, and this target speaks to the new pcscd. The scenario's
+   * connection belonged to the old one: its next APDU fails with SCARD_E_NO_SERVICE.
+   */
+  async restartPcscd(): Promise<void> {
+    if (!this.pcscd) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the simulator target is not started');
+    await this.pcscd.restart();
+    await this.reconnectToPcscd();
+    if (this.card && !this.slot.inserted) {
+      await this.slot.insert(this.card);
+      await this.pcsc.waitForCard(this.readerName, CARD_EVENT_TIMEOUT_MS);
+    }
+  }
+
+  /** A new PC/SC context for a new pcscd; the old one is retired (see retiredContext), the connection forgotten. */
+  private async reconnectToPcscd(): Promise<void> {
+    this.pcscdLost = false;
+    this.cards.forget();
+    this.closeRetiredContext();
+    this.retiredContext = this.pcscContext;
+    this.pcscContext = PcscContext.open();
+  }
+
+  private closeRetiredContext(): void {
+    try {
+      this.retiredContext?.close();
+    } catch {
+      // Its pcscd is gone: nothing to release.
+    }
+    this.retiredContext = undefined;
   }
 
   beginScenario(): void {
@@ -131,11 +194,27 @@ export class SimulatorTarget implements Target {
   }
 
   async token(label: string): Promise<TokenAccess> {
+    const cardProfile = this.options.cardTokens?.[label];
+    if (cardProfile !== undefined) {
+      // The reader is this worker's: an APDU scenario's card leaves it first.
+      if (this.slot.inserted) await this.cards.remove();
+      this.cards.disconnect();
+      return this.cardToken.token(cardProfile, this.profiles.get(cardProfile), this.pcsc);
+    }
     this.tokens ??= new SoftHsmTokens();
     return this.tokens.token(label);
   }
 
+  private async stopCardToken(): Promise<void> {
+    if (!this.cardToken.running) return;
+    await this.cardToken.stop();
+    await waitUntilSeenEmpty(this.pcsc, this.readerName);
+  }
+
   async stop(): Promise<void> {
+    if (this.pcscContext) await this.stopCardToken();
+    else await this.cardToken.stop();
+    this.closeRetiredContext();
     this.cards.disconnect();
     const wasInserted = this.slot.inserted;
     await this.slot.close();

@@ -1,10 +1,10 @@
 import { OncePerKey } from '../../core/once-per-key.js';
 import { existsSync, rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_TOKEN_PINS, initSoftHsmToken, SOFTHSM_MODULE, writeSoftHsmConf } from '../../core/softhsm.js';
 import { onCleanup } from '../cleanup.js';
+import { makeOwnedTempDir, removeStaleTempDirsOnce } from '../owned-dirs.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 
@@ -73,7 +73,8 @@ export class SoftHsmTokens {
   }
 
   private async makeFolder(): Promise<{ dir: string; conf: string }> {
-    const dir = await mkdtemp(join(tmpdir(), 'cardspec-softhsm-'));
+    removeStaleTempDirsOnce();
+    const dir = await makeOwnedTempDir('softhsm');
     this.dir = dir;
     this.unregisterCleanup = onCleanup(() => this.disposeSync());
     const conf = join(dir, 'softhsm2.conf');

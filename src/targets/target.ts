@@ -1,3 +1,4 @@
+import type { FaultPlan } from '../../core/faults.js';
 import type { CardConnection, PcscContext } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import type { TokenAccess } from '../pkcs11/token.js';
@@ -43,4 +44,8 @@ export interface Target {
   readonly canMoveCards: boolean;
   /** A PKCS#11 token labelled `label`, made fresh for the run where the target can. */
   token(label: string): Promise<TokenAccess>;
+  /** Faults on purpose for the card in the reader (virtual cards only; docs/faults.md). */
+  addFaults?(plan: FaultPlan): Promise<void>;
+  /** Stops and starts pcscd (the simulator target, which may); returns once it serves the reader again. */
+  restartPcscd?(): Promise<void>;
 }

@@ -45,7 +45,8 @@ setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) =>
 Before(async function (this: CardspecWorld, { pickle }) {
   this.stepTexts = pickle.steps.map((step) => step.text);
   this.featureFile = pickle.uri;
-  this.target = await workerTarget(this.parameters.target ?? 'simulator', this.parameters.card, this.parameters.config);
+  const p = this.parameters;
+  this.target = await workerTarget(p.target ?? 'simulator', p.card, p.config, p.cardTokens);
   this.target.beginScenario({ tags: pickle.tags.map((t) => t.name), trustedValues: this.trustedValues });
 });
 

@@ -8,9 +8,14 @@ import { createTarget } from '../../src/targets/create.js';
  */
 let current: { name: TargetName; target: Target; started: Promise<void> } | undefined;
 
-export async function workerTarget(name: TargetName, card: string | undefined, config: string | undefined): Promise<Target> {
+export async function workerTarget(
+  name: TargetName,
+  card: string | undefined,
+  config: string | undefined,
+  cardTokens?: Readonly<Record<string, string>>,
+): Promise<Target> {
   if (!current) {
-    const target = createTarget(name, { defaultCard: card, config });
+    const target = createTarget(name, { defaultCard: card, config, cardTokens });
     current = { name, target, started: target.start() };
   } else if (current.name !== name) {
     throw new Error(`this worker already runs the ${current.name} target; one run has one target`);

@@ -3,7 +3,7 @@ import type { ResponseApdu } from '../../core/apdu/apdu.js';
 import { parseHex } from '../../core/apdu/hex.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { isExpectableCode } from '../../src/expected-codes.js';
-import type { CardConnection } from '../../src/pcsc/client.js';
+import { defaultApduTimeoutMs, type CardConnection } from '../../src/pcsc/client.js';
 import type { Target, TargetName } from '../../src/targets/target.js';
 import { expand, unescapeText, type Expansion } from '../../src/text/expand.js';
 import { maskSecrets } from '../../src/trace/mask.js';
@@ -17,6 +17,8 @@ export interface CardspecParameters {
   card?: string;
   /** The hardware target's configuration file. */
   config?: string;
+  /** Simulator: PKCS#11 token labels served by a virtual card instead of SoftHSM (label -> card profile). */
+  cardTokens?: Record<string, string>;
 }
 
 /** `Then it fails with CODE`: the step text, and the code it names. */
@@ -47,6 +49,8 @@ export class CardspecWorld extends World<CardspecParameters> {
   kept: KeptError | undefined;
   /** Automatic GET RESPONSE: on at the start of every scenario. */
   automaticGetResponse = true;
+  /** How long an APDU may take before the card counts as mute (`Given the APDU timeout is N ms`). */
+  apduTimeoutMs = defaultApduTimeoutMs();
   /** The PKCS#11 side of the scenario, opened by the first PKCS#11 step. */
   pkcs11: Pkcs11Scenario | undefined;
   /** The text of the step being run, for kept errors. */

@@ -47,7 +47,7 @@ describe('control channel: server and client over a unix socket', () => {
 
   it('inserts a card: vpcd gets a connection and the ATR of the profile', async () => {
     const inserted = await client.request({ op: 'insert', slot: 0, profile: { name: 'iso7816-demo' } });
-    assert.deepEqual(inserted, { slot: 0, reader: 'Virtual PCD 00 00', inserted: true, profile: 'iso7816-demo', atr: atrOf('iso7816-demo'), replaced: false });
+    assert.deepEqual(inserted, { slot: 0, reader: 'Virtual PCD 00 00', inserted: true, profile: 'iso7816-demo', atr: atrOf('iso7816-demo'), replaced: false, faults: {} });
     assert.equal(vpcd.connections, 1);
     assert.equal((await vpcd.ask(ATR_REQUEST)).toString('hex').toUpperCase(), inserted.atr);
   });

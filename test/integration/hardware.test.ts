@@ -93,3 +93,34 @@ describe('the hardware target against cardspec sim', () => {
     assert.match(output, /no reader "Gemalto PC Twin Reader 00 00" \(readers: 0: "Virtual PCD 00 00", 1: "Virtual PCD 00 01"/);
   });
 });
+
+describe('the hardware PIN guard on a card that does not tell the tries left', () => {
+  let sim: RunningSim | undefined;
+  let dir: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cardspec-hardware-'));
+    sim = await startSim(['--card', join(ROOT, 'test/fixtures/no-tries-query.yaml')]);
+  });
+
+  after(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await sim?.stop();
+  });
+
+  it('never sends a wrong VERIFY unless @destructive: the card keeps its tries', async () => {
+    const config = join(dir, 'bench.yaml');
+    writeFileSync(config, 'reader: 0\ncardTimeoutMs: 5000\n');
+    const report = join(dir, 'report.json');
+    const { code, output } = await run(
+      ['--target', 'hardware', '--config', config, 'test/fixtures/features/no-tries-query.feature', '--', '--format', `json:${report}`],
+      { CARD_PIN: PIN },
+    );
+    assert.equal(code, 0, output);
+    assert.match(output, /^3 passed, 0 failed$/m);
+    // What reached the card: the traces of the report (secrets masked as ***).
+    const trace = reportText(report);
+    const pinCommands = [...trace.matchAll(/00 (?:20|24) 00 01 0[48] \*\*\*/g)].length;
+    assert.equal(pinCommands, 4, `the card saw the three right VERIFYs and one @destructive wrong one, nothing else:\n${trace}`);
+  });
+});

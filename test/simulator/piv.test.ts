@@ -254,6 +254,12 @@ describe('PIV applet', () => {
     assert.equal(sw(card, '00 DB 3F FF 07 5C 03 5F C1 0B 53 00'), '6982');
   });
 
+  it('profile mistakes name the file, line and field', () => {
+    const fixture = (name: string): string => join(packageRoot(), 'test/fixtures', name);
+    assert.throws(() => freshCard(fixture('piv-wrong-cert.yaml')), /piv-wrong-cert\.yaml, line 9, applets\[0\]\.keys\[0\]\.certificate: expected the certificate of the private key of slot 9A, got a certificate for another key/);
+    assert.throws(() => freshCard(fixture('piv-typo.yaml')), /piv-typo\.yaml, line 6, applets\[0\]\.pinn: expected one of the fields type, label, pin, puk/);
+  });
+
   it('YubiKey: version, serial, metadata; SET MANAGEMENT KEY; RESET only with PIN and PUK blocked', () => {
     const card = pivCard();
     assert.equal(hex(data(card, '00 FD 00 00 00')), '05 04 03');

@@ -7,6 +7,7 @@ import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { checkAtr } from '../../core/profile/validate.js';
 import { listProfiles, loadProfile, profilesDir } from '../../core/profile/load.js';
 import type { ProfileDf, ProfileEf } from '../../core/profile/types.js';
+import { packageRoot } from '../../core/paths.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cardspec-profile-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,6 +57,8 @@ function mistake(text: string, name = 'bad.yaml'): string {
   }
   return assert.fail('the profile loaded');
 }
+
+const ROOT_FIXTURES = join(packageRoot(), 'test', 'fixtures');
 
 describe('profiles shipped', () => {
   it('lists iso7816-demo and iso7816-t0 in simulator/profiles', () => {
@@ -151,6 +154,14 @@ describe('profile mistakes', () => {
     assert.match(mistake(GOOD.replace('tries: 3', 'tries: 16')), /pins\[0\]\.tries: expected a whole number from 1 to 15, got "16"/);
     assert.match(mistake(GOOD.replace('read: pin 01', 'read: pin 02')), /files\[2\]\.access\.read: expected a PIN reference listed under pins \(01\)/);
     assert.match(mistake(GOOD.replace('read: pin 01', 'read: sometimes')), /files\[2\]\.access\.read: expected always, never or pin/);
+    assert.match(mistake(GOOD.replace('tries: 3', 'tries: 3\n    triesQueryAnswer: 63C2')), /pins\[0\]\.triesQueryAnswer: expected a status word from 6000 to 6FFF that is not a tries count/);
+    assert.match(mistake(GOOD.replace('tries: 3', 'tries: 3\n    triesQueryAnswer: 6A8')), /pins\[0\]\.triesQueryAnswer: expected a status word from 6000/);
+  });
+
+  it('a PIN may answer its tries query with a fixed status word', () => {
+    const profile = loadProfile(join(ROOT_FIXTURES, 'no-tries-query.yaml'));
+    assert.equal(profile.pins[0]!.triesQueryAnswer, 0x6a86);
+    assert.equal(loadProfile('iso7816-demo').pins[0]!.triesQueryAnswer, undefined);
   });
 
   it('YAML syntax errors give the line', () => {

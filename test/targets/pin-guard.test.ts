@@ -71,6 +71,36 @@ describe('pinGuard', () => {
     assert.deepEqual(c.sent, []);
   });
 
+  it('fails closed: any answer to the tries query but 63Cx with x >= 2 refuses, naming what the card said', async () => {
+    const cases: [string, RegExp][] = [
+      ['6A86', /the card answered 6A86 to the tries query: wrong P1-P2/],
+      ['6D00', /the card answered 6D00 to the tries query: INS not supported/],
+      ['6700', /the card answered 6700 to the tries query/],
+      ['9000', /the card answered 9000 to the tries query: the PIN is verified already/],
+      ['6300', /the card answered 6300 to the tries query/],
+      ['63C0', /PIN 01 has 0 try left/],
+      ['6A88', /no such PIN/],
+      ['', /no status word/],
+      ['01 63C5', /1 data bytes and 63C5/],
+    ];
+    for (const [sw, message] of cases) {
+      const c = card(sw);
+      await assert.rejects(guard()(WRONG_VERIFY, c.send), (e: Error & { code?: string }) => {
+        assert.equal(e.code, 'CARDSPEC_REFUSED', sw);
+        assert.match(e.message, message, sw);
+        assert.match(e.message, /tag the scenario @destructive/, sw);
+        return true;
+      });
+      assert.deepEqual(c.sent, ['00200001'], `only the query was sent for ${sw}`);
+    }
+  });
+
+  it('lets the configured PIN through whatever the card answers to queries (it sends none)', async () => {
+    const c = card('6A86');
+    await guard(false, ['31323334'])(parseHex('00 20 00 01 04 31 32 33 34'), c.send);
+    assert.deepEqual(c.sent, []);
+  });
+
   it('refuses RESET RETRY COUNTER, whose PUK tries cannot be read', async () => {
     const c = card('63C3');
     await assert.rejects(guard(false, ['31323334'])(parseHex('00 2C 00 01 0C 31 32 33 34 35 36 37 38 31 32 33 34'), c.send), /PUK/);

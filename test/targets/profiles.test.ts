@@ -19,7 +19,7 @@ describe('the cucumber profiles of the targets', () => {
     process.env.CARDSPEC_REPORTS_DIR = 'reports/shard-2';
     try {
       const fresh = (await import(`${pathToFileURL(join(packageRoot(), 'cucumber.js')).href}?shard`)) as { ci: { format: string[] } };
-      assert.ok(fresh.ci.format.includes('junit:reports/shard-2/junit.xml'));
+      assert.ok(fresh.ci.format.some((f) => f.endsWith(':reports/shard-2/junit.xml')), fresh.ci.format.join(', '));
       assert.ok(fresh.ci.format.includes('message:reports/shard-2/messages.ndjson'));
     } finally {
       if (previous === undefined) delete process.env.CARDSPEC_REPORTS_DIR;

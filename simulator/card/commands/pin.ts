@@ -19,7 +19,7 @@ export function verify(cmd: CommandApdu, ctx: CardContext): Reply {
   const verified = ctx.session.verified;
   if (cmd.data.length === 0) {
     // No data: asks for the state; costs nothing.
-    if (verified.has(pin.reference)) return ok();
+    if (verified.has(pin.reference) && pin.triesQueryAnswer === undefined) return ok();
     pin.status();
   }
   pin.checkLength(cmd.data);
