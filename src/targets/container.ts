@@ -174,62 +174,21 @@ export class ContainerTarget implements Target {
     return this.versions;
   }
 
+  /**
+   * Picks or builds the image that speaks the host's PC/SC protocol, prepares the socket
+   * folder (removed on any exit), starts the container, connects the control channel and
+   * opens PC/SC through the container's pcscd. A failure anywhere stops what was started.
+   */
   async start(): Promise<void> {
     const host = await hostPcscClient();
     const image = this.options.image ?? (await ensureHostImage(host, this.options.onImageBuildOutput)).tag;
     if (this.options.image) await checkDocker();
-    // CARDSPEC_RUN_ID lets a caller (CI, a test) find the containers of one run by label.
-    const runId = process.env.CARDSPEC_RUN_ID ?? randomUUID();
     const name = `cardspec-simulator-${randomUUID().slice(0, 8)}`;
-    removeStaleTempDirsOnce();
-    const socketDir = await makeOwnedTempDir('container');
-    this.socketDir = socketDir;
-    this.containerName = name;
-    // Last resort for a run cut short: the container and the folder go, also on Ctrl-C.
-    this.unregisterCleanup = onCleanup(() => {
-      try {
-        execFileSync('docker', ['rm', '--force', '--volumes', name], { stdio: 'ignore', timeout: DOCKER_RM_TIMEOUT_MS });
-      } catch {
-        // Never created, or gone already.
-      }
-      rmSync(socketDir, { recursive: true, force: true });
-    });
+    const socketDir = await this.prepareSocketDir(name);
     try {
-      await chooseReaper();
-      const { SimulatorContainer } = await import('./simulator-container.js');
-      const logTail: string[] = [];
-      const container = new SimulatorContainer(image, socketDir)
-        .withName(name)
-        .withLabels({ [CONTAINER_LABELS.project]: 'cardspec', [CONTAINER_LABELS.run]: runId, [CONTAINER_LABELS.worker]: String(workerIndex()) })
-        .withPins(this.userPin, this.soPin)
-        .withLogConsumer((stream) => {
-          stream.on('data', (line: Buffer | string) => {
-            // A card module's errors (simulator/card/user-module.ts) belong in the run's output.
-            if (String(line).includes('cardspec: card module error')) console.error(String(line).trimEnd());
-            logTail.push(String(line).trimEnd());
-            if (logTail.length > 20) logTail.shift();
-          });
-        });
-      if (this.options.startupTimeoutMs) container.withStartupTimeout(this.options.startupTimeoutMs);
-      if (this.options.loopbackQuickAck) container.withLoopbackQuickAck();
-      try {
-        this.container = await container.start();
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        const log = logTail.length ? `\ncontainer log:\n${logTail.join('\n')}` : '';
-        // testcontainers' wait strategy says "not received after N ms" when time ran out;
-        // anything else means the container could not start or stopped before it was ready.
-        const timedOut = /not received after \d+ ?ms/.test(reason);
-        throw new HarnessError(
-          timedOut ? HarnessCodes.TIMEOUT : HarnessCodes.MISSING_DEPENDENCY,
-          `the simulator container (${image}) ${timedOut ? 'did not become ready in time' : 'did not start'}: ${reason}${log}`,
-          { cause: error },
-        );
-      }
-      const { ControlClient } = await import('../../core/control/client.js');
-      this.control = await ControlClient.connect(this.container.getControlSocketPath());
-      this.versions = (await this.control.request({ op: 'status' })).versions;
-      checkPcscProtocols(host, this.versions.pcscLite, image);
+      this.container = await this.startContainer(image, name, socketDir);
+      await this.connectControl(this.container);
+      checkPcscProtocols(host, this.versions!.pcscLite, image);
       // libpcsclite reads this once, at the process's first SCardEstablishContext: no
       // PC/SC context may be opened in this process before the container target's.
       process.env.PCSCLITE_CSOCK_NAME = this.container.getPcscdSocketPath();
@@ -238,6 +197,67 @@ export class ContainerTarget implements Target {
       await this.stop();
       throw error;
     }
+  }
+
+  /** The folder mounted on the container's /run/pcscd; a run cut short removes it and the container. */
+  private async prepareSocketDir(containerName: string): Promise<string> {
+    removeStaleTempDirsOnce();
+    const socketDir = await makeOwnedTempDir('container');
+    this.socketDir = socketDir;
+    this.containerName = containerName;
+    this.unregisterCleanup = onCleanup(() => {
+      try {
+        execFileSync('docker', ['rm', '--force', '--volumes', containerName], { stdio: 'ignore', timeout: DOCKER_RM_TIMEOUT_MS });
+      } catch {
+        // Never created, or gone already.
+      }
+      rmSync(socketDir, { recursive: true, force: true });
+    });
+    return socketDir;
+  }
+
+  /** Starts the container and waits for its ready line; a failure names the cause and the container's last log lines. */
+  private async startContainer(image: string, name: string, socketDir: string): Promise<StartedSimulatorContainer> {
+    await chooseReaper();
+    // CARDSPEC_RUN_ID lets a caller (CI, a test) find the containers of one run by label.
+    const runId = process.env.CARDSPEC_RUN_ID ?? randomUUID();
+    const { SimulatorContainer } = await import('./simulator-container.js');
+    const logTail: string[] = [];
+    const container = new SimulatorContainer(image, socketDir)
+      .withName(name)
+      .withLabels({ [CONTAINER_LABELS.project]: 'cardspec', [CONTAINER_LABELS.run]: runId, [CONTAINER_LABELS.worker]: String(workerIndex()) })
+      .withPins(this.userPin, this.soPin)
+      .withLogConsumer((stream) => {
+        stream.on('data', (line: Buffer | string) => {
+          // A card module's errors (simulator/card/user-module.ts) belong in the run's output.
+          if (String(line).includes('cardspec: card module error')) console.error(String(line).trimEnd());
+          logTail.push(String(line).trimEnd());
+          if (logTail.length > 20) logTail.shift();
+        });
+      });
+    if (this.options.startupTimeoutMs) container.withStartupTimeout(this.options.startupTimeoutMs);
+    if (this.options.loopbackQuickAck) container.withLoopbackQuickAck();
+    try {
+      return await container.start();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const log = logTail.length ? `\ncontainer log:\n${logTail.join('\n')}` : '';
+      // testcontainers' wait strategy says "not received after N ms" when time ran out;
+      // anything else means the container could not start or stopped before it was ready.
+      const timedOut = /not received after \d+ ?ms/.test(reason);
+      throw new HarnessError(
+        timedOut ? HarnessCodes.TIMEOUT : HarnessCodes.MISSING_DEPENDENCY,
+        `the simulator container (${image}) ${timedOut ? 'did not become ready in time' : 'did not start'}: ${reason}${log}`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** The control channel; the container stops by itself once this connection is gone (a killed host). */
+  private async connectControl(container: StartedSimulatorContainer): Promise<void> {
+    const { ControlClient } = await import('../../core/control/client.js');
+    this.control = await ControlClient.connect(container.getControlSocketPath());
+    this.versions = (await this.control.request({ op: 'status' })).versions;
   }
 
   private openPcsc(): PcscContext {
