@@ -13,15 +13,19 @@ import { last, parseArgs } from './args.js';
 import { preflight } from './preflight.js';
 import { VERBOSE_ENV } from '../quiet-errors.js';
 import { packageRoot } from '../../core/paths.js';
+import { findUserStepFiles, foreignCucumberImports, needsTypeScript, typeScriptNodeOptions } from './user-steps.js';
 
-export const RUN_HELP = `Usage: cardspec run [--target simulator|container|hardware] [--card PROFILE] [--config FILE] [--token-backend softhsm|piv] [--verbose] [PATH...] [-- CUCUMBER-OPTIONS]
+export const RUN_HELP = `Usage: cardspec run [--target simulator|container|hardware] [--card PROFILE] [--config FILE] [--token-backend softhsm|piv] [--steps PATH]... [--verbose] [PATH...] [-- CUCUMBER-OPTIONS]
 
 Runs feature files or folders (default: features/) on the target (default: simulator).
 --card sets the profile of "Given a card is inserted" (on hardware: the ATR to wait for).
---config names the hardware target's configuration (default: cardspec.hardware.yaml).
+--config names the hardware target's configuration (default: cardspec.hardware.yaml if
+there is one; without it, the hardware target uses the one reader that holds a card).
 --token-backend piv serves the PKCS#11 tokens of the simulator and container targets by a
 virtual PIV card through OpenSC instead of SoftHSM, and leaves out @softhsm-only scenarios
 (docs/piv.md).
+--steps names the project's step files or folders (default: every .ts, .js and .mjs file
+under steps/); TypeScript step files run without a build.
 --verbose adds stack traces to errors (as CARDSPEC_VERBOSE=1 does), for bug reports.
 Profiles, the configuration and "Then it fails with" codes are checked before the first
 scenario: a mistake there stops the run with exit code 2.
@@ -53,7 +57,7 @@ function checkFeaturePath(path: string): void {
  * of here, once, before the workers start.
  */
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['target', 'card', 'config', 'token-backend'], ['help', 'verbose']);
+  const args = parseArgs(argv, ['target', 'card', 'config', 'token-backend', 'steps'], ['help', 'verbose']);
   if (args.flags.has('help')) {
     console.log(RUN_HELP);
     return 0;
@@ -83,17 +87,24 @@ export async function run(argv: string[]): Promise<number> {
     for (const mistake of mistakes) console.error(`  ${mistake}`);
     return 2;
   }
+  const userSteps = findUserStepFiles(process.cwd(), root, args.options.get('steps') ?? []);
+  for (const file of foreignCucumberImports(userSteps, root)) {
+    console.error(`cardspec run: ${relative(process.cwd(), file)} imports another copy of @cucumber/cucumber than the one that runs the steps, so its steps would be undefined: import Given, When, Then from 'cardspec' instead`);
+  }
   const pcscd = target === 'simulator' ? await ensurePcscd() : undefined;
   // Built once here, not by each worker, and before cucumber's hook timeouts start.
   if (target === 'container') await ensureHostImage(undefined, (line) => console.error(`docker build: ${line}`));
   const worldParameters = JSON.stringify({ target, ...(tokenBackend !== 'softhsm' ? { tokenBackend } : {}), ...(card ? { card } : {}), ...(config ? { config: resolve(config) } : {}) });
   const cucumberArgs = [
+    ...(needsTypeScript(userSteps) ? typeScriptNodeOptions() : []),
     cucumberBin,
     // cucumber resolves the config file against the working directory, even an absolute path.
     '--config', relative(process.cwd(), join(root, 'cucumber.js')),
     // A card backend has a profile per target (simulator-piv: tags and world parameter).
     '--profile', tokenBackend === 'softhsm' ? target : `${target}-${tokenBackend}`,
     '--world-parameters', worldParameters,
+    // After the built-in steps and hooks of the profile: the World is set when these load.
+    ...userSteps.flatMap((file) => ['--import', file]),
     ...paths,
     ...args.passthrough,
   ];

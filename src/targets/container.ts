@@ -22,6 +22,7 @@ import type { TokenAccess } from '../pkcs11/token.js';
 import type { Target } from './target.js';
 import { CardTokens, type TokenBackend, type TokenCardReader } from './token-card.js';
 
+import { userModuleCode } from './user-module.js';
 import { checkDocker, ensureSimulatorImage } from './container-image.js';
 import { baseImageFor, hostPcscClient, hostPcscLiteVersion, pkcs11ProxyClientModule, profileSource, type HostPcscClient } from './container-host.js';
 import { formatProtocol, parsePcscLiteVersion, speechOf, understands } from './pcsc-protocol.js';
@@ -236,6 +237,8 @@ export class ContainerTarget implements Target {
       .withPins(this.userPin, this.soPin)
       .withLogConsumer((stream) => {
         stream.on('data', (line: Buffer | string) => {
+          // A card module's errors (simulator/card/user-module.ts) belong in the run's output.
+          if (String(line).includes('cardspec: card module error')) console.error(String(line).trimEnd());
           logTail.push(String(line).trimEnd());
           if (logTail.length > 20) logTail.shift();
         });
@@ -314,9 +317,9 @@ export class ContainerTarget implements Target {
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
     const nameOrPath = profile ?? this.options.defaultCard ?? DEFAULT_PROFILE;
     // Checked here, so a mistake names the host's file, not the container's copy.
-    this.profiles.get(nameOrPath);
+    const module = await userModuleCode(this.profiles.get(nameOrPath));
     await this.refreshAfterFaults();
-    return this.cards.insert(profileSource(nameOrPath), trace);
+    return this.cards.insert(profileSource(nameOrPath, module), trace);
   }
 
   /** After faults, asks the container whether its card is still in the reader. */
@@ -342,8 +345,8 @@ export class ContainerTarget implements Target {
    * connect).
    */
   async putCard(slot: number, profile: string): Promise<string> {
-    this.profiles.get(profile);
-    const status = await this.client.request({ op: 'insert', slot, profile: profileSource(profile) });
+    const module = await userModuleCode(this.profiles.get(profile));
+    const status = await this.client.request({ op: 'insert', slot, profile: profileSource(profile, module) });
     await this.pcsc.waitForCard(status.reader, CARD_EVENT_TIMEOUT_MS);
     return status.reader;
   }

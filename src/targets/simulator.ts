@@ -10,8 +10,17 @@ import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
 import { ensurePcscd, type ManagedPcscd } from './pcscd.js';
 import { SoftHsmTokens } from './softhsm.js';
 import type { TokenAccess } from '../pkcs11/token.js';
+import { installUserModule } from '../../simulator/card/user-module.js';
+import type { CardProfile } from '../../core/profile/types.js';
+import { userModuleCode } from './user-module.js';
 import type { Target } from './target.js';
 import { CardTokens, ThreadTokenCardReader, tokenReaderSlot, type TokenBackend } from './token-card.js';
+
+/** Installs the card module the profile names (if any) in this process, where its cards run. */
+export async function prepareUserModule(profile: CardProfile): Promise<void> {
+  const code = await userModuleCode(profile);
+  if (code !== undefined) await installUserModule(profile, code);
+}
 
 export interface SimulatorOptions {
   defaultCard?: string | undefined;
@@ -149,7 +158,9 @@ export class SimulatorTarget implements Target {
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
     if (this.pcscdLost) await this.reconnectToPcscd();
     this.closeRetiredContext();
-    this.card = new VirtualCard(this.profiles.get(profile ?? this.options.defaultCard ?? DEFAULT_PROFILE));
+    const cardProfile = this.profiles.get(profile ?? this.options.defaultCard ?? DEFAULT_PROFILE);
+    await prepareUserModule(cardProfile);
+    this.card = new VirtualCard(cardProfile);
     return this.cards.insert(this.card, trace);
   }
 

@@ -39,7 +39,7 @@ describe('parseHardwareConfig', () => {
       ].join('\n'),
       'bench.yaml',
     );
-    assert.equal(config.reader.kind, 'pattern');
+    assert.equal(config.reader?.kind, 'pattern');
     assert.equal(config.cardTimeoutMs, 5000);
     assert.equal(config.pkcs11?.module, '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so');
     assert.deepEqual(config.pkcs11?.tokens, [{ label: 'harness-token', userPin: '${env:TOKEN_PIN}', soPin: '${file:/etc/cardspec/so-pin}' }]);
@@ -51,6 +51,15 @@ describe('parseHardwareConfig', () => {
       'bench.yaml',
     );
     assert.deepEqual(config.pkcs11?.tokens, [{ label: 'harness-token', userPin: '${env:TOKEN_PIN}', soPin: undefined, reader: 'Yubico YubiKey OTP+FIDO+CCID 00 00' }]);
+  });
+
+  it('takes a file of comments only, and a missing reader or user PIN, as the defaults', () => {
+    const config = parseHardwareConfig('# reader: /Gemalto/\n# cardTimeoutMs: 5000\n', 'bench.yaml');
+    assert.equal(config.reader, undefined);
+    assert.equal(config.cardTimeoutMs, 30_000);
+    const tokens = parseHardwareConfig('pkcs11:\n  module: /x.so\n  tokens:\n    - label: t\n', 'bench.yaml');
+    assert.equal(tokens.reader, undefined);
+    assert.deepEqual(tokens.pkcs11?.tokens, [{ label: 't', userPin: '${env:TOKEN_PIN}', soPin: undefined }]);
   });
 
   it('refuses a PIN written as a value, naming file, line and field', () => {
