@@ -12,19 +12,23 @@ const common = {
 
 const targetProfile = (target, tags) => ({ ...common, tags, worldParameters: { target } });
 
-// @card-token scenarios need a token served by a virtual card: the pivTokens profile.
-export default targetProfile('simulator', 'not @hardware-only and not @card-token');
-export const simulator = targetProfile('simulator', 'not @hardware-only and not @card-token');
-export const container = targetProfile('container', 'not @hardware-only and not @card-token');
-export const hardware = targetProfile('hardware', 'not @simulator-only and not @card-token');
-// The token "piv-token" is the virtual PIV card through OpenSC's opensc-pkcs11.so (docs/piv.md):
-// npx cucumber-js -p pivTokens
-export const pivTokens = {
-  ...common,
-  paths: ['features/pkcs11/piv-token.feature'],
-  tags: '@card-token',
-  worldParameters: { target: 'simulator', cardTokens: { 'piv-token': 'piv' } },
-};
+// Scenarios tagged @piv-only need the PIV token card of --token-backend piv (PIN tries, PUK);
+// @softhsm-only ones need what only SoftHSM does (docs/piv.md says why for each).
+export default targetProfile('simulator', 'not @hardware-only and not @piv-only');
+export const simulator = targetProfile('simulator', 'not @hardware-only and not @piv-only');
+export const container = targetProfile('container', 'not @hardware-only and not @piv-only');
+export const hardware = targetProfile('hardware', 'not @simulator-only and not @piv-only');
+
+// The same targets with PKCS#11 tokens served by a virtual PIV card through OpenSC
+// (`cardspec run --token-backend piv` picks TARGET-piv; `-p piv` is `-p simulator-piv`).
+const pivProfile = (target) => ({
+  ...targetProfile(target, 'not @hardware-only and not @softhsm-only'),
+  worldParameters: { target, tokenBackend: 'piv' },
+});
+export const piv = pivProfile('simulator');
+const simulatorPiv = pivProfile('simulator');
+const containerPiv = pivProfile('container');
+export { simulatorPiv as 'simulator-piv', containerPiv as 'container-piv' };
 // CARDSPEC_REPORTS_DIR: one folder per shard of a sharded run (`cardspec merge-reports`).
 const reports = process.env.CARDSPEC_REPORTS_DIR || 'reports';
 export const ci = {

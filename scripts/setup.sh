@@ -49,5 +49,15 @@ scripts/start-docker.sh
 "${SUDO[@]}" scripts/build-base-image.sh
 
 npm install --no-audit --no-fund
+# The package test (test/integration/package.test.ts) installs cardspec's tarball into a
+# fresh project offline, from npm's cache: put the metadata and tarballs of its
+# dependencies there (no install scripts: nothing is built here).
+warm=$(mktemp -d)
+trap 'rm -rf "$warm"' EXIT
+npm pack --ignore-scripts --silent --pack-destination "$warm" >/dev/null
+(cd "$warm" && echo '{"name":"cache-warm-up","version":"1.0.0","private":true}' >package.json \
+  && npm install --ignore-scripts --no-audit --no-fund --silent ./cardspec-*.tgz '@types/node@^20.19.0' >/dev/null)
+rm -rf "$warm"
+trap - EXIT
 # The example features take their PINs from the environment, as specs for real cards do.
 CARD_PIN=1234 TOKEN_PIN=1234 npx cardspec run

@@ -7,14 +7,6 @@ import { findTag, parseTlv } from '../core/apdu/tlv.js';
 import { isSavedName } from '../src/text/expand.js';
 import type { CardspecWorld } from './support/world.js';
 
-async function send(world: CardspecWorld, command: Buffer): Promise<ResponseApdu | undefined> {
-  const connection = world.requireConnection();
-  world.response = undefined;
-  const response = await world.attempt(() => connection.transmit(command, world.automaticGetResponse));
-  world.response = response;
-  return response;
-}
-
 /** Why a response's status word is not the one expected, or undefined when it is. */
 function checkStatus(response: ResponseApdu, expected: string): string | undefined {
   const pattern = parseStatusWordPattern(expected);
@@ -37,7 +29,7 @@ function checkData(data: Buffer, expected: string, holdsSecret: (text: string) =
 }
 
 When('I send the APDU {string}', async function (this: CardspecWorld, command: string) {
-  await send(this, this.hex(command));
+  await this.send(this.hex(command));
 });
 
 Then('the status word is {string}', function (this: CardspecWorld, expected: string) {
@@ -124,7 +116,7 @@ When('I send the APDUs:', async function (this: CardspecWorld, table: DataTable)
     // Check the patterns before sending, so a typo fails the step before the card sees anything.
     if (status.trim()) parseStatusWordPattern(status);
     if (data.trim() && data.trim() !== 'empty') parseBytePattern(data);
-    const response = await send(this, command);
+    const response = await this.send(command);
     if (!response) return; // the PC/SC error is kept for "Then it fails with"
     const problem = (status.trim() ? checkStatus(response, status) : undefined) ?? (data.trim() ? checkData(response.data, data, (text) => this.holdsSecret(text)) : undefined);
     if (problem) throw new Error(`${where}: ${problem}`);

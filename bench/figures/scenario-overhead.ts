@@ -111,7 +111,7 @@ async function cucumberRun(folder: string, scenarios: number, bare: boolean): Pr
 async function plainLoop(pcsc: PcscContext, scenarios: number): Promise<number> {
   const host = new CardHost(BENCH_SLOT);
   const unregister = removeOnExit({ insert: async () => undefined, remove: () => host.close(), terminate: () => host.terminate() });
-  await host.insert(benchProfilePath());
+  await host.insert({ profile: benchProfilePath(), moduleCode: undefined });
   try {
     await pcsc.waitForCard(BENCH_READER, CARD_EVENT_TIMEOUT_MS);
     const connection = await pcsc.connect(BENCH_READER, new ApduTrace(), { watchdog: host });
@@ -120,7 +120,7 @@ async function plainLoop(pcsc: PcscContext, scenarios: number): Promise<number> 
       const started = nowUs();
       for (let i = 0; i < scenarios; i++) {
         // A fresh card on the card thread, as SimulatorTarget.insertCard (its profile parsed once there).
-        await host.insert(benchProfilePath());
+        await host.insert({ profile: benchProfilePath(), moduleCode: undefined });
         connection.trace = new ApduTrace();
         await connection.reset();
         const response = await connection.transmit(command);

@@ -33,7 +33,7 @@ export type CardKind =
 function insertable(kind: CardKind, port: number): InsertableCard & { watchdog?: TransmitWatchdog } {
   if (kind === 'simulator') {
     const host = new CardHost(BENCH_SLOT);
-    return { insert: () => host.insert(benchProfilePath()), remove: () => host.close(), terminate: () => host.terminate(), watchdog: host };
+    return { insert: () => host.insert({ profile: benchProfilePath(), moduleCode: undefined }), remove: () => host.close(), terminate: () => host.terminate(), watchdog: host };
   }
   return new RawVpcdCard(benchCard(), { port, quickAck: false });
 }

@@ -32,7 +32,8 @@ export const MAX_LINE_BYTES = 4 * 1024 * 1024;
  * A card profile as the container can load it: a name of the image's simulator/profiles,
  * or a profile file sent along with the other YAML files of its folder (for `extends`).
  */
-export type ProfileSource = { name: string } | { file: string; files: Record<string, string> };
+/** A profile of the image, or files sent along (with the bundled code of the card module the profile names). */
+export type ProfileSource = { name: string } | { file: string; files: Record<string, string>; module?: string };
 
 export type ControlRequest =
   /** A fresh card; a card already in the slot is replaced behind the open vpcd connection. */
@@ -153,7 +154,8 @@ function requireProfile(message: Record<string, unknown>, op: string): ProfileSo
     texts[name] = text;
   }
   if (!(file in texts)) throw new ControlProtocolError(`${op}: "profile.files" lacks the profile file "${file}"`);
-  return { file, files: texts };
+  if (profile.module !== undefined && typeof profile.module !== 'string') throw new ControlProtocolError(`${op}: "profile.module" must be the card module's code`);
+  return { file, files: texts, ...(typeof profile.module === 'string' ? { module: profile.module } : {}) };
 }
 
 /** One request as a line (with its newline). */

@@ -1,4 +1,4 @@
-export { loadProfile, listProfiles, looksLikePath, profilesDir, resolveProfile, DEFAULT_PROFILE, ProfileCache } from './load.js';
+export { loadProfile, listProfiles, looksLikePath, profilesDir, resolveProfile, projectProfile, PROJECT_PROFILES_DIR, DEFAULT_PROFILE, ProfileCache } from './load.js';
 export { ProfileError } from './cursor.js';
 export { applicationRecord, checkAtr } from './validate.js';
 export type * from './types.js';

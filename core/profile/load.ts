@@ -45,16 +45,29 @@ function profileIn(dir: string, name: string): string | undefined {
   return undefined;
 }
 
-/** The file a name or path stands for; an unknown name lists the available ones. */
-export function resolveProfile(nameOrPath: string, dir: string = profilesDir()): string {
+/** The folder of a user's project where profile names are looked up first (`cardspec init` makes it). */
+export const PROJECT_PROFILES_DIR = 'profiles';
+
+/** The profile file `name` in the project's profiles/ folder (of the working folder), if there is one. */
+export function projectProfile(name: string): string | undefined {
+  return looksLikePath(name) ? undefined : profileIn(resolve(PROJECT_PROFILES_DIR), name);
+}
+
+/**
+ * The file a name or path stands for; an unknown name lists the available ones. A name is
+ * looked up in the project's profiles/ folder first, then among cardspec's profiles.
+ */
+export function resolveProfile(nameOrPath: string, dir?: string): string {
   if (looksLikePath(nameOrPath)) {
     const file = resolve(nameOrPath);
     if (!existsSync(file)) throw new ProfileError(file, undefined, undefined, 'no such file (a path in a feature is taken relative to the feature file)');
     return file;
   }
-  const file = profileIn(dir, nameOrPath);
+  const own = dir === undefined ? projectProfile(nameOrPath) : undefined;
+  dir ??= profilesDir();
+  const file = own ?? profileIn(dir, nameOrPath);
   if (file !== undefined) return file;
-  const names = listProfiles(dir);
+  const names = [...listProfiles(resolve(PROJECT_PROFILES_DIR)), ...listProfiles(dir)];
   throw new ProfileError(
     `"${nameOrPath}"`,
     undefined,
@@ -82,7 +95,7 @@ function readFields(file: string, chain: string[]): { fields: Map<string, Cursor
   }
   const source = new ProfileSource(display(file), text);
   const top = source.root();
-  const fields = top.fields(TOP_FIELDS, 'a mapping of name, description, extends, atr, protocol, pins, files, patch-files, applets, extensions');
+  const fields = top.fields(TOP_FIELDS, 'a mapping of name, description, extends, atr, protocol, pins, files, patch-files, applets, extensions, module');
   const ext = fields.get('extends');
   if (ext === undefined || !ext.present) return withPatches(fields, top);
 

@@ -80,6 +80,14 @@ export interface CardProfile {
   applets: ProfilePart[];
   /** Sets of extra instructions for the dispatch table. */
   extensions: ProfilePart[];
+  /** A card module of the user's project: its commands and applets (simulator/card/user-module.ts). */
+  module: ProfileModule | undefined;
+}
+
+/** `module:` of a profile: the module's absolute path, and the field for messages. */
+export interface ProfileModule {
+  file: string;
+  cursor: Cursor;
 }
 
 export const MF_FID = 0x3f00;

@@ -38,16 +38,19 @@
  *     - type: piv                      # a registered applet type; its other fields are its own
  *   extensions:                        # optional: extra instructions (docs/applets.md)
  *     - type: my-commands
+ *   module: ./my-card.ts               # optional: a card module of the user's project, relative
+ *                                      # to the file that names it (docs/using-cardspec.md)
  */
 import { atrOffersProtocol, parseAtr, type Atr } from '../apdu/atr.js';
 import { hexByte } from '../apdu/hex.js';
 import { HarnessError } from '../errors.js';
 import { Cursor } from './cursor.js';
-import type { AccessRule, CardProfile, EfType, ProfileDf, ProfileEf, ProfileFile, ProfilePart, ProfilePin, Protocol } from './types.js';
+import { dirname, resolve } from 'node:path';
+import type { AccessRule, CardProfile, EfType, ProfileDf, ProfileEf, ProfileFile, ProfileModule, ProfilePart, ProfilePin, Protocol } from './types.js';
 import { MF_FID } from './types.js';
 import { bytes, hexNumber, integer, oneOf } from './values.js';
 
-export const TOP_FIELDS = ['name', 'description', 'extends', 'atr', 'protocol', 'pins', 'files', 'patch-files', 'applets', 'extensions'] as const;
+export const TOP_FIELDS = ['name', 'description', 'extends', 'atr', 'protocol', 'pins', 'files', 'patch-files', 'applets', 'extensions', 'module'] as const;
 const PIN_FIELDS = ['reference', 'label', 'value', 'minLength', 'maxLength', 'tries', 'puk', 'triesQueryAnswer'] as const;
 const PUK_FIELDS = ['value', 'tries'] as const;
 const FILE_FIELDS = ['fid', 'type', 'label', 'sfi', 'content', 'records', 'access', 'aid', 'files'] as const;
@@ -286,5 +289,14 @@ export function validateProfile(fields: Fields, top: Cursor): CardProfile {
   }
   const applets = parts(optional(fields, 'applets'), 'applet');
   const extensions = parts(optional(fields, 'extensions'), 'extension');
-  return { name, description, source: top.source.file, atr, protocol, pins: pinList, mf, applets, extensions };
+  const moduleCursor = optional(fields, 'module');
+  const module = moduleCursor === undefined ? undefined : cardModule(moduleCursor);
+  return { name, description, source: top.source.file, atr, protocol, pins: pinList, mf, applets, extensions, module };
+}
+
+/** `module:`: a file next to the profile that names it (with `extends`, maybe a parent's). */
+function cardModule(cursor: Cursor): ProfileModule {
+  const path = cursor.text('the path of a card module (.ts, .js or .mjs), relative to this profile');
+  if (!/\.(ts|mts|js|mjs)$/.test(path)) cursor.fail('a .ts, .mts, .js or .mjs file', `"${path}"`);
+  return { file: resolve(dirname(resolve(cursor.source.file)), path), cursor };
 }

@@ -1,4 +1,5 @@
-@simulator-only
+# @softhsm-only: the contract of the SoftHSM token (docs/piv.md: the PIV token card runs features/pkcs11).
+@simulator-only @softhsm-only
 Feature: Every PKCS#11 step of docs/steps.md against the SoftHSM token
   Written from docs/steps.md alone, without the project's sources: a check of the contract. It
   counts on every mechanism SoftHSM offers: the simulator and the container targets offer them all.

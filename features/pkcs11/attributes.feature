@@ -1,3 +1,5 @@
+# @softhsm-only: keys with a chosen label and CKA_ID, and attribute changes: a PIV card through OpenSC makes no keys and changes no attributes (docs/piv.md).
+@softhsm-only
 Feature: Key attributes
   Attributes are read as text (CKA_LABEL), hex (byte arrays such as CKA_ID),
   true/false (booleans) and numbers or constant names (CKA_KEY_TYPE).

@@ -1,3 +1,5 @@
+# @softhsm-only: C_CreateObject of private keys; OpenSC answers it for no PIV card (docs/piv.md).
+@softhsm-only
 Feature: Keys made by OpenSSL, imported into the token
   A key pair generated with `openssl genpkey` and imported with C_CreateObject works
   both ways: OpenSSL signs and the token verifies, the token signs and OpenSSL verifies.

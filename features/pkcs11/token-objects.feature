@@ -1,4 +1,5 @@
-@token-objects
+# @softhsm-only: C_GenerateKeyPair; OpenSC offers no key-pair generation for PIV cards (docs/piv.md).
+@token-objects @softhsm-only
 Feature: Keys that stay on the token
   Scenarios tagged @token-objects make token objects (CKA_TOKEN true): they outlive the
   session that made them, where session objects are gone with it.

@@ -8,6 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { installUserModule } from '../card/user-module.js';
 import { VirtualCard } from '../card/virtual-card.js';
 import { loadProfile } from '../../core/profile/load.js';
 import { VpcdSlot } from '../vpcd/slot.js';
@@ -49,11 +50,20 @@ interface SlotState {
 
 /** A card profile from the request: a name of the image's profiles, or files sent along (written to a temporary folder). */
 async function loadRequestedProfile(source: ProfileSource): Promise<ReturnType<typeof loadProfile>> {
-  if ('name' in source) return loadProfile(source.name);
+  if ('name' in source) {
+    const profile = loadProfile(source.name);
+    if (profile.module !== undefined) profile.module.cursor.fail('a profile sent as files with its card module\'s code', 'a name');
+    return profile;
+  }
   const dir = await mkdtemp(join(tmpdir(), 'cardspec-profile-'));
   try {
     for (const [name, text] of Object.entries(source.files)) await writeFile(join(dir, name), text);
-    return loadProfile(join(dir, source.file));
+    const profile = loadProfile(join(dir, source.file));
+    if (profile.module !== undefined) {
+      const code = source.module ?? profile.module.cursor.fail('the card module\'s code sent along with the profile', 'none');
+      await installUserModule(profile, code);
+    }
+    return profile;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

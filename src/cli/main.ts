@@ -1,5 +1,6 @@
 import { card, CARD_HELP } from './card.js';
 import { importScript, IMPORT_HELP } from './import.js';
+import { init, INIT_HELP } from './init.js';
 import { mergeReports, MERGE_REPORTS_HELP } from './merge-reports.js';
 import { readers, READERS_HELP } from './readers.js';
 import { run, RUN_HELP } from './run.js';
@@ -16,6 +17,7 @@ Commands:
   import    turn a scriptor script into a feature
   merge-reports  merge the reports of sharded runs into one JUnit, HTML and message report
   card           make a card of a running \`cardspec sim\` misbehave (delay, answer, mute, remove, insert)
+  init      scaffold a cardspec project in the current folder (never overwrites)
 
 Each command has --help.
 
@@ -31,9 +33,11 @@ ${IMPORT_HELP}
 
 ${MERGE_REPORTS_HELP}
 
-${CARD_HELP}`;
+${CARD_HELP}
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { run, sim, readers, shell, import: importScript, 'merge-reports': mergeReports, card };
+${INIT_HELP}`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { run, sim, readers, shell, import: importScript, 'merge-reports': mergeReports, card, init };
 
 /** The CLI: returns the exit code; errors are printed with their code, never thrown out. */
 export async function main(argv: string[]): Promise<number> {

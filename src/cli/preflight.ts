@@ -4,9 +4,9 @@
  * A run with such a mistake starts no scenario (one typo would otherwise fail every
  * scenario, each on its second step); each mistake is one line, with its file and line.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { listProfiles, loadProfile, looksLikePath } from '../../core/profile/index.js';
+import { listProfiles, loadProfile, looksLikePath, PROJECT_PROFILES_DIR } from '../../core/profile/index.js';
 import { checkExpectedCode } from '../expected-codes.js';
 import { HarnessCodes } from '../../core/errors.js';
 import { DEFAULT_CONFIG_FILE, loadHardwareConfig } from '../targets/hardware-config.js';
@@ -56,9 +56,10 @@ export function profileForFeature(written: string, featureFile: string): string 
 /** A profile name or path, loaded; a mistake is returned as a message. */
 function checkProfile(nameOrPath: string): string | undefined {
   if (!looksLikePath(nameOrPath)) {
-    const names = listProfiles();
+    // A name is one of the user project's profiles/ or one of cardspec's.
+    const names = [...new Set([...listProfiles(), ...listProfiles(resolve(PROJECT_PROFILES_DIR))])];
     if (!names.includes(nameOrPath)) {
-      return `${HarnessCodes.BAD_PROFILE}: no card profile "${nameOrPath}"${didYouMean(nameOrPath, names)}: the project's profiles are ${names.join(', ')}; a file of your own is written as a path (my-card.yaml)`;
+      return `${HarnessCodes.BAD_PROFILE}: no card profile "${nameOrPath}"${didYouMean(nameOrPath, names)}: the project's profiles are ${names.join(', ')}; a file of your own goes in ${PROJECT_PROFILES_DIR}/ or is written as a path (my-card.yaml)`;
     }
   }
   try {
@@ -82,8 +83,10 @@ export function preflight(options: PreflightOptions): string[] {
     const mistake = profileMistake(options.card);
     if (mistake) mistakes.push(`--card ${options.card}: ${mistake}`);
   }
-  if (options.target === 'hardware') {
-    const file = resolve(options.config ?? process.env.CARDSPEC_CONFIG ?? DEFAULT_CONFIG_FILE);
+  // Without a configuration named or in the working folder, hardware runs need none.
+  const named = options.config ?? process.env.CARDSPEC_CONFIG;
+  if (options.target === 'hardware' && (named !== undefined || existsSync(DEFAULT_CONFIG_FILE))) {
+    const file = resolve(named ?? DEFAULT_CONFIG_FILE);
     try {
       loadHardwareConfig(file);
     } catch (error) {

@@ -6,18 +6,26 @@ import { join, relative, resolve } from 'node:path';
 import { endsItselfOnSignals } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { isTargetName } from '../targets/create.js';
+import { isTokenBackend, TOKEN_BACKENDS } from '../targets/token-card.js';
 import { ensureHostImage } from '../targets/container.js';
 import { ensurePcscd } from '../targets/pcscd.js';
 import { last, parseArgs } from './args.js';
 import { preflight } from './preflight.js';
 import { VERBOSE_ENV } from '../quiet-errors.js';
 import { packageRoot } from '../../core/paths.js';
+import { findUserStepFiles, foreignCucumberImports, needsTypeScript, typeScriptNodeOptions } from './user-steps.js';
 
-export const RUN_HELP = `Usage: cardspec run [--target simulator|container|hardware] [--card PROFILE] [--config FILE] [--verbose] [PATH...] [-- CUCUMBER-OPTIONS]
+export const RUN_HELP = `Usage: cardspec run [--target simulator|container|hardware] [--card PROFILE] [--config FILE] [--token-backend softhsm|piv] [--steps PATH]... [--verbose] [PATH...] [-- CUCUMBER-OPTIONS]
 
 Runs feature files or folders (default: features/) on the target (default: simulator).
 --card sets the profile of "Given a card is inserted" (on hardware: the ATR to wait for).
---config names the hardware target's configuration (default: cardspec.hardware.yaml).
+--config names the hardware target's configuration (default: cardspec.hardware.yaml if
+there is one; without it, the hardware target uses the one reader that holds a card).
+--token-backend piv serves the PKCS#11 tokens of the simulator and container targets by a
+virtual PIV card through OpenSC instead of SoftHSM, and leaves out @softhsm-only scenarios
+(docs/piv.md).
+--steps names the project's step files or folders (default: every .ts, .js and .mjs file
+under steps/); TypeScript step files run without a build.
 --verbose adds stack traces to errors (as CARDSPEC_VERBOSE=1 does), for bug reports.
 Profiles, the configuration and "Then it fails with" codes are checked before the first
 scenario: a mistake there stops the run with exit code 2.
@@ -49,7 +57,7 @@ function checkFeaturePath(path: string): void {
  * of here, once, before the workers start.
  */
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['target', 'card', 'config'], ['help', 'verbose']);
+  const args = parseArgs(argv, ['target', 'card', 'config', 'token-backend', 'steps'], ['help', 'verbose']);
   if (args.flags.has('help')) {
     console.log(RUN_HELP);
     return 0;
@@ -57,6 +65,13 @@ export async function run(argv: string[]): Promise<number> {
   const target = last(args, 'target') ?? 'simulator';
   if (!isTargetName(target)) {
     throw new HarnessError(HarnessCodes.BAD_USAGE, `unknown target "${target}": use simulator, container or hardware`);
+  }
+  const tokenBackend = last(args, 'token-backend') ?? 'softhsm';
+  if (!isTokenBackend(tokenBackend)) {
+    throw new HarnessError(HarnessCodes.BAD_USAGE, `unknown token backend "${tokenBackend}": use ${TOKEN_BACKENDS.join(' or ')}`);
+  }
+  if (tokenBackend !== 'softhsm' && target === 'hardware') {
+    throw new HarnessError(HarnessCodes.BAD_USAGE, `--token-backend ${tokenBackend} is for the simulator and container targets: on hardware the configuration names the PKCS#11 module`);
   }
   const card = last(args, 'card');
   const config = last(args, 'config');
@@ -72,16 +87,24 @@ export async function run(argv: string[]): Promise<number> {
     for (const mistake of mistakes) console.error(`  ${mistake}`);
     return 2;
   }
+  const userSteps = findUserStepFiles(process.cwd(), root, args.options.get('steps') ?? []);
+  for (const file of foreignCucumberImports(userSteps, root)) {
+    console.error(`cardspec run: ${relative(process.cwd(), file)} imports another copy of @cucumber/cucumber than the one that runs the steps, so its steps would be undefined: import Given, When, Then from 'cardspec' instead`);
+  }
   const pcscd = target === 'simulator' ? await ensurePcscd() : undefined;
   // Built once here, not by each worker, and before cucumber's hook timeouts start.
   if (target === 'container') await ensureHostImage(undefined, (line) => console.error(`docker build: ${line}`));
-  const worldParameters = JSON.stringify({ target, ...(card ? { card } : {}), ...(config ? { config: resolve(config) } : {}) });
+  const worldParameters = JSON.stringify({ target, ...(tokenBackend !== 'softhsm' ? { tokenBackend } : {}), ...(card ? { card } : {}), ...(config ? { config: resolve(config) } : {}) });
   const cucumberArgs = [
+    ...(needsTypeScript(userSteps) ? typeScriptNodeOptions() : []),
     cucumberBin,
     // cucumber resolves the config file against the working directory, even an absolute path.
     '--config', relative(process.cwd(), join(root, 'cucumber.js')),
-    '--profile', target,
+    // A card backend has a profile per target (simulator-piv: tags and world parameter).
+    '--profile', tokenBackend === 'softhsm' ? target : `${target}-${tokenBackend}`,
     '--world-parameters', worldParameters,
+    // After the built-in steps and hooks of the profile: the World is set when these load.
+    ...userSteps.flatMap((file) => ['--import', file]),
     ...paths,
     ...args.passthrough,
   ];

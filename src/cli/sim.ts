@@ -18,6 +18,8 @@ import { CARD_EVENT_TIMEOUT_MS } from '../targets/card-flow.js';
 import { pkcs11ModuleForCard } from '../targets/card-modules.js';
 import type { CardProfile } from '../../core/profile/types.js';
 import { checkReaderFree, waitUntilSeenEmpty } from '../targets/simulator.js';
+import { profileSource } from '../targets/container-host.js';
+import { userModuleCode } from '../targets/user-module.js';
 import { SoftHsmTokens } from '../targets/softhsm.js';
 import { last, parseArgs } from './args.js';
 
@@ -107,14 +109,14 @@ export async function sim(argv: string[]): Promise<number> {
   const pins = { userPin: last(args, 'user-pin') ?? DEFAULT_TOKEN_PINS.userPin, soPin: last(args, 'so-pin') ?? DEFAULT_TOKEN_PINS.soPin };
   const moduleLines = cardModuleLines(loaded, labels.length > 0);
   if (target === 'container') return simInContainer(profiles, labels, firstSlot, pins, moduleLines);
-  return simEmbedded(profiles, labels, firstSlot, pins, moduleLines);
+  return simEmbedded(profiles, loaded, labels, firstSlot, pins, moduleLines);
 }
 
 /**
  * `cardspec sim`: the cards in this process, behind the system pcscd's vpcd readers, moved
  * by the same control server as in the container, on a socket in a folder of this run.
  */
-async function simEmbedded(profiles: string[], labels: string[], firstSlot: number, pins: TokenPins, moduleLines: string[]): Promise<number> {
+async function simEmbedded(profiles: string[], loaded: CardProfile[], labels: string[], firstSlot: number, pins: TokenPins, moduleLines: string[]): Promise<number> {
   const tokens = labels.length ? new SoftHsmTokens(pins) : undefined;
   const usedSlots = profiles.map((_, index) => firstSlot + index);
   let pcscd: ManagedPcscd | undefined;
@@ -150,7 +152,8 @@ async function simEmbedded(profiles: string[], labels: string[], firstSlot: numb
     await server.listen();
     const lines = [`export CARDSPEC_CONTROL=${shellQuote(controlSocket)}`];
     for (const [index, slot] of usedSlots.entries()) {
-      const status = await server.handle({ op: 'insert', slot, profile: { name: profiles[index]! } });
+      // A profile with a card module goes as files with the module's code, as to the container.
+      const status = await server.handle({ op: 'insert', slot, profile: profileSource(profiles[index]!, await userModuleCode(loaded[index]!)) });
       await pcsc.waitForCard(status.reader, CARD_EVENT_TIMEOUT_MS);
       lines.push(`export CARDSPEC_READER_${index}=${shellQuote(status.reader)}  # ${profiles[index]}`);
     }

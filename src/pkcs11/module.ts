@@ -87,6 +87,11 @@ export class Pkcs11Module {
     return slots.map((slot) => ({ slot, info: callNative(log, 'C_GetTokenInfo', undefined, () => this.native.C_GetTokenInfo(slot)) }));
   }
 
+  /** A slot's description, without CK_SLOT_INFO's padding (OpenSC: the reader's name). */
+  slotDescription(slot: pkcs11js.Handle, log: CallLog): string {
+    return callNative(log, 'C_GetSlotInfo', undefined, () => this.native.C_GetSlotInfo(slot)).slotDescription.trimEnd();
+  }
+
   /** The mechanisms of a slot with their information, asked once per initialisation. */
   mechanisms(slot: pkcs11js.Handle, log: CallLog): Map<number, pkcs11js.MechanismInfo> {
     const key = slot.toString('hex');

@@ -1,4 +1,4 @@
-import type pkcs11js from 'pkcs11js';
+import pkcs11js from 'pkcs11js';
 import { ecdsaDerToRaw } from '../crypto/ecdsa-signature.js';
 import type { HashName } from '../crypto/hashes.js';
 import type { KeyType } from '../crypto/key-types.js';
@@ -12,7 +12,8 @@ import { decodeAttributeValue, readUlong, type AttributeValue } from './attribut
 import type { Pkcs11Call } from './calls.js';
 import { Pkcs11Error, pkcs11Error } from './errors.js';
 import { tokenFlags } from './flags.js';
-import { ensureKeyPair, findByLabel, importKeyPair, requireKey } from './key-pairs.js';
+import { describeKey, ensureKeyPair, findByLabel, importKeyPair } from './key-pairs.js';
+import { canGenerate, KeyNames } from './key-names.js';
 import { guardLogin } from './login-guard.js';
 import { buildMechanism, type MechanismDescription } from './mechanisms.js';
 import { openPkcs11Module } from './module.js';
@@ -66,6 +67,8 @@ export class Pkcs11Scenario {
   private readonly keyPairsMade = new Map<string, number>();
   private readonly keyPairsImported = new Map<string, number>();
   private session: Pkcs11Session | undefined;
+  /** Names that stand for the token's own key pairs where it cannot make any (key-names.ts). */
+  private readonly keyNames = new KeyNames();
 
   private constructor(
     readonly access: TokenAccess,
@@ -76,7 +79,7 @@ export class Pkcs11Scenario {
   static open(access: TokenAccess, options: Pkcs11ScenarioOptions): Pkcs11Scenario {
     const scenario = new Pkcs11Scenario(access, options);
     const module = openPkcs11Module(access, scenario.calls);
-    const token = findToken(module, access.label, scenario.calls);
+    const token = findToken(module, access.label, scenario.calls, access.reader);
     if (access.destructiveAllowed) token.writeGuard = tokenWriteGuard(access.destructiveAllowed);
     scenario.session = Pkcs11Session.open(token);
     return scenario;
@@ -109,16 +112,46 @@ export class Pkcs11Scenario {
     this.open.logout();
   }
 
+  /** C_SetPIN. It writes the token's PIN: on physical tokens only in @destructive scenarios. */
+  setPin(oldPin: string, newPin: string): void {
+    this.refuseUnlessDestructive('C_SetPIN');
+    this.open.setPin(oldPin, newPin);
+  }
+
+  /** C_InitPIN (the security officer sets the user PIN). On physical tokens only in @destructive scenarios. */
+  initPin(newPin: string): void {
+    this.refuseUnlessDestructive('C_InitPIN');
+    this.open.initPin(newPin);
+  }
+
+  /** Changing a physical token's PIN spends a try when the old value is wrong and outlives the run: never by accident. */
+  private refuseUnlessDestructive(functionName: string): void {
+    const allowed = this.access.destructiveAllowed;
+    if (allowed && !allowed()) throw new HarnessError(HarnessCodes.REFUSED, `refused ${functionName} on a physical token: it sets the token's PIN; tag the scenario @destructive to allow it`);
+  }
+
   async ensureKeyPair(label: string, keyType: KeyType, id?: Buffer): Promise<void> {
+    const session = this.open;
+    if (this.keyNames.has(label)) {
+      const found = describeKey(session, this.key(label, 'public'));
+      if (found !== keyType.name) throw new HarnessError(HarnessCodes.KEY_MISMATCH, `the key "${label}" stands for is ${found}, not ${keyType.name}`);
+      return;
+    }
+    // A token that cannot make key pairs (a PIV card through OpenSC): the name stands for one of its own (key-names.ts).
+    if (findByLabel(session, label).length === 0 && !canGenerate(session, keyType)) {
+      if (id !== undefined) throw new HarnessError(HarnessCodes.UNSUPPORTED, `the token cannot generate key pairs, so "${label}" cannot get the CKA_ID ${id.toString('hex').toUpperCase()}`);
+      this.keyNames.bind(session, label, keyType);
+      return;
+    }
     const made = this.keyPairsMade.get(keyType.name) ?? 0;
     const seedOrdinal = this.access.keySeeds ? made + 1 : undefined;
-    await ensureKeyPair(this.open, label, keyType, { tokenObjects: this.options.tokenObjects, ...(id ? { id } : {}), ...(seedOrdinal ? { seedOrdinal } : {}) });
+    await ensureKeyPair(session, label, keyType, { tokenObjects: this.options.tokenObjects, ...(id ? { id } : {}), ...(seedOrdinal ? { seedOrdinal } : {}) });
     this.keyPairsMade.set(keyType.name, made + 1);
   }
 
   /** `openssl genpkey`, then both halves imported with C_CreateObject under one label and CKA_ID. */
   async importOpenSslKeyPair(label: string, keyType: KeyType): Promise<void> {
-    if (findByLabel(this.open, label).length > 0) {
+    if (this.keyNames.has(label) || findByLabel(this.open, label).length > 0) {
       throw new HarnessError(HarnessCodes.KEY_MISMATCH, `the token already has an object labelled "${label}"; an imported key needs a label of its own`);
     }
     const imported = this.keyPairsImported.get(keyType.name) ?? 0;
@@ -132,7 +165,7 @@ export class Pkcs11Scenario {
     if (input.hostHash !== undefined && !mechanism.raw) {
       throw new HarnessError(HarnessCodes.UNSUPPORTED, `${mechanism.name} hashes the message itself: sign "the ${input.hostHash} digest of" with a raw mechanism (CKM_ECDSA, CKM_RSA_PKCS, CKM_RSA_PKCS_PSS), or sign the message`);
     }
-    const key = requireKey(this.open, label, 'private');
+    const key = this.key(label, 'private');
     this.signature = undefined;
     const bytes = this.open.sign(this.native(mechanism, input.hostHash), key, tokenInput(mechanism, input));
     this.signature = { bytes, input, signed: mechanism.scheme ? signedMessage(mechanism, input) : undefined };
@@ -145,7 +178,7 @@ export class Pkcs11Scenario {
    */
   verify(label: string, mechanism: MechanismDescription): Pkcs11Error | undefined {
     const signature = this.requireSignature();
-    const key = requireKey(this.open, label, 'public');
+    const key = this.key(label, 'public');
     try {
       this.open.verify(this.native(mechanism, signature.input.hostHash), key, tokenInput(mechanism, signature.input), signature.bytes);
       return undefined;
@@ -163,7 +196,7 @@ export class Pkcs11Scenario {
 
   /** The public key of `label` as SubjectPublicKeyInfo PEM, rebuilt from its attributes. */
   publicKeyPem(label: string): string {
-    return spkiPem(exportPublicKey(this.open, requireKey(this.open, label, 'public')));
+    return spkiPem(exportPublicKey(this.open, this.key(label, 'public')));
   }
 
   opensslVerify(label: string): Promise<OpenSslVerification> {
@@ -188,7 +221,7 @@ export class Pkcs11Scenario {
   }
 
   encrypt(label: string, mechanism: MechanismDescription, plaintext: Buffer, oaepHash?: HashName): void {
-    const key = requireKey(this.open, label, 'public');
+    const key = this.key(label, 'public');
     this.ciphertext = undefined;
     this.ciphertext = this.open.encrypt(buildMechanism(mechanism, oaepHash ? { oaepHash } : {}), key, plaintext);
   }
@@ -196,7 +229,7 @@ export class Pkcs11Scenario {
   decrypt(label: string, mechanism: MechanismDescription, oaepHash?: HashName): void {
     const ciphertext = this.ciphertext;
     if (!ciphertext) throw new HarnessError(HarnessCodes.UNSUPPORTED, 'nothing was encrypted in this scenario: encrypt before decrypting');
-    const key = requireKey(this.open, label, 'private');
+    const key = this.key(label, 'private');
     this.plaintext = undefined;
     this.plaintext = this.open.decrypt(buildMechanism(mechanism, oaepHash ? { oaepHash } : {}), key, ciphertext);
   }
@@ -217,7 +250,7 @@ export class Pkcs11Scenario {
   }
 
   hasObject(label: string): boolean {
-    return findByLabel(this.open, label).length > 0;
+    return this.labelled(label).length > 0;
   }
 
   /** The attribute's value on every object labelled `label` that has it (both keys of a pair). */
@@ -278,8 +311,20 @@ export class Pkcs11Scenario {
     return this.signature;
   }
 
+  /** The objects labelled `label`, or the key pair the name stands for. */
+  private labelled(label: string, objectClass?: number): pkcs11js.Handle[] {
+    return this.keyNames.objects(this.open, label, objectClass) ?? findByLabel(this.open, label, objectClass);
+  }
+
+  /** One half of the key pair labelled (or named) `label`. */
+  private key(label: string, half: 'private' | 'public'): pkcs11js.Handle {
+    const key = this.labelled(label, half === 'private' ? pkcs11js.CKO_PRIVATE_KEY : pkcs11js.CKO_PUBLIC_KEY)[0];
+    if (!key) throw new HarnessError(HarnessCodes.NO_OBJECT, `no ${half} key labelled "${label}" on the token (a private key needs a login to be seen)`);
+    return key;
+  }
+
   private objectsLabelled(label: string): pkcs11js.Handle[] {
-    const objects = findByLabel(this.open, label);
+    const objects = this.labelled(label);
     if (objects.length === 0) throw new HarnessError(HarnessCodes.NO_OBJECT, `no object labelled "${label}" on the token (private objects need a login to be seen)`);
     return objects;
   }

@@ -61,6 +61,16 @@ export class Pkcs11Session {
     this.call('C_Logout', () => this.api.C_Logout(this.handle));
   }
 
+  /** C_SetPIN: the PIN of whoever is logged in (in a session without login, OpenSC may read the old value as the PUK). */
+  setPin(oldPin: string, newPin: string): void {
+    this.call('C_SetPIN', () => this.api.C_SetPIN(this.handle, oldPin, newPin));
+  }
+
+  /** C_InitPIN: the user PIN, set by the security officer. */
+  initPin(pin: string): void {
+    this.call('C_InitPIN', () => this.api.C_InitPIN(this.handle, pin));
+  }
+
   /** Who the session acts for: login state is per token and application, so this reflects any session's login. */
   loggedInAs(): UserType | undefined {
     const { state } = this.call('C_GetSessionInfo', () => this.api.C_GetSessionInfo(this.handle));

@@ -68,12 +68,24 @@ export class Pkcs11Token {
 }
 
 /** The token labelled `label` (CK_TOKEN_INFO pads labels with spaces to 32 bytes). */
-export function findToken(module: Pkcs11Module, label: string, log: CallLog): Pkcs11Token {
+export function findToken(module: Pkcs11Module, label: string, log: CallLog, reader?: string): Pkcs11Token {
+  if (reader !== undefined) return findTokenInReader(module, label, reader, log);
   const lookUp = () => module.tokens(log).find((t) => t.info.label.trimEnd() === label);
   const found = lookUp() ?? (module.reinitializeIfIdle(log) ? lookUp() : undefined);
   if (!found) {
     const labels = module.tokens(log).map((t) => `"${t.info.label.trimEnd()}"`);
     throw new HarnessError(HarnessCodes.NO_TOKEN, `no token labelled "${label}" in ${module.path} (tokens: ${labels.join(', ') || 'none'})`);
+  }
+  return new Pkcs11Token(module, found.slot, label, log);
+}
+
+/** The token of the card in `reader` (CK_SLOT_INFO pads the description with spaces to 64 bytes). */
+function findTokenInReader(module: Pkcs11Module, label: string, reader: string, log: CallLog): Pkcs11Token {
+  const tokens = module.tokens(log);
+  const found = tokens.find((t) => module.slotDescription(t.slot, log) === reader);
+  if (!found) {
+    const slots = tokens.map((t) => `"${module.slotDescription(t.slot, log)}"`);
+    throw new HarnessError(HarnessCodes.NO_TOKEN, `no token "${label}" in reader "${reader}" through ${module.path} (slots with a token: ${slots.join(', ') || 'none'})`);
   }
   return new Pkcs11Token(module, found.slot, label, log);
 }
@@ -84,6 +96,11 @@ export interface TokenAccess {
   modulePath: string;
   /** The token's label (tokens are found by label: slot ids change after initialisation). */
   label: string;
+  /**
+   * A card-backed token is found by its reader instead: the slot whose description is the
+   * reader's name (OpenSC names each slot after its reader; the token label is the card's).
+   */
+  reader?: string;
   userPin: string;
   soPin: string;
   /** Environment the module needs (SOFTHSM2_CONF, PKCS11PROXY_SOCKET_PATH), set before loading it. */

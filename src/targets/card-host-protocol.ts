@@ -2,8 +2,14 @@
 
 import type { FaultPlan } from '../../core/faults.js';
 
+/** A card for the card thread: its profile (a name or a path) and the bundled code of the profile's card module, if it names one. */
+export interface HostedCard {
+  profile: string;
+  moduleCode: string | undefined;
+}
+
 export type CardHostRequest = { id: number } & (
-  | { op: 'insert'; profile: string }
+  | ({ op: 'insert' } & HostedCard)
   | { op: 'reinsert' }
   | { op: 'remove' }
   | { op: 'faults'; plan: FaultPlan }

@@ -9,6 +9,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { VirtualCard } from '../../simulator/card/index.js';
+import { installUserModule } from '../../simulator/card/user-module.js';
 import { ProfileCache, type CardProfile } from '../../core/profile/index.js';
 import { VpcdSlot } from '../../simulator/vpcd/index.js';
 import { TRANSMIT_DEADLINE_MS, TRANSMIT_TIMED_OUT, WATCHDOG_PERIOD_MS, type CardHostData, type CardHostReply, type CardHostRequest } from './card-host-protocol.js';
@@ -34,11 +35,14 @@ export function serveCards(makeCard: (profile: CardProfile) => VirtualCard = (pr
 
   async function handle(request: CardHostRequest): Promise<void> {
     switch (request.op) {
-      case 'insert':
-        card = makeCard(profiles.get(request.profile));
+      case 'insert': {
+        const profile = profiles.get(request.profile);
+        if (request.moduleCode !== undefined) await installUserModule(profile, request.moduleCode);
+        card = makeCard(profile);
         if (slot.inserted) slot.replace(card);
         else await slot.insert(card);
         return;
+      }
       case 'reinsert':
         if (card === undefined) throw new Error('no card was inserted before');
         await slot.insert(card);

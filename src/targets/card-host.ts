@@ -21,8 +21,11 @@ import {
   type CardHostData,
   type CardHostReply,
   type CardHostRequest,
+  type HostedCard,
   type SharedClock,
 } from './card-host-protocol.js';
+
+export type { HostedCard };
 
 export interface CardHostOptions {
   /** The thread's entry: the project's cards unless a test hosts its own. */
@@ -67,9 +70,9 @@ export class CardHost implements TransmitWatchdog {
     return this.cardInReader;
   }
 
-  /** A fresh card of `profile` (a name or a path, already checked by the caller); swapped in behind the open connection if there is one. */
-  insert(profile: string): Promise<void> {
-    return this.request({ op: 'insert', profile });
+  /** A fresh card (its profile already checked by the caller); swapped in behind the open connection if there is one. */
+  insert(card: HostedCard): Promise<void> {
+    return this.request({ op: 'insert', ...card });
   }
 
   /** The card taken out last, back in the reader as it was. */

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } 
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { ProfileSource } from '../../core/control/protocol.js';
-import { looksLikePath, resolveProfile } from '../../core/profile/index.js';
+import { looksLikePath, projectProfile, resolveProfile } from '../../core/profile/index.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { clientSpeech, DEBIAN_SUITES, formatProtocol, parsePcscLiteVersion, probeClientProtocol, speechOf, suiteFor, type PcscLiteSpeech } from './pcsc-protocol.js';
 
@@ -116,14 +116,15 @@ export function baseImageFor(client: HostPcscClient, configured: string | undefi
 /**
  * A card profile as the container can load it: a name from the project's profiles (the
  * image has the same files: they are part of its hash), or a file sent along with the
- * other YAML files of its folder, for `extends`.
+ * other YAML files of its folder, for `extends`, and the bundled code of its card module.
  */
-export function profileSource(nameOrPath: string): ProfileSource {
-  if (!looksLikePath(nameOrPath)) return { name: nameOrPath };
+export function profileSource(nameOrPath: string, module?: string): ProfileSource {
+  // A name of cardspec's own profiles is in the image; the project's are sent along.
+  if (!looksLikePath(nameOrPath) && projectProfile(nameOrPath) === undefined) return { name: nameOrPath };
   const file = resolveProfile(nameOrPath);
   const dir = dirname(file);
   const files: Record<string, string> = {};
   for (const name of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f))) files[name] = readFileSync(join(dir, name), 'utf8');
-  return { file: basename(file), files };
+  return { file: basename(file), files, ...(module !== undefined ? { module } : {}) };
 }
 

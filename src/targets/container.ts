@@ -20,7 +20,9 @@ import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
 import { workerIndex } from './simulator.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 import type { Target } from './target.js';
+import { CardTokens, type TokenBackend, type TokenCardReader } from './token-card.js';
 
+import { userModuleCode } from './user-module.js';
 import { checkDocker, ensureSimulatorImage } from './container-image.js';
 import { baseImageFor, hostPcscClient, hostPcscLiteVersion, pkcs11ProxyClientModule, profileSource, type HostPcscClient } from './container-host.js';
 import { formatProtocol, parsePcscLiteVersion, speechOf, understands } from './pcsc-protocol.js';
@@ -99,6 +101,8 @@ export interface ContainerOptions {
   loopbackQuickAck?: boolean;
   userPin?: string;
   soPin?: string;
+  /** Where PKCS#11 tokens come from (default softhsm); `piv`: a virtual PIV card in the container's second reader, through the host's OpenSC. */
+  tokenBackend?: TokenBackend | undefined;
   /** The lines of `docker build` when the image has to be built (a cold build takes minutes). */
   onImageBuildOutput?: (line: string) => void;
 }
@@ -131,6 +135,9 @@ export class ContainerTarget implements Target {
   private readonly userPin: string;
   private readonly soPin: string;
   private readonly tokens = new OncePerKey((label) => this.makeToken(label));
+  private tokenCards: CardTokens | undefined;
+  /** The token card's reader: the container's second vpcd reader (the first is the APDU steps'). */
+  private readonly tokenSlot = 1;
 
   constructor(private readonly options: ContainerOptions = {}) {
     this.userPin = options.userPin ?? DEFAULT_TOKEN_PINS.userPin;
@@ -192,6 +199,8 @@ export class ContainerTarget implements Target {
       // PC/SC context may be opened in this process before the container target's.
       process.env.PCSCLITE_CSOCK_NAME = this.container.getPcscdSocketPath();
       this.pcscContext = this.openPcsc();
+      const backend = this.options.tokenBackend;
+      if (backend !== undefined && backend !== 'softhsm') this.tokenCards = new CardTokens(this.tokenCardReader(), () => this.pcsc, { backend, userPin: this.userPin, soPin: this.soPin });
     } catch (error) {
       await this.stop();
       throw error;
@@ -228,6 +237,8 @@ export class ContainerTarget implements Target {
       .withPins(this.userPin, this.soPin)
       .withLogConsumer((stream) => {
         stream.on('data', (line: Buffer | string) => {
+          // A card module's errors (simulator/card/user-module.ts) belong in the run's output.
+          if (String(line).includes('cardspec: card module error')) console.error(String(line).trimEnd());
           logTail.push(String(line).trimEnd());
           if (logTail.length > 20) logTail.shift();
         });
@@ -282,6 +293,19 @@ export class ContainerTarget implements Target {
 
   beginScenario(): void {
     // A fresh card and token session per scenario: nothing to guard.
+    this.tokenCards?.beginScenario();
+  }
+
+  /** The container's second reader, filled through the control channel; the host's OpenSC reaches it through the bind-mounted pcscd socket. */
+  private tokenCardReader(): TokenCardReader {
+    const slot = this.tokenSlot;
+    return {
+      reader: vpcdReaderName(slot),
+      put: async (profile) => (await this.client.request({ op: 'insert', slot, profile: profileSource(profile) })).replaced,
+      close: async () => {
+        if (this.control) await this.control.request({ op: 'remove', slot });
+      },
+    };
   }
 
   private get client(): ControlClient {
@@ -293,9 +317,9 @@ export class ContainerTarget implements Target {
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
     const nameOrPath = profile ?? this.options.defaultCard ?? DEFAULT_PROFILE;
     // Checked here, so a mistake names the host's file, not the container's copy.
-    this.profiles.get(nameOrPath);
+    const module = await userModuleCode(this.profiles.get(nameOrPath));
     await this.refreshAfterFaults();
-    return this.cards.insert(profileSource(nameOrPath), trace);
+    return this.cards.insert(profileSource(nameOrPath, module), trace);
   }
 
   /** After faults, asks the container whether its card is still in the reader. */
@@ -321,8 +345,8 @@ export class ContainerTarget implements Target {
    * connect).
    */
   async putCard(slot: number, profile: string): Promise<string> {
-    this.profiles.get(profile);
-    const status = await this.client.request({ op: 'insert', slot, profile: profileSource(profile) });
+    const module = await userModuleCode(this.profiles.get(profile));
+    const status = await this.client.request({ op: 'insert', slot, profile: profileSource(profile, module) });
     await this.pcsc.waitForCard(status.reader, CARD_EVENT_TIMEOUT_MS);
     return status.reader;
   }
@@ -334,6 +358,7 @@ export class ContainerTarget implements Target {
 
   /** A SoftHSM token in the container, made on first use, reached through caml-crush's client module. */
   token(label: string): Promise<TokenAccess> {
+    if (this.tokenCards) return this.tokenCards.token(label);
     return this.tokens.get(label);
   }
 
@@ -346,6 +371,10 @@ export class ContainerTarget implements Target {
 
   async stop(): Promise<void> {
     this.cards.disconnect();
+    const cardTokens = this.tokenCards;
+    this.tokenCards = undefined;
+    // The container goes with its cards; only the OpenSC configuration folder is the host's.
+    await cardTokens?.dispose().catch(() => undefined);
     this.pcscContext?.close();
     this.pcscContext = undefined;
     this.control?.close();

@@ -8,8 +8,11 @@ import { HarnessCodes, HarnessError } from '../../core/errors.js';
  * the repository) say where they come from.
  */
 export interface HardwareConfig {
-  /** How to pick the reader: its exact name, /a regular expression/, or its index. */
-  reader: ReaderSelector;
+  /**
+   * How to pick the reader: its exact name, /a regular expression/, or its index.
+   * Undefined: the one reader that holds a card (see HardwareTarget).
+   */
+  reader: ReaderSelector | undefined;
   /** How long "Given a card is inserted" waits for a card. */
   cardTimeoutMs: number;
   pkcs11: { module: string; tokens: TokenConfig[] } | undefined;
@@ -22,14 +25,24 @@ export interface TokenConfig {
   /** Where the PINs come from (`${env:NAME}` / `${file:PATH}`), resolved when the token is used. */
   userPin: string;
   soPin: string | undefined;
+  /**
+   * The reader (PKCS#11 slot description) whose card is this token, for middleware such as
+   * OpenSC whose token label is the card's (a PIV card: its 9A certificate's name), not the
+   * name the features use.
+   */
+  reader?: string;
 }
 
 export const DEFAULT_CONFIG_FILE = 'cardspec.hardware.yaml';
 const DEFAULT_CARD_TIMEOUT_MS = 30_000;
 
-/** The configuration without a file: the first reader, the default card timeout, no PKCS#11. */
+/**
+ * The configuration without a file: no reader named (the hardware target takes the one
+ * that holds a fitting card), the default card timeout, no PKCS#11; PINs come from the
+ * environment as the features say.
+ */
 export function defaultHardwareConfig(): HardwareConfig {
-  return { reader: { kind: 'index', index: 0 }, cardTimeoutMs: DEFAULT_CARD_TIMEOUT_MS, pkcs11: undefined };
+  return { reader: undefined, cardTimeoutMs: DEFAULT_CARD_TIMEOUT_MS, pkcs11: undefined };
 }
 
 export class ConfigError extends HarnessError {
@@ -95,6 +108,8 @@ export function parseHardwareConfig(text: string, file: string): HardwareConfig 
     node?.range ? lines.linePos(node.range[0]).line : undefined;
   if (doc.errors[0]) throw new ConfigError(file, doc.errors[0].linePos?.[0].line, '(file)', `not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
   const root = doc.contents;
+  // A file of comments only (as `cardspec init` writes it) means the defaults.
+  if (root === null) return defaultHardwareConfig();
   if (!isMap(root)) throw new ConfigError(file, undefined, '(file)', 'expected a mapping with reader, cardTimeoutMs, pkcs11');
 
   const known = new Set(['reader', 'cardTimeoutMs', 'pkcs11']);
@@ -108,7 +123,7 @@ export function parseHardwareConfig(text: string, file: string): HardwareConfig 
   };
 
   const readerNode = root.get('reader', true);
-  const reader = readerNode === undefined ? { kind: 'index' as const, index: 0 } : parseReaderSelector(scalar(readerNode, 'reader', root));
+  const reader = readerNode === undefined ? undefined : parseReaderSelector(scalar(readerNode, 'reader', root));
   const timeoutNode = root.get('cardTimeoutMs', true);
   let cardTimeoutMs = DEFAULT_CARD_TIMEOUT_MS;
   if (timeoutNode !== undefined) {
@@ -130,7 +145,8 @@ export function parseHardwareConfig(text: string, file: string): HardwareConfig 
         const field = `pkcs11.tokens[${i}]`;
         if (!isMap(item)) throw new ConfigError(file, lineOf(item as Node), field, 'expected {label, userPin, soPin}');
         const label = scalar(item.get('label', true), `${field}.label`, item);
-        const userPin = scalar(item.get('userPin', true), `${field}.userPin`, item);
+        const userNode = item.get('userPin', true);
+        const userPin = userNode === undefined ? '${env:TOKEN_PIN}' : scalar(userNode, `${field}.userPin`, item);
         const soNode = item.get('soPin', true);
         const soPin = soNode === undefined ? undefined : scalar(soNode, `${field}.soPin`, item);
         for (const [name, value, node] of [['userPin', userPin, item.get('userPin', true)], ['soPin', soPin, soNode]] as const) {
@@ -138,7 +154,9 @@ export function parseHardwareConfig(text: string, file: string): HardwareConfig 
             throw new ConfigError(file, lineOf(node as Node), `${field}.${name}`, 'write ${env:NAME} or ${file:PATH}: PINs never stand in the configuration');
           }
         }
-        tokens.push({ label, userPin, soPin });
+        const readerNode = item.get('reader', true);
+        const tokenReader = readerNode === undefined ? undefined : scalar(readerNode, `${field}.reader`, item);
+        tokens.push({ label, userPin, soPin, ...(tokenReader !== undefined ? { reader: tokenReader } : {}) });
       });
     }
     pkcs11 = { module, tokens };

@@ -11,7 +11,10 @@ import type { ScenarioInfo, Target } from './target.js';
 
 export interface HardwareOptions {
   defaultCard?: string | undefined;
-  /** The configuration file (default: cardspec.hardware.yaml in the working directory). */
+  /**
+   * The configuration file (default: cardspec.hardware.yaml in the working directory
+   * when there is one; without it, the run needs no configuration at all).
+   */
   config?: string | undefined;
   /**
    * A reader selector (name, /pattern/ or index) in place of the configuration's; with it
@@ -29,7 +32,8 @@ export class HardwareTarget implements Target {
   readonly name = 'hardware';
   readonly canMoveCards = false;
   private readonly config: HardwareConfig;
-  private readonly configFile: string;
+  /** The configuration file, or undefined for a run without one. */
+  private readonly configFile: string | undefined;
   private pcscContext: PcscContext | undefined;
   /** The readers of the bench: the configured selector's matches. */
   private readers: string[] = [];
@@ -40,10 +44,8 @@ export class HardwareTarget implements Target {
 
   constructor(private readonly options: HardwareOptions = {}) {
     const named = options.config ?? process.env.CARDSPEC_CONFIG;
-    this.configFile = named ?? DEFAULT_CONFIG_FILE;
-    const config = options.reader !== undefined && named === undefined && !existsSync(this.configFile)
-      ? defaultHardwareConfig()
-      : loadHardwareConfig(this.configFile);
+    this.configFile = named ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+    const config = this.configFile === undefined ? defaultHardwareConfig() : loadHardwareConfig(this.configFile);
     this.config = options.reader === undefined ? config : { ...config, reader: parseReaderSelector(options.reader) };
   }
 
@@ -55,7 +57,12 @@ export class HardwareTarget implements Target {
   async start(): Promise<void> {
     this.pcscContext = PcscContext.open();
     const readers = this.pcscContext.listReaders().map((r) => r.name);
-    this.readers = selectReaders(this.config.reader, readers);
+    if (this.config.reader) {
+      this.readers = selectReaders(this.config.reader, readers);
+    } else {
+      if (readers.length === 0) throw new HarnessError(HarnessCodes.UNKNOWN_READER, 'pcscd has no readers: plug one in (cardspec readers lists what pcscd sees)');
+      this.readers = readers;
+    }
   }
 
   beginScenario(scenario: ScenarioInfo): void {
@@ -71,12 +78,14 @@ export class HardwareTarget implements Target {
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
     const name = profile ?? this.options.defaultCard;
     const atr = name === undefined ? undefined : this.profiles.get(name).atr;
-    const { name: reader } = await this.pcsc.waitForReaderState(
+    const holds = (r: { present: boolean; atr?: Buffer | undefined }): boolean => r.present && (atr === undefined || (r.atr !== undefined && r.atr.equals(atr)));
+    const found = await this.pcsc.waitForReaderState(
       this.readers,
-      (r) => r.present && (atr === undefined || (r.atr !== undefined && r.atr.equals(atr))),
+      holds,
       this.config.cardTimeoutMs,
       atr === undefined ? 'card' : `card with the ATR of profile ${name} (${toHex(atr)})`,
     );
+    const reader = this.config.reader ? found.name : this.onlyReaderHolding(holds, name);
     if (this.connection?.connected && this.connection.readerName === reader) {
       this.connection.trace = trace;
       try {
@@ -95,6 +104,23 @@ export class HardwareTarget implements Target {
     return this.connection;
   }
 
+  /**
+   * Without a configured reader: the one reader whose card fits (any card, or the named
+   * profile's ATR). Several fit: the run cannot guess which card it may use.
+   */
+  private onlyReaderHolding(holds: (r: { present: boolean; atr?: Buffer | undefined }) => boolean, profile: string | undefined): string {
+    const readers = this.pcsc.listReaders();
+    const fitting = readers.filter(holds);
+    if (fitting.length === 1) return fitting[0]!.name;
+    const list = readers.map((r, i) => `${i}: "${r.name}" (${r.present && r.atr ? `ATR ${toHex(r.atr)}` : 'no card'})`).join(', ');
+    const what = profile === undefined ? 'a card' : `a card with the ATR of profile ${profile}`;
+    throw new HarnessError(
+      HarnessCodes.UNKNOWN_READER,
+      `${fitting.length} readers hold ${what}, so the run cannot tell which to use: name one with --card PROFILE (its ATR), ` +
+        `or with "reader:" in ${DEFAULT_CONFIG_FILE} (readers: ${list})`,
+    );
+  }
+
   removeCard(): Promise<void> {
     return Promise.reject(new HarnessError(HarnessCodes.UNSUPPORTED, 'on hardware a person removes the card'));
   }
@@ -105,14 +131,19 @@ export class HardwareTarget implements Target {
 
   async token(label: string): Promise<TokenAccess> {
     const pkcs11 = this.config.pkcs11;
-    if (!pkcs11) throw new HarnessError(HarnessCodes.BAD_CONFIG, `${this.configFile} has no pkcs11 section (module, tokens)`);
-    const token = pkcs11.tokens.find((t) => t.label === label);
+    if (!pkcs11) {
+      const where = this.configFile ?? `a configuration file (${DEFAULT_CONFIG_FILE}, or --config FILE)`;
+      throw new HarnessError(HarnessCodes.BAD_CONFIG, `PKCS#11 tokens on hardware need their module: write a pkcs11 section (module, tokens) in ${where}`);
+    }
+    // A module without a token list: any token, its user PIN from TOKEN_PIN.
+    const token = pkcs11.tokens.length === 0 ? { label, userPin: '${env:TOKEN_PIN}', soPin: undefined } : pkcs11.tokens.find((t) => t.label === label);
     if (!token) {
       throw new HarnessError(HarnessCodes.BAD_CONFIG, `${this.configFile} lists no token "${label}" (tokens: ${pkcs11.tokens.map((t) => t.label).join(', ') || 'none'})`);
     }
     return {
       modulePath: pkcs11.module,
       label,
+      ...(token.reader !== undefined ? { reader: token.reader } : {}),
       userPin: resolveSecret(token.userPin),
       soPin: token.soPin === undefined ? '' : resolveSecret(token.soPin),
       env: {},

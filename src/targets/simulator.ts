@@ -5,26 +5,36 @@ import type { FaultPlan } from '../../core/faults.js';
 import { PcscContext, type CardConnection, type ReaderInfo } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
-import { CardHost } from './card-host.js';
+import { CardHost, type HostedCard } from './card-host.js';
 import { onCleanup } from '../cleanup.js';
 import { ensurePcscd, type ManagedPcscd } from './pcscd.js';
-import { CardTokenProcess } from './card-token.js';
 import { SoftHsmTokens } from './softhsm.js';
 import type { TokenAccess } from '../pkcs11/token.js';
+import { userModuleCode } from './user-module.js';
 import type { Target } from './target.js';
+import { CardTokens, ThreadTokenCardReader, tokenReaderSlot, type TokenBackend } from './token-card.js';
 
 export interface SimulatorOptions {
   defaultCard?: string | undefined;
   /** Token labels served by a virtual card through card middleware instead of SoftHSM: label -> card profile (docs/piv.md). */
-  cardTokens?: Readonly<Record<string, string>> | undefined;
   /** The vpcd slot (reader `Virtual PCD 00 0N`): by default the cucumber worker's index. */
   slot?: number;
+  /** Where PKCS#11 tokens come from (default softhsm); `piv`: a virtual PIV card through OpenSC. */
+  tokenBackend?: TokenBackend | undefined;
+  /** The token card's vpcd slot: by default workers + the worker's index (token-card.ts). */
+  tokenSlot?: number;
 }
 
 /** The cucumber worker's index (0 outside parallel runs): each worker gets its own vpcd slot. */
 export function workerIndex(): number {
   const id = Number(process.env.CUCUMBER_WORKER_ID ?? 0);
   return Number.isInteger(id) && id >= 0 ? id : 0;
+}
+
+/** How many workers the cucumber run has (CUCUMBER_TOTAL_WORKERS; 1 outside parallel runs). */
+export function workerCount(): number {
+  const total = Number(process.env.CUCUMBER_TOTAL_WORKERS ?? 1);
+  return Number.isInteger(total) && total >= 1 ? total : 1;
 }
 
 /** Two virtual cards on one vpcd port would answer each other's commands: a reader in use is refused. */
@@ -64,11 +74,10 @@ export class SimulatorTarget implements Target {
   private readonly host: CardHost;
   private readonly readerName: string;
   /** A card is a profile (name or path): the card itself lives on the host's thread. */
-  private readonly cards: CardFlow<string>;
+  private readonly cards: CardFlow<HostedCard>;
   private tokens: SoftHsmTokens | undefined;
+  private tokenCards: CardTokens | undefined;
   private readonly profiles = new ProfileCache();
-  /** The card behind a card-backed token, in its own process in this worker's reader. */
-  private readonly cardToken: CardTokenProcess;
   /**
    * pcscd closed the card's vpcd connection: it stopped or restarted (this worker's step,
    * or another's). The PC/SC context and connection of before mean nothing to a new pcscd.
@@ -85,7 +94,6 @@ export class SimulatorTarget implements Target {
   constructor(private readonly options: SimulatorOptions = {}) {
     const slot = options.slot ?? workerIndex();
     this.readerName = vpcdReaderName(slot);
-    this.cardToken = new CardTokenProcess(slot, this.readerName);
     const host = new CardHost(slot, {
       onRemoved: (byPeer) => {
         if (byPeer) this.pcscdLost = true;
@@ -94,11 +102,11 @@ export class SimulatorTarget implements Target {
     this.host = host;
     // An interrupted run ends the card's thread at once: its socket closes, which is a removal.
     onCleanup(() => host.terminate());
-    this.cards = new CardFlow<string>(
+    this.cards = new CardFlow<HostedCard>(
       {
         inserted: () => host.inserted,
-        replace: (profile) => host.insert(profile),
-        insert: (profile) => host.insert(profile),
+        replace: (card) => host.insert(card),
+        insert: (card) => host.insert(card),
         remove: () => host.remove(),
         reinsert: () => host.reinsert(),
       },
@@ -126,18 +134,32 @@ export class SimulatorTarget implements Target {
       );
     }
     checkReaderFree(mine);
+    const backend = this.options.tokenBackend;
+    if (backend !== undefined && backend !== 'softhsm') {
+      const slot = this.options.tokenSlot ?? tokenReaderSlot(workerIndex(), workerCount());
+      const reader = readers.find((r) => r.name === vpcdReaderName(slot));
+      if (!reader) {
+        throw new HarnessError(
+          HarnessCodes.UNKNOWN_READER,
+          `the ${backend} token card needs a vpcd reader of its own, "${vpcdReaderName(slot)}", and pcscd has none (readers: ${readers.map((r) => r.name).join(', ') || 'none'}); ` +
+            'with Debian\'s two vpcd readers run one worker, or use --target container (two readers per worker), or add entries to /etc/reader.conf.d/vpcd and restart pcscd',
+        );
+      }
+      checkReaderFree(reader);
+      this.tokenCards = new CardTokens(new ThreadTokenCardReader(slot), () => this.pcsc, { backend });
+    }
   }
 
   /** A fresh card in the reader (see CardFlow.insert: swapped in behind the connection when one is there). */
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
-    await this.stopCardToken();
     if (this.pcscdLost) await this.reconnectToPcscd();
     this.closeRetiredContext();
     const name = profile ?? this.options.defaultCard ?? DEFAULT_PROFILE;
-    // Loaded here as well, so that a mistake in the profile fails the step with its own error.
-    this.profiles.get(name);
+    // Loaded here as well, so that a mistake in the profile fails the step with its own error;
+    // a card module is bundled here and installed on the card's thread with the card.
+    const moduleCode = await userModuleCode(this.profiles.get(name));
     this.card = name;
-    return this.cards.insert(name, trace);
+    return this.cards.insert({ profile: name, moduleCode }, trace);
   }
 
   async addFaults(plan: FaultPlan): Promise<void> {
@@ -179,6 +201,7 @@ export class SimulatorTarget implements Target {
 
   beginScenario(): void {
     // Every scenario gets a fresh card and token session here: nothing to guard.
+    this.tokenCards?.beginScenario();
   }
 
   async removeCard(): Promise<void> {
@@ -190,31 +213,23 @@ export class SimulatorTarget implements Target {
   }
 
   async token(label: string): Promise<TokenAccess> {
-    const cardProfile = this.options.cardTokens?.[label];
-    if (cardProfile !== undefined) {
-      // The reader is this worker's: an APDU scenario's card leaves it first.
-      if (this.host.inserted) await this.cards.remove();
-      this.cards.disconnect();
-      return this.cardToken.token(cardProfile, this.profiles.get(cardProfile), this.pcsc);
-    }
+    if (this.tokenCards) return this.tokenCards.token(label);
     this.tokens ??= new SoftHsmTokens();
     return this.tokens.token(label);
   }
 
-  private async stopCardToken(): Promise<void> {
-    if (!this.cardToken.running) return;
-    await this.cardToken.stop();
-    await waitUntilSeenEmpty(this.pcsc, this.readerName);
-  }
-
   async stop(): Promise<void> {
-    if (this.pcscContext) await this.stopCardToken();
-    else await this.cardToken.stop();
     this.closeRetiredContext();
     this.cards.disconnect();
     const wasInserted = this.host.inserted;
     await this.host.close();
     if (wasInserted && this.pcscContext) await waitUntilSeenEmpty(this.pcscContext, this.readerName);
+    const cardTokens = this.tokenCards;
+    this.tokenCards = undefined;
+    if (cardTokens) {
+      await cardTokens.dispose();
+      if (this.pcscContext) await waitUntilSeenEmpty(this.pcscContext, cardTokens.reader);
+    }
     this.pcscContext?.close();
     this.pcscContext = undefined;
     await this.tokens?.dispose();

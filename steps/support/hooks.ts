@@ -46,7 +46,7 @@ Before(async function (this: CardspecWorld, { pickle }) {
   this.stepTexts = pickle.steps.map((step) => step.text);
   this.featureFile = pickle.uri;
   const p = this.parameters;
-  this.target = await workerTarget(p.target ?? 'simulator', p.card, p.config, p.cardTokens);
+  this.target = await workerTarget(p.target ?? 'simulator', p.card, p.config, p.tokenBackend);
   this.tags = pickle.tags.map((t) => t.name);
   this.target.beginScenario({ tags: this.tags, trustedValues: this.trustedValues });
 });

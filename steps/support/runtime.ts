@@ -1,5 +1,6 @@
 import type { Target, TargetName } from '../../src/targets/target.js';
 import { createTarget } from '../../src/targets/create.js';
+import type { TokenBackend } from '../../src/targets/token-card.js';
 
 /**
  * The target of this worker: made by the first scenario's Before hook (world parameters
@@ -12,10 +13,10 @@ export async function workerTarget(
   name: TargetName,
   card: string | undefined,
   config: string | undefined,
-  cardTokens?: Readonly<Record<string, string>>,
+  tokenBackend?: TokenBackend,
 ): Promise<Target> {
   if (!current) {
-    const target = createTarget(name, { defaultCard: card, config, cardTokens });
+    const target = createTarget(name, { defaultCard: card, config, tokenBackend });
     current = { name, target, started: target.start() };
   } else if (current.name !== name) {
     throw new Error(`this worker already runs the ${current.name} target; one run has one target`);

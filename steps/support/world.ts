@@ -5,6 +5,7 @@ import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { isExpectableCode } from '../../src/expected-codes.js';
 import { defaultApduTimeoutMs, type CardConnection } from '../../src/pcsc/client.js';
 import type { Target, TargetName } from '../../src/targets/target.js';
+import type { TokenBackend } from '../../src/targets/token-card.js';
 import { expand, unescapeText, type Expansion } from '../../src/text/expand.js';
 import { maskSecrets } from '../../src/trace/mask.js';
 import { ApduTrace } from '../../src/trace/trace.js';
@@ -17,8 +18,8 @@ export interface CardspecParameters {
   card?: string;
   /** The hardware target's configuration file. */
   config?: string;
-  /** Simulator: PKCS#11 token labels served by a virtual card instead of SoftHSM (label -> card profile). */
-  cardTokens?: Record<string, string>;
+  /** Where PKCS#11 tokens come from on the simulator and container targets (`--token-backend`, `-p piv`). */
+  tokenBackend?: TokenBackend;
 }
 
 /** `Then it fails with CODE`: the step text, and the code it names. */
@@ -65,6 +66,18 @@ export class CardspecWorld extends World<CardspecParameters> {
 
   constructor(options: IWorldOptions<CardspecParameters>) {
     super(options);
+    // What a step attaches or logs goes into every report: secrets are masked on the way,
+    // also for user steps that call this.log or this.attach with expanded values.
+    const { attach, log } = options;
+    const writable = this as { attach: IWorldOptions['attach']; log: IWorldOptions['log'] };
+    writable.log = (text) => log(maskSecrets(text, this.secrets));
+    writable.attach = ((data: unknown, options?: unknown) => {
+      const mediaType = typeof options === 'string' ? options : (options as { mediaType?: string } | undefined)?.mediaType;
+      const isText = mediaType === undefined || mediaType.startsWith('text/') || mediaType.endsWith('json');
+      if (typeof data === 'string' && isText) data = maskSecrets(data, this.secrets);
+      else if (Buffer.isBuffer(data) && isText) data = Buffer.from(maskSecrets(data.toString('utf8'), this.secrets), 'utf8');
+      return (attach as (d: unknown, o?: unknown) => unknown)(data, options);
+    }) as IWorldOptions['attach'];
   }
 
   /** A string parameter with its `${...}` forms expanded; env values become secrets. */
@@ -119,6 +132,24 @@ export class CardspecWorld extends World<CardspecParameters> {
     return this.connection;
   }
 
+  /**
+   * Sends a command APDU to the connected card, the way "When I send the APDU" does: hex
+   * text is expanded and parsed first (`${env:...}` values become secrets), the command
+   * passes the target's PIN guard, goes into the APDU trace (secrets masked) and follows
+   * the automatic GET RESPONSE setting. A PC/SC or harness error is kept for a following
+   * `Then it fails with CODE` (the result is then undefined); the response is also kept
+   * as `this.response` for the built-in `Then` steps.
+   */
+  async send(command: Buffer | string): Promise<ResponseApdu | undefined> {
+    const bytes = typeof command === 'string' ? this.hex(command) : command;
+    const connection = this.requireConnection();
+    this.response = undefined;
+    const response = await this.attempt(() => connection.transmit(bytes, this.automaticGetResponse));
+    this.response = response;
+    return response;
+  }
+
+  /** The last response, or a clear error when no APDU was sent yet. */
   requireResponse(): ResponseApdu {
     if (!this.response) throw new HarnessError(HarnessCodes.NO_RESPONSE, 'no response yet: send an APDU first');
     return this.response;

@@ -76,6 +76,15 @@ describe('the hardware target against cardspec sim', () => {
     assert.match(output, /^4 passed, 0 failed$/m);
   });
 
+  it('needs no configuration: the reader whose card has the profile ATR, else a list of the readers', async () => {
+    const t0 = await run(['--target', 'hardware', 'features/cards/t0.feature'], { CARD_PIN: PIN });
+    assert.equal(t0.code, 0, t0.output);
+    assert.match(t0.output, /^4 passed, 0 failed$/m);
+    const any = await run(['--target', 'hardware', 'features/cards/atr.feature'], { CARD_PIN: PIN });
+    assert.notEqual(any.code, 0);
+    assert.match(any.output, /2 readers hold a card, so the run cannot tell which to use: name one with --card PROFILE .*0: "Virtual PCD 00 00" \(ATR 3B/);
+  });
+
   it('names the readers when the configured one is not there', async () => {
     const config = join(dir, 'missing.yaml');
     writeFileSync(config, 'reader: "Gemalto PC Twin Reader 00 00"\n');

@@ -23,7 +23,7 @@ describe('blocking transmit to a card on its own thread', () => {
   before(async () => {
     pcsc = PcscContext.open();
     host = new CardHost(SLOT, { workerUrl: new URL('../fixtures/mute-card-thread.js', import.meta.url) });
-    await host.insert('iso7816-demo');
+    await host.insert({ profile: 'iso7816-demo', moduleCode: undefined });
     await pcsc.waitForCard(READER, CARD_EVENT_TIMEOUT_MS);
     connection = await pcsc.connect(READER, undefined, { watchdog: host });
     connection.responseTimeoutMs = APDU_TIMEOUT_MS;

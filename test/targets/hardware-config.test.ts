@@ -39,10 +39,27 @@ describe('parseHardwareConfig', () => {
       ].join('\n'),
       'bench.yaml',
     );
-    assert.equal(config.reader.kind, 'pattern');
+    assert.equal(config.reader?.kind, 'pattern');
     assert.equal(config.cardTimeoutMs, 5000);
     assert.equal(config.pkcs11?.module, '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so');
     assert.deepEqual(config.pkcs11?.tokens, [{ label: 'harness-token', userPin: '${env:TOKEN_PIN}', soPin: '${file:/etc/cardspec/so-pin}' }]);
+  });
+
+  it('takes the reader of a card-backed token (its token label is the card\'s)', () => {
+    const config = parseHardwareConfig(
+      ['pkcs11:', '  module: /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so', '  tokens:', '    - label: harness-token', '      reader: Yubico YubiKey OTP+FIDO+CCID 00 00', '      userPin: ${env:TOKEN_PIN}'].join('\n'),
+      'bench.yaml',
+    );
+    assert.deepEqual(config.pkcs11?.tokens, [{ label: 'harness-token', userPin: '${env:TOKEN_PIN}', soPin: undefined, reader: 'Yubico YubiKey OTP+FIDO+CCID 00 00' }]);
+  });
+
+  it('takes a file of comments only, and a missing reader or user PIN, as the defaults', () => {
+    const config = parseHardwareConfig('# reader: /Gemalto/\n# cardTimeoutMs: 5000\n', 'bench.yaml');
+    assert.equal(config.reader, undefined);
+    assert.equal(config.cardTimeoutMs, 30_000);
+    const tokens = parseHardwareConfig('pkcs11:\n  module: /x.so\n  tokens:\n    - label: t\n', 'bench.yaml');
+    assert.equal(tokens.reader, undefined);
+    assert.deepEqual(tokens.pkcs11?.tokens, [{ label: 't', userPin: '${env:TOKEN_PIN}', soPin: undefined }]);
   });
 
   it('refuses a PIN written as a value, naming file, line and field', () => {
