@@ -26,16 +26,20 @@ import { buildC } from './lib/native.js';
 import { benchResultsDir } from './lib/paths.js';
 import type { Figure } from './lib/result.js';
 import { formatTable } from './lib/table.js';
+import { ratioChart } from './lib/chart.js';
 
 /** Rounds and loop sizes, chosen to keep the whole bench under ~4 minutes on 2 busy cores. */
 const PLAN = {
   rounds: 5,
-  apduIterations: 2000,
+  apduBlocks: 40,
+  apduBlockIterations: 250,
+  scriptorRounds: 3,
+  scriptorIterations: 2000,
   latencyRounds: 3,
   latencyIterations: 1000,
   stockIterations: 50,
   throughputIterations: 5000,
-  scenarioRounds: 3,
+  scenarioRounds: 5,
   scenarios: 200,
   startRounds: 5,
   parallelRounds: 3,
@@ -62,7 +66,14 @@ const FIGURES: { names: string[]; run: FigureRun }[] = [
   {
     names: ['apdu-roundtrip'],
     run: async (c) => [
-      await apduRoundtrip({ reader: c.reader, cLoopBinary: c.pcscLoop(), rounds: PLAN.rounds, iterations: PLAN.apduIterations }),
+      await apduRoundtrip({
+        reader: c.reader,
+        cLoopBinary: c.pcscLoop(),
+        rounds: PLAN.apduBlocks,
+        iterations: PLAN.apduBlockIterations,
+        scriptorRounds: PLAN.scriptorRounds,
+        scriptorIterations: PLAN.scriptorIterations,
+      }),
     ],
   },
   {
@@ -113,10 +124,10 @@ const FIGURES: { names: string[]; run: FigureRun }[] = [
   },
   {
     // Last: its second worker takes vpcd slot 1, the bench's reader, which must be empty.
-    names: ['parallel-features'],
+    names: ['suite-time', 'parallel-features'],
     run: async (c) => {
       await c.reader.empty();
-      return [await parallelFeatures({ pcsc: c.pcsc, rounds: PLAN.parallelRounds })];
+      return parallelFeatures({ pcsc: c.pcsc, rounds: PLAN.parallelRounds });
     },
   },
 ];
@@ -126,13 +137,20 @@ function failed(names: string[], error: unknown): Figure[] {
   return names.map((name) => ({ name, value: null, unit: '', baseline: null, baselineName: '', ratio: null, rounds: 0, notes: [`failed: ${message}`] }));
 }
 
+/** Written whole or not at all: a Ctrl-C never leaves half a file. */
+function writeWhole(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
+}
+
+/** latest.json, and the chart of its ratios (latest.svg, shown by docs/performance.md). */
 function writeResults(figures: Figure[]): string {
   const dir = benchResultsDir();
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'latest.json');
-  // Written whole or not at all: a Ctrl-C never leaves half a file.
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(figures, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeWhole(file, `${JSON.stringify(figures, null, 2)}\n`);
+  const title = `cardspec bench, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, load average ${loadavg()[0]!.toFixed(1)}`;
+  writeWhole(join(dir, 'latest.svg'), ratioChart(figures, title));
   return file;
 }
 

@@ -2,7 +2,7 @@
  * PKCS#11 steps (docs/steps.md, "PKCS#11"): thin glue from Gherkin to src/pkcs11's
  * Pkcs11Scenario. Key pairs are session objects unless the scenario is tagged @token-objects.
  */
-import { Before, Given, Then, When, type DataTable } from '@cucumber/cucumber';
+import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import { toHex } from '../core/apdu/hex.js';
 import { hashAlgorithm } from '../src/crypto/hashes.js';
 import type { KeyType } from '../src/crypto/key-types.js';
@@ -16,13 +16,6 @@ import { Pkcs11Scenario } from '../src/pkcs11/scenario.js';
 import type { CardspecWorld } from './support/world.js';
 
 const TOKEN_OBJECTS_TAG = '@token-objects';
-
-/** Whether each scenario asked for token objects; kept beside the World, which has no tag field. */
-const tokenObjects = new WeakMap<CardspecWorld, boolean>();
-
-Before(function (this: CardspecWorld, { pickle }) {
-  tokenObjects.set(this, pickle.tags.some((tag) => tag.name === TOKEN_OBJECTS_TAG));
-});
 
 function scenario(world: CardspecWorld): Pkcs11Scenario {
   if (!world.pkcs11) throw new Error('no PKCS#11 token yet: start the scenario with Given the PKCS#11 token "<label>"');
@@ -43,7 +36,7 @@ Given('the PKCS#11 token {string}', async function (this: CardspecWorld, label: 
   for (const secret of [access.userPin, access.soPin]) this.secrets.add(secret);
   await this.pkcs11?.close();
   this.pkcs11 = undefined;
-  this.pkcs11 = await this.attempt(async () => Pkcs11Scenario.open(access, { tokenObjects: tokenObjects.get(this) ?? false }));
+  this.pkcs11 = await this.attempt(async () => Pkcs11Scenario.open(access, { tokenObjects: this.tags.includes(TOKEN_OBJECTS_TAG) }));
 });
 
 async function logIn(world: CardspecWorld, userType: UserType, written: string | undefined, idempotent: boolean): Promise<void> {

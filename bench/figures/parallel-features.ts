@@ -8,8 +8,16 @@
  * test runs on the same machine take slots 0 and 1 for short whiles.
  *
  * Also, once, the same features on the container target (one worker), for the table.
+ *
+ * Figure `suite-time` (issue #16), from the same runs: the one-worker wall time, and where
+ * it goes: the costliest steps and hooks by definition, from cucumber's messages of the
+ * last one-worker run (bench/lib/step-timings.ts).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { vpcdReaderName } from '../../core/vpcd.js';
+import { onCleanup } from '../../src/cleanup.js';
 import type { PcscContext } from '../../src/pcsc/client.js';
 import { checkDocker, ensureSimulatorImage } from '../../src/targets/container-image.js';
 import { assertSlotFree, CARD_EVENT_TIMEOUT_MS } from '../lib/bench-slot.js';
@@ -18,6 +26,12 @@ import { packageRoot } from '../lib/paths.js';
 import { runProcess } from '../lib/processes.js';
 import { ratioOf, type Figure, type Reference } from '../lib/result.js';
 import { median, round } from '../lib/stats.js';
+import { stepBreakdown } from '../lib/step-timings.js';
+
+export const SUITE_ONE_WORKER_GOAL_S = 8;
+export const PARALLEL_GOAL_RATIO = 0.55;
+/** Steps shown in the suite-time breakdown. */
+const BREAKDOWN_ROWS = 10;
 
 const FEATURES = 'features/';
 /** The slots of worker 0 and worker 1. */
@@ -68,8 +82,19 @@ export interface ParallelFeaturesOptions {
   rounds: number;
 }
 
-export async function parallelFeatures(options: ParallelFeaturesOptions): Promise<Figure> {
+export async function parallelFeatures(options: ParallelFeaturesOptions): Promise<Figure[]> {
   const { pcsc, rounds } = options;
+  const folder = mkdtempSync(join(tmpdir(), 'cardspec-bench-suite-'));
+  const unregister = onCleanup(() => rmSync(folder, { recursive: true, force: true }));
+  try {
+    return await measure(pcsc, rounds, join(folder, 'messages.ndjson'));
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+    unregister();
+  }
+}
+
+async function measure(pcsc: PcscContext, rounds: number, messages: string): Promise<Figure[]> {
   const notes: string[] = [];
   const summaries = new Set<string>();
 
@@ -93,7 +118,7 @@ export async function parallelFeatures(options: ParallelFeaturesOptions): Promis
   };
 
   const results = await interleave<number>(rounds, [
-    { name: 'one', run: (r) => embeddedRun('1 worker', [FEATURES], r) },
+    { name: 'one', run: (r) => embeddedRun('1 worker', [FEATURES, '--', '--format', `message:${messages}`], r) },
     { name: 'two', run: (r) => embeddedRun('2 workers', [FEATURES, '--', '--parallel', '2'], r) },
   ]);
 
@@ -117,13 +142,42 @@ export async function parallelFeatures(options: ParallelFeaturesOptions): Promis
   const value = median(results.get('two')!);
   const baseline = median(results.get('one')!);
   const ratio = ratioOf(value, baseline);
-  return {
+  const breakdown = stepBreakdown(messages);
+  const oneWorkerS = baseline / 1000;
+  const suiteTime: Figure = {
+    name: 'suite-time',
+    value: round(oneWorkerS, 3),
+    unit: 's',
+    baseline: null,
+    baselineName: 'none',
+    ratio: null,
+    goal: `value <= ${SUITE_ONE_WORKER_GOAL_S} s`,
+    met: oneWorkerS <= SUITE_ONE_WORKER_GOAL_S,
+    rounds,
+    samples: { value: results.get('one')!.map((v) => round(v / 1000, 3)), baseline: [] },
+    references: [
+      ...breakdown.steps.slice(0, BREAKDOWN_ROWS).map((step) => ({
+        name: `${step.name} (${step.count}×, median ${round(step.medianMs, 2)} ms)`,
+        value: round(step.totalMs / 1000, 3),
+        unit: 's',
+      })),
+      { name: 'cucumber between steps', value: round(breakdown.betweenStepsMs / 1000, 3), unit: 's' },
+      { name: `all ${breakdown.testCases} scenarios (start to end)`, value: round(breakdown.testCasesMs / 1000, 3), unit: 's' },
+    ],
+    extra: { scenarios: breakdown.testCases },
+    notes: [
+      `wall time, spawn to exit, of \`node bin/cardspec.js run ${FEATURES}\` (1 worker, embedded simulator), every scenario passing; rows: the costliest steps and hooks of the last run, from cucumber's messages (total s)`,
+    ],
+  };
+  const parallel: Figure = {
     name: 'parallel-features',
     value: round(value / 1000, 3),
     unit: 's',
     baseline: round(baseline / 1000, 3),
     baselineName: '1 worker',
     ratio: ratio === null ? null : round(ratio, 3),
+    goal: `ratio <= ${PARALLEL_GOAL_RATIO}`,
+    met: ratio === null ? null : ratio <= PARALLEL_GOAL_RATIO,
     rounds,
     samples: { value: results.get('two')!.map((v) => round(v / 1000, 3)), baseline: results.get('one')!.map((v) => round(v / 1000, 3)) },
     references,
@@ -134,4 +188,5 @@ export async function parallelFeatures(options: ParallelFeaturesOptions): Promis
       ...notes,
     ],
   };
+  return [suiteTime, parallel];
 }

@@ -1,32 +1,43 @@
 /**
- * Figure `scenario-overhead` (issue #7): the time one trivial scenario costs through
- * cucumber on the simulator ("Given a card is inserted", one APDU, one status check), and
- * the fixed cost of a run, from spawning `cardspec run` to its first scenario. Taken from
- * cucumber's message output (its timestamps), for a generated feature of N scenarios.
- * Baseline: the same work without cucumber, in a plain loop: what SimulatorTarget's
- * insertCard does for each scenario (a new VirtualCard from the profile, which it parses
- * once per run, swap it in, reset the connection), then the APDU through the harness's
- * client.
+ * Figure `scenario-overhead` (issues #7, #16): what one trivial scenario costs through
+ * cucumber on the simulator ("Given a card is inserted", one APDU, one status check)
+ * beyond its card work, against what a scenario costs in bare cucumber-js; and the fixed
+ * cost of a run, from spawning `cardspec run` to its first scenario. Taken from cucumber's
+ * message output (its timestamps), for a generated feature of N scenarios.
+ * - card work: the same scenarios without cucumber, in a plain loop: what SimulatorTarget's
+ *   insertCard does for each scenario (a fresh card from the profile on the card thread,
+ *   the connection reset), then the APDU through the harness's client;
+ * - bare cucumber-js: N scenarios of three no-op steps, same cucumber, same run.
+ * The value is our time per scenario minus the card work; goal: <= 1.5x bare cucumber-js.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VirtualCard } from '../../simulator/card/virtual-card.js';
-import { loadProfile } from '../../core/profile/load.js';
-import { VpcdSlot } from '../../simulator/vpcd/slot.js';
 import { onCleanup } from '../../src/cleanup.js';
+import { CardHost } from '../../src/targets/card-host.js';
 import type { PcscContext } from '../../src/pcsc/client.js';
 import { ApduTrace } from '../../src/trace/trace.js';
 import { BENCH_READER, BENCH_SLOT, CARD_EVENT_TIMEOUT_MS, removeOnExit } from '../lib/bench-slot.js';
 import { benchProfilePath, READ_BINARY_16 } from '../lib/bench-reader.js';
 import { interleave } from '../lib/interleave.js';
-import { packageRoot } from '../lib/paths.js';
+import { benchBuildDir, packageRoot } from '../lib/paths.js';
 import { runProcess } from '../lib/processes.js';
 import { ratioOf, type Figure } from '../lib/result.js';
 import { median, nowUs, round } from '../lib/stats.js';
 
 /** READ BINARY of 16 bytes through SFI 01: one APDU, no SELECT needed. */
 const TRIVIAL_APDU = READ_BINARY_16.match(/../g)!.join(' ');
+
+export const SCENARIO_OVERHEAD_GOAL_RATIO = 1.5;
+
+/** The bare cucumber-js project: three no-op steps, nothing of ours. */
+function bareFeatureText(scenarios: number): string {
+  const lines = ['Feature: bench: no-op scenarios', ''];
+  for (let i = 1; i <= scenarios; i++) lines.push(`  Scenario: no-op ${i}`, '    Given a no-op step', '    When a no-op step', '    Then a no-op step', '');
+  return lines.join('\n');
+}
+
+const BARE_STEPS = "import { Given } from '@cucumber/cucumber';\nGiven('a no-op step', function () {});\n";
 
 function featureText(scenarios: number): string {
   const lines = ['Feature: bench: trivial scenarios', ''];
@@ -53,17 +64,24 @@ interface RunTimes {
   wallMs: number;
 }
 
-async function cucumberRun(folder: string, scenarios: number): Promise<RunTimes> {
+/** `cardspec run` of the trivial feature, or bare cucumber-js of the no-op feature. */
+async function cucumberRun(folder: string, scenarios: number, bare: boolean): Promise<RunTimes> {
   const messages = join(folder, 'messages.ndjson');
   rmSync(messages, { force: true });
   const spawnedAt = Date.now();
-  const { wallMs } = await runProcess(
-    process.execPath,
-    ['bin/cardspec.js', 'run', '--card', benchProfilePath(), join(folder, 'features'), '--', '--format', `message:${messages}`],
-    // cardspec run puts its card in the slot of the cucumber worker (CUCUMBER_WORKER_ID, 0 when
-    // unset): 1 keeps it in the bench's reader, away from test runs on slot 0.
-    { cwd: packageRoot(), env: { ...process.env, CUCUMBER_WORKER_ID: String(BENCH_SLOT) }, timeoutMs: 120_000 },
-  );
+  const { wallMs } = bare
+    ? await runProcess(
+        process.execPath,
+        [join(packageRoot(), 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber-js'), 'features', '--import', 'steps/*.mjs', '--format', `message:${messages}`],
+        { cwd: folder, timeoutMs: 120_000 },
+      )
+    : await runProcess(
+        process.execPath,
+        ['bin/cardspec.js', 'run', '--card', benchProfilePath(), join(folder, 'features'), '--', '--format', `message:${messages}`],
+        // cardspec run puts its card in the slot of the cucumber worker (CUCUMBER_WORKER_ID, 0 when
+        // unset): 1 keeps it in the bench's reader, away from test runs on slot 0.
+        { cwd: packageRoot(), env: { ...process.env, CUCUMBER_WORKER_ID: String(BENCH_SLOT) }, timeoutMs: 120_000 },
+      );
   const started: number[] = [];
   const finished: number[] = [];
   let failedSteps = 0;
@@ -79,7 +97,7 @@ async function cucumberRun(folder: string, scenarios: number): Promise<RunTimes>
     if (envelope.testStepFinished && envelope.testStepFinished.testStepResult.status !== 'PASSED') failedSteps++;
   }
   if (finished.length !== scenarios || failedSteps > 0) {
-    throw new Error(`cardspec run: ${finished.length} of ${scenarios} scenarios finished, ${failedSteps} steps did not pass`);
+    throw new Error(`${bare ? 'cucumber-js' : 'cardspec run'}: ${finished.length} of ${scenarios} scenarios finished, ${failedSteps} steps did not pass`);
   }
   return {
     fixedMs: started[0]! - spawnedAt,
@@ -89,21 +107,20 @@ async function cucumberRun(folder: string, scenarios: number): Promise<RunTimes>
   };
 }
 
-/** The same N scenarios' work without cucumber, on the harness's objects in this process. */
+/** The same N scenarios' card work without cucumber, on the harness's objects in this process. */
 async function plainLoop(pcsc: PcscContext, scenarios: number): Promise<number> {
-  const slot = new VpcdSlot({ slot: BENCH_SLOT });
-  const unregister = removeOnExit({ insert: async () => undefined, remove: () => slot.remove() });
-  // Parsed once, as SimulatorTarget does (a card copies what it takes from its profile).
-  const profile = loadProfile(benchProfilePath());
-  await slot.insert(new VirtualCard(profile));
+  const host = new CardHost(BENCH_SLOT);
+  const unregister = removeOnExit({ insert: async () => undefined, remove: () => host.close(), terminate: () => host.terminate() });
+  await host.insert({ profile: benchProfilePath(), moduleCode: undefined });
   try {
     await pcsc.waitForCard(BENCH_READER, CARD_EVENT_TIMEOUT_MS);
-    const connection = await pcsc.connect(BENCH_READER);
+    const connection = await pcsc.connect(BENCH_READER, new ApduTrace(), { watchdog: host });
     const command = Buffer.from(TRIVIAL_APDU.replace(/ /g, ''), 'hex');
     try {
       const started = nowUs();
       for (let i = 0; i < scenarios; i++) {
-        slot.replace(new VirtualCard(profile));
+        // A fresh card on the card thread, as SimulatorTarget.insertCard (its profile parsed once there).
+        await host.insert({ profile: benchProfilePath(), moduleCode: undefined });
         connection.trace = new ApduTrace();
         await connection.reset();
         const response = await connection.transmit(command);
@@ -114,7 +131,7 @@ async function plainLoop(pcsc: PcscContext, scenarios: number): Promise<number> 
       connection.disconnect();
     }
   } finally {
-    await slot.close();
+    await host.close();
     unregister();
     await pcsc.waitForEmpty(BENCH_READER, CARD_EVENT_TIMEOUT_MS);
   }
@@ -129,15 +146,31 @@ export interface ScenarioOverheadOptions {
 export async function scenarioOverhead(options: ScenarioOverheadOptions): Promise<Figure[]> {
   const { pcsc, rounds, scenarios } = options;
   const folder = mkdtempSync(join(tmpdir(), 'cardspec-bench-scenarios-'));
-  const unregister = onCleanup(() => rmSync(folder, { recursive: true, force: true }));
+  mkdirSync(benchBuildDir(), { recursive: true });
+  const bareFolder = mkdtempSync(join(benchBuildDir(), 'bare-cucumber-'));
+  const removeFolders = (): void => {
+    rmSync(folder, { recursive: true, force: true });
+    rmSync(bareFolder, { recursive: true, force: true });
+  };
+  const unregister = onCleanup(removeFolders);
   try {
     mkdirFeatures(folder, scenarios);
+    bareProject(bareFolder, scenarios);
     const runs: RunTimes[] = [];
+    const bareRuns: RunTimes[] = [];
     const results = await interleave<number>(rounds, [
+      {
+        name: 'bare',
+        run: async () => {
+          const times = await cucumberRun(bareFolder, scenarios, true);
+          bareRuns.push(times);
+          return times.perScenarioMs;
+        },
+      },
       {
         name: 'cucumber',
         run: async () => {
-          const times = await cucumberRun(folder, scenarios);
+          const times = await cucumberRun(folder, scenarios, false);
           // Its card leaves at exit; pcscd must see the slot empty before the next insertion.
           await pcsc.waitForEmpty(BENCH_READER, CARD_EVENT_TIMEOUT_MS);
           runs.push(times);
@@ -146,9 +179,15 @@ export async function scenarioOverhead(options: ScenarioOverheadOptions): Promis
       },
       { name: 'plain', run: () => plainLoop(pcsc, scenarios) },
     ]);
-    const value = median(results.get('cucumber')!);
-    const baseline = median(results.get('plain')!);
-    const ratio = ratioOf(value, baseline);
+    // Our cost beyond the card work, round by round (each round ran all three).
+    const ours = results.get('cucumber')!;
+    const plain = results.get('plain')!;
+    const bare = results.get('bare')!;
+    const overheads = ours.map((v, i) => v - plain[i]!);
+    const value = median(overheads);
+    const baseline = median(bare);
+    // Paired by round, as the overheads are: the machine's load drifts between rounds.
+    const ratio = ratioOf(value, baseline) === null ? null : median(overheads.map((v, i) => v / bare[i]!));
     const fixed = median(runs.map((r) => r.fixedMs));
     return [
       {
@@ -156,13 +195,20 @@ export async function scenarioOverhead(options: ScenarioOverheadOptions): Promis
         value: round(value, 3),
         unit: 'ms/scenario',
         baseline: round(baseline, 3),
-        baselineName: 'same work, plain loop',
+        baselineName: 'bare cucumber-js, 3 no-op steps',
         ratio: ratio === null ? null : round(ratio, 3),
+        goal: `ratio <= ${SCENARIO_OVERHEAD_GOAL_RATIO}`,
+        met: ratio === null ? null : ratio <= SCENARIO_OVERHEAD_GOAL_RATIO,
         rounds,
-        samples: { value: results.get('cucumber')!.map((v) => round(v, 3)), baseline: results.get('plain')!.map((v) => round(v, 3)) },
+        samples: { value: overheads.map((v) => round(v, 3)), baseline: bare.map((v) => round(v, 3)) },
+        references: [
+          { name: 'whole trivial scenario (card work included)', value: round(median(ours), 3), unit: 'ms/scenario' },
+          { name: 'its card work in a plain loop (fresh card, reset, APDU)', value: round(median(plain), 3), unit: 'ms/scenario' },
+          { name: 'bare cucumber-js: spawn to first scenario', value: round(median(bareRuns.map((r) => r.fixedMs)), 3), unit: 'ms' },
+        ],
         extra: { scenarios, firstScenarioMs: round(median(runs.map((r) => r.firstScenarioMs)), 3), runWallMs: round(median(runs.map((r) => r.wallMs)), 3) },
         notes: [
-          `${scenarios} scenarios of "Given a card is inserted" + one APDU + one status check, cardspec run on "${BENCH_READER}"; per scenario = (end of last - end of first) / (N - 1), from cucumber's message timestamps`,
+          `${scenarios} scenarios of "Given a card is inserted" + one APDU + one status check, cardspec run on "${BENCH_READER}", minus the same card work in a plain loop; ratio: median of the rounds' ratios; baseline: ${scenarios} scenarios of three no-op steps in bare cucumber-js (the project's version); per scenario = (end of last - end of first) / (N - 1), from cucumber's message timestamps`,
         ],
       },
       {
@@ -179,9 +225,17 @@ export async function scenarioOverhead(options: ScenarioOverheadOptions): Promis
       },
     ];
   } finally {
-    rmSync(folder, { recursive: true, force: true });
+    removeFolders();
     unregister();
   }
+}
+
+/** A cucumber-js project with nothing of ours, inside the package so that it finds the same @cucumber/cucumber. */
+function bareProject(folder: string, scenarios: number): void {
+  mkdirSync(join(folder, 'features'));
+  mkdirSync(join(folder, 'steps'));
+  writeFileSync(join(folder, 'features', 'noop.feature'), bareFeatureText(scenarios));
+  writeFileSync(join(folder, 'steps', 'noop.mjs'), BARE_STEPS);
 }
 
 function mkdirFeatures(folder: string, scenarios: number): void {

@@ -1,7 +1,8 @@
 import { VirtualCard } from '../../simulator/card/virtual-card.js';
 import { loadProfile } from '../../core/profile/load.js';
-import { VpcdSlot } from '../../simulator/vpcd/slot.js';
 import type { PcscContext } from '../../src/pcsc/client.js';
+import type { TransmitWatchdog } from '../../src/pcsc/sync-card.js';
+import { CardHost } from '../../src/targets/card-host.js';
 import { BENCH_SLOT, putInReader, type InsertableCard } from './bench-slot.js';
 import { benchFile } from './paths.js';
 import { RawVpcdCard } from './raw-vpcd-card.js';
@@ -24,16 +25,15 @@ export function benchCard(): VirtualCard {
 
 /** The kinds of card the bench puts in its reader. */
 export type CardKind =
-  /** The project's card behind the project's VpcdSlot (TCP_QUICKACK re-armed after every read). */
+  /** The project's card behind the project's VpcdSlot (TCP_QUICKACK re-armed after every read), on its own thread as the simulator target has it. */
   | 'simulator'
   /** The same VirtualCard behind the bench's raw transport, without the re-arm: Debian's stock behaviour. */
   | 'stock';
 
-function insertable(kind: CardKind, port: number): InsertableCard {
+function insertable(kind: CardKind, port: number): InsertableCard & { watchdog?: TransmitWatchdog } {
   if (kind === 'simulator') {
-    const slot = new VpcdSlot({ slot: BENCH_SLOT });
-    const card = benchCard();
-    return { insert: () => slot.insert(card), remove: () => slot.close() };
+    const host = new CardHost(BENCH_SLOT);
+    return { insert: () => host.insert({ profile: benchProfilePath(), moduleCode: undefined }), remove: () => host.close(), terminate: () => host.terminate(), watchdog: host };
   }
   return new RawVpcdCard(benchCard(), { port, quickAck: false });
 }
@@ -43,7 +43,7 @@ function insertable(kind: CardKind, port: number): InsertableCard {
  * changes (each swap waits for pcscd's removal and insertion polls, ~0.4-0.8 s).
  */
 export class BenchReader {
-  private current: { kind: CardKind; remove: () => Promise<void> } | undefined;
+  private current: { kind: CardKind; remove: () => Promise<void>; watchdog: TransmitWatchdog | undefined } | undefined;
 
   constructor(
     readonly pcsc: PcscContext,
@@ -54,11 +54,17 @@ export class BenchReader {
     return this.current?.kind;
   }
 
+  /** The simulator card's watchdog, for a blocking connection to it (PcscContext.connect). */
+  get watchdog(): TransmitWatchdog | undefined {
+    return this.current?.watchdog;
+  }
+
   async use(kind: CardKind, options: { fresh?: boolean } = {}): Promise<void> {
     if (this.current?.kind === kind && !options.fresh) return;
     await this.empty();
-    const remove = await putInReader(this.pcsc, insertable(kind, this.port));
-    this.current = { kind, remove };
+    const card = insertable(kind, this.port);
+    const remove = await putInReader(this.pcsc, card);
+    this.current = { kind, remove, watchdog: card.watchdog };
   }
 
   async empty(): Promise<void> {

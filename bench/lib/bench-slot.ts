@@ -55,6 +55,8 @@ export function assertSlotFree(pcsc: PcscContext, slot = BENCH_SLOT): void {
 export interface InsertableCard {
   insert(): Promise<void>;
   remove(): Promise<void>;
+  /** Takes the card out at once, synchronously, on an interrupt (default: remove()). */
+  terminate?(): void;
 }
 
 /**
@@ -64,7 +66,7 @@ export interface InsertableCard {
  * transports destroy their socket synchronously inside remove().
  */
 export function removeOnExit(card: InsertableCard): () => void {
-  return onCleanup(() => void card.remove());
+  return onCleanup(() => (card.terminate ? card.terminate() : void card.remove()));
 }
 
 /**

@@ -34,7 +34,7 @@ export const SCAFFOLD: readonly { template: string; target: string }[] = [
 ];
 
 /** The dependencies whose install scripts build native code cardspec needs. */
-export const NATIVE_DEPENDENCIES = ['pkcs11js', 'smartcard', 'sockopt'] as const;
+export const NATIVE_DEPENDENCIES = ['pkcs11js', 'smartcard', 'sockopt', 'cardspec'] as const;
 
 /** Dependencies whose install scripts cardspec does not need (they may be denied). */
 export const DENIABLE_SCRIPTS = ['esbuild', 'protobufjs', 'ssh2', 'cpu-features'] as const;
@@ -85,14 +85,13 @@ export async function init(argv: string[]): Promise<number> {
   if (unapproved.length > 0) {
     console.log(`
 cardspec needs the install scripts of ${NATIVE_DEPENDENCIES.join(', ')}: they build its PC/SC,
-PKCS#11 and socket bindings. npm lists them as "not yet covered by allowScripts", and a
+PKCS#11 and socket bindings (cardspec's own: the blocking PC/SC transmit of the simulator). npm lists them as "not yet covered by allowScripts", and a
 stricter npm will skip them. Allow exactly those:
 
   npm approve-scripts ${unapproved.join(' ')}
 
 or write into package.json (the others listed are not needed: esbuild and protobufjs
-check versions, ssh2 and cpu-features speed up SSH, which cardspec does not use; add
-"cardspec": true when you install cardspec from a git URL, where it builds itself):
+check versions, ssh2 and cpu-features speed up SSH, which cardspec does not use):
 
   "allowScripts": {
     ${[...NATIVE_DEPENDENCIES.map((n) => `"${n}": true`), ...DENIABLE_SCRIPTS.map((n) => `"${n}": false`)].join(',\n    ')}

@@ -13,6 +13,27 @@ export function opensslGenerateKey(keyType: KeyType): Promise<string> {
   });
 }
 
+/** Keys `openssl genpkey` made in this process, by type and ordinal (opensslKeyOfRun). */
+const keysOfRun = new Map<string, Promise<string>>();
+
+/**
+ * Key `ordinal` of `keyType` for this run: made with `openssl genpkey` the first time it is
+ * asked for, the same PEM afterwards. RSA generation takes 0.1-2 s; a scenario that imports
+ * an OpenSSL key only needs one it did not make on the token (its n-th import of a type
+ * gets key n, so two imports of one scenario are two keys).
+ */
+export function opensslKeyOfRun(keyType: KeyType, ordinal: number): Promise<string> {
+  const name = `${keyType.name} #${ordinal}`;
+  let key = keysOfRun.get(name);
+  if (!key) {
+    key = opensslGenerateKey(keyType);
+    // A failed generation is not kept: the next scenario tries again and reports its own error.
+    key.catch(() => keysOfRun.delete(name));
+    keysOfRun.set(name, key);
+  }
+  return key;
+}
+
 function genpkeyAlgorithm(keyType: KeyType): string[] {
   if (keyType.kind === 'rsa') return ['-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${keyType.modulusBits}`];
   if (keyType.curve.family === 'edwards') return ['-algorithm', 'ED25519'];

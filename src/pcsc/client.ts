@@ -3,6 +3,7 @@ import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { ApduTrace } from '../trace/trace.js';
 import { fromBindingError, scardError } from './errors.js';
 import { exchange } from './exchange.js';
+import { SyncCard, TransmitTimedOut, type TransmitWatchdog } from './sync-card.js';
 import type { ResponseApdu } from '../../core/apdu/apdu.js';
 
 /**
@@ -134,14 +135,81 @@ export class PcscContext {
     return this.waitForReaderState([name], (r) => (r.state & sc.SCARD_STATE_EMPTY) !== 0, timeoutMs, 'card removal');
   }
 
-  async connect(readerName: string, trace: ApduTrace = new ApduTrace()): Promise<CardConnection> {
+  /**
+   * A connection to the card in `readerName`. With a watchdog, its calls block this thread
+   * until pcscd answers (SyncCard: no thread-pool hop per APDU), which only a caller whose
+   * card answers from another thread or process may ask for; without, they go through the
+   * binding's thread pool.
+   */
+  async connect(readerName: string, trace: ApduTrace = new ApduTrace(), options: { watchdog?: TransmitWatchdog } = {}): Promise<CardConnection> {
     const reader = this.reader(readerName);
-    const card = await call('SCardConnect', () => reader.connect(sc.SCARD_SHARE_SHARED, PROTOCOLS));
-    return new CardConnection(readerName, card, trace, this);
+    const { watchdog } = options;
+    const channel = watchdog
+      ? callSync('SCardConnect', () => new SyncCard(readerName, sc.SCARD_SHARE_SHARED, PROTOCOLS, watchdog, defaultApduTimeoutMs()))
+      : new BindingChannel(await call('SCardConnect', () => reader.connect(sc.SCARD_SHARE_SHARED, PROTOCOLS)));
+    return new CardConnection(readerName, channel, trace, this);
   }
 
   close(): void {
     if (this.context.isValid) this.context.close();
+  }
+}
+
+/**
+ * A blocking transmit settles through microtasks only, so a loop of them never lets the
+ * event loop run: no keypress (the shell's Ctrl-C), timer or signal handler would get its
+ * turn. Once 20 ms have passed since the last turn given here, the next APDU gives one (a
+ * setImmediate: tens of µs per 20 ms); with the thread-pool path the event loop turns
+ * anyway.
+ */
+const EVENT_LOOP_TURN_EVERY_MS = 20;
+let lastTurnMs = 0;
+
+function eventLoopTurn(): Promise<void> | undefined {
+  const now = performance.now();
+  if (now - lastTurnMs < EVENT_LOOP_TURN_EVERY_MS) return undefined;
+  lastTurnMs = now;
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The card calls a CardConnection makes: the binding's (through its thread pool) or SyncCard's (blocking). */
+export interface CardChannel {
+  readonly connected: boolean;
+  /** SCARD_PROTOCOL_* of the connection. */
+  readonly protocol: number;
+  /** `timeoutMs`: the blocking channel's watchdog ends the call then; the thread-pool one ignores it (withTimeout races it). */
+  transmit(command: Buffer, maxResponseBytes: number, timeoutMs: number): Buffer | Promise<Buffer>;
+  reconnect(shareMode: number, initialization: number): void | Promise<void>;
+  atr(): Buffer;
+  disconnect(disposition: number): void;
+}
+
+/** The `smartcard` binding's card as a CardChannel. */
+class BindingChannel implements CardChannel {
+  constructor(private readonly card: CardInterface) {}
+
+  get connected(): boolean {
+    return this.card.connected;
+  }
+
+  get protocol(): number {
+    return this.card.protocol;
+  }
+
+  transmit(command: Buffer, maxResponseBytes: number): Promise<Buffer> {
+    return this.card.transmit(command, { maxRecvLength: maxResponseBytes });
+  }
+
+  async reconnect(shareMode: number, initialization: number): Promise<void> {
+    await this.card.reconnect(shareMode, PROTOCOLS, initialization);
+  }
+
+  atr(): Buffer {
+    return this.card.getStatus().atr;
+  }
+
+  disconnect(disposition: number): void {
+    this.card.disconnect(disposition);
   }
 }
 
@@ -165,13 +233,13 @@ export class CardConnection {
 
   constructor(
     readonly readerName: string,
-    private readonly card: CardInterface,
+    private readonly card: CardChannel,
     public trace: ApduTrace,
     private readonly context?: PcscContext,
   ) {}
 
   get atr(): Buffer {
-    return callSync('SCardStatus', () => this.card.getStatus().atr);
+    return callSync('SCardStatus', () => this.card.atr());
   }
 
   get protocol(): Protocol | 'RAW' {
@@ -192,9 +260,10 @@ export class CardConnection {
     const at = new Date();
     const started = process.hrtime.bigint();
     try {
-      const response = await this.withTimeout(this.card.transmit(command, { maxRecvLength: responseRoom(command) }));
+      const response = await this.transmitOnce(command);
       if (response.length < 2) await this.explainMissingStatusWord(response);
       this.trace.record({ at, command, response, durationUs: Number(process.hrtime.bigint() - started) / 1000 });
+      await eventLoopTurn();
       return response;
     } catch (error) {
       const failure = error instanceof HarnessError ? error : fromBindingError(error, 'SCardTransmit');
@@ -203,6 +272,29 @@ export class CardConnection {
       throw failure;
     }
   };
+
+  /**
+   * One transmit, mute cards included: the blocking channel's watchdog has already taken a
+   * mute card out (TransmitTimedOut); a thread-pool transmit is raced against the timeout.
+   */
+  private async transmitOnce(command: Buffer): Promise<Buffer> {
+    let pending: Buffer | Promise<Buffer>;
+    try {
+      pending = this.card.transmit(command, responseRoom(command), this.responseTimeoutMs);
+    } catch (error) {
+      if (!(error instanceof TransmitTimedOut)) throw error;
+      await this.onMute?.();
+      throw this.muteError();
+    }
+    return pending instanceof Promise ? this.withTimeout(pending) : pending;
+  }
+
+  private muteError(): HarnessError {
+    return new HarnessError(
+      HarnessCodes.CARD_MUTE,
+      `the card in "${this.readerName}" did not answer within ${this.responseTimeoutMs} ms (a mute card; set the limit with "Given the APDU timeout is N ms" or CARDSPEC_APDU_TIMEOUT_MS)`,
+    );
+  }
 
   /**
    * The transmit's answer, or CARDSPEC_CARD_MUTE once responseTimeoutMs passed; then
@@ -224,10 +316,7 @@ export class CardConnection {
       // No way to end the wait on this target (a physical reader): the transmit finishes when pcscd gives up.
       transmit.catch(() => undefined);
     }
-    throw new HarnessError(
-      HarnessCodes.CARD_MUTE,
-      `the card in "${this.readerName}" did not answer within ${this.responseTimeoutMs} ms (a mute card; set the limit with "Given the APDU timeout is N ms" or CARDSPEC_APDU_TIMEOUT_MS)`,
-    );
+    throw this.muteError();
   }
 
   /**
@@ -253,12 +342,12 @@ export class CardConnection {
 
   /** Warm reset: the card answers a new ATR; pcscd re-reads it. */
   async reset(): Promise<void> {
-    await call('SCardReconnect', () => this.card.reconnect(sc.SCARD_SHARE_SHARED, PROTOCOLS, sc.SCARD_RESET_CARD));
+    await call('SCardReconnect', () => this.card.reconnect(sc.SCARD_SHARE_SHARED, sc.SCARD_RESET_CARD));
   }
 
   /** Power off and on (cold reset). */
   async powerCycle(): Promise<void> {
-    await call('SCardReconnect', () => this.card.reconnect(sc.SCARD_SHARE_SHARED, PROTOCOLS, sc.SCARD_UNPOWER_CARD));
+    await call('SCardReconnect', () => this.card.reconnect(sc.SCARD_SHARE_SHARED, sc.SCARD_UNPOWER_CARD));
   }
 
   /**

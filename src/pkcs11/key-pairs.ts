@@ -20,6 +20,11 @@ export interface KeyPairOptions {
   tokenObjects: boolean;
   /** CKA_ID shared by both keys; random when not given. */
   id?: Buffer;
+  /**
+   * On tokens made for the run: copy the pair from this seed of its type (copyKeyPairFromSeed)
+   * instead of generating it. Unset: C_GenerateKeyPair.
+   */
+  seedOrdinal?: number;
 }
 
 const ID_BYTES = 8;
@@ -62,6 +67,7 @@ export async function ensureKeyPair(session: Pkcs11Session, label: string, keyTy
     }
     return existing;
   }
+  if (options.seedOrdinal !== undefined) return copyKeyPairFromSeed(session, label, keyType, options.seedOrdinal, options);
   const { mechanism, publicTemplate, privateTemplate } = generationTemplates(keyType, label, options);
   return session.generateKeyPair({ name: mechanism, native: { mechanism: mechanisms.value(mechanism) } }, publicTemplate, privateTemplate, `the key pair "${label}"`);
 }
@@ -85,6 +91,41 @@ export function generationTemplates(keyType: KeyType, label: string, options: Ke
   }
   const mechanism = rsa ? 'CKM_RSA_PKCS_KEY_PAIR_GEN' : edwards ? 'CKM_EC_EDWARDS_KEY_PAIR_GEN' : 'CKM_EC_KEY_PAIR_GEN';
   return { mechanism, publicTemplate, privateTemplate };
+}
+
+/*
+ * Seeds, on tokens made for the run (the simulator's SoftHSM tokens). C_GenerateKeyPair of
+ * RSA takes SoftHSM 0.1-2 s a key, and most scenarios only use their keys: so a token keeps
+ * seed key pairs, generated with C_GenerateKeyPair (as token objects) the first time a
+ * scenario asks for one, and every scenario gets its own copy (C_CopyObject) with its
+ * label, CKA_ID and CKA_TOKEN. A copy of a generated key is what a generated key is:
+ * CKA_LOCAL, CKA_ALWAYS_SENSITIVE and CKA_NEVER_EXTRACTABLE carry over (PKCS#11 2.40,
+ * 4.7 and 4.9). The first key pair of a type in a scenario is copied from seed 1, the
+ * second from seed 2...: two labels of one scenario are never the same key. Physical
+ * tokens never get seeds: nothing is written on them unless a scenario says so.
+ */
+
+/** Seed labels start with this; a scenario's own labels should not. */
+export const SEED_LABEL_PREFIX = 'cardspec seed ';
+
+export function seedLabel(keyType: KeyType, ordinal: number): string {
+  return `${SEED_LABEL_PREFIX}${keyType.name} #${ordinal}`;
+}
+
+/** Seed `ordinal` of `keyType` on the session's token, generated (as token objects) if it is not there yet. */
+async function seedKeyPair(session: Pkcs11Session, keyType: KeyType, ordinal: number): Promise<{ privateKey: pkcs11js.Handle; publicKey: pkcs11js.Handle }> {
+  const label = seedLabel(keyType, ordinal);
+  const found = findKeyPair(session, label);
+  if (found.privateKey !== undefined && found.publicKey !== undefined) return { privateKey: found.privateKey, publicKey: found.publicKey };
+  const { mechanism, publicTemplate, privateTemplate } = generationTemplates(keyType, label, { tokenObjects: true });
+  return session.generateKeyPair({ name: mechanism, native: { mechanism: mechanisms.value(mechanism) } }, publicTemplate, privateTemplate);
+}
+
+/** A key pair of `keyType` labelled `label`: a copy of seed `ordinal` of its type, as session or token objects. */
+export async function copyKeyPairFromSeed(session: Pkcs11Session, label: string, keyType: KeyType, ordinal: number, options: KeyPairOptions): Promise<KeyPairHandles> {
+  const { privateKey, publicKey } = await seedKeyPair(session, keyType, ordinal);
+  const template = commonAttributes(label, options);
+  return { publicKey: session.copyObject(publicKey, template), privateKey: session.copyObject(privateKey, template) };
 }
 
 /** Creates both objects of an imported key pair (C_CreateObject) with one label and one CKA_ID. */

@@ -2,7 +2,7 @@ import pkcs11js from 'pkcs11js';
 import { ecdsaDerToRaw } from '../crypto/ecdsa-signature.js';
 import type { HashName } from '../crypto/hashes.js';
 import type { KeyType } from '../crypto/key-types.js';
-import { opensslGenerateKey, opensslSign } from '../crypto/openssl-keys.js';
+import { opensslGenerateKey, opensslKeyOfRun, opensslSign } from '../crypto/openssl-keys.js';
 import { opensslVerify, type OpenSslVerification } from '../crypto/openssl-verify.js';
 import { privateKeyComponents } from '../crypto/private-key.js';
 import { spkiPem } from '../crypto/public-key.js';
@@ -63,6 +63,9 @@ export class Pkcs11Scenario {
   random: Buffer | undefined;
   /** Private keys OpenSSL made in this scenario, by label, for "OpenSSL signs". */
   private readonly opensslKeys = new Map<string, { pem: string; keyType: KeyType }>();
+  /** Key pairs made and imported in this scenario, by type: the next one of a type comes from the next seed or OpenSSL key of the run. */
+  private readonly keyPairsMade = new Map<string, number>();
+  private readonly keyPairsImported = new Map<string, number>();
   private session: Pkcs11Session | undefined;
   /** Names that stand for the token's own key pairs where it cannot make any (key-names.ts). */
   private readonly keyNames = new KeyNames();
@@ -140,7 +143,10 @@ export class Pkcs11Scenario {
       this.keyNames.bind(session, label, keyType);
       return;
     }
-    await ensureKeyPair(session, label, keyType, { tokenObjects: this.options.tokenObjects, ...(id ? { id } : {}) });
+    const made = this.keyPairsMade.get(keyType.name) ?? 0;
+    const seedOrdinal = this.access.keySeeds ? made + 1 : undefined;
+    await ensureKeyPair(session, label, keyType, { tokenObjects: this.options.tokenObjects, ...(id ? { id } : {}), ...(seedOrdinal ? { seedOrdinal } : {}) });
+    this.keyPairsMade.set(keyType.name, made + 1);
   }
 
   /** `openssl genpkey`, then both halves imported with C_CreateObject under one label and CKA_ID. */
@@ -148,7 +154,9 @@ export class Pkcs11Scenario {
     if (this.keyNames.has(label) || findByLabel(this.open, label).length > 0) {
       throw new HarnessError(HarnessCodes.KEY_MISMATCH, `the token already has an object labelled "${label}"; an imported key needs a label of its own`);
     }
-    const pem = await opensslGenerateKey(keyType);
+    const imported = this.keyPairsImported.get(keyType.name) ?? 0;
+    this.keyPairsImported.set(keyType.name, imported + 1);
+    const pem = this.access.keySeeds ? await opensslKeyOfRun(keyType, imported + 1) : await opensslGenerateKey(keyType);
     importKeyPair(this.open, label, privateKeyComponents(pem), { tokenObjects: this.options.tokenObjects });
     this.opensslKeys.set(label, { pem, keyType });
   }

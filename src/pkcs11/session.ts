@@ -129,6 +129,11 @@ export class Pkcs11Session {
     this.call('C_DestroyObject', () => this.api.C_DestroyObject(this.handle, object));
   }
 
+  /** A copy of `object` with the attributes of `template` changed (CKA_TOKEN, CKA_LABEL, CKA_ID...). */
+  copyObject(object: pkcs11js.Handle, template: pkcs11js.Template): pkcs11js.Handle {
+    return this.call('C_CopyObject', () => this.api.C_CopyObject(this.handle, object, template));
+  }
+
   /** Runs off the event loop: RSA-4096 generation takes seconds. */
   generateKeyPair(mechanism: NativeMechanism, publicTemplate: pkcs11js.Template, privateTemplate: pkcs11js.Template, what = 'the key pair'): Promise<pkcs11js.KeyPair> {
     const flags = [templateTokenFlag(publicTemplate), templateTokenFlag(privateTemplate)];

@@ -110,4 +110,6 @@ export interface TokenAccess {
    * When this returns false, a login that could lock the PIN is refused.
    */
   destructiveAllowed?: () => boolean;
+  /** The token was made for this run: key pairs may be copied from seeds kept on it (key-pairs.ts, copyKeyPairFromSeed). */
+  keySeeds?: boolean;
 }

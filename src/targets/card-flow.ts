@@ -1,5 +1,6 @@
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import type { CardConnection, PcscContext } from '../pcsc/client.js';
+import type { TransmitWatchdog } from '../pcsc/sync-card.js';
 import type { ApduTrace } from '../trace/trace.js';
 
 /** pcscd polls a vpcd reader every 400 ms; a card insertion or removal shows within two polls. */
@@ -32,6 +33,8 @@ export class CardFlow<Card> {
     private readonly moves: CardMoves<Card>,
     private readonly readerName: string,
     private readonly pcsc: () => PcscContext,
+    /** Given when the card answers from another thread: the connection then blocks (see PcscContext.connect). */
+    private readonly watchdog?: TransmitWatchdog,
   ) {}
 
   /**
@@ -84,7 +87,7 @@ export class CardFlow<Card> {
 
   private async connect(trace: ApduTrace): Promise<CardConnection> {
     await this.pcsc().waitForCard(this.readerName, CARD_EVENT_TIMEOUT_MS);
-    const connection = await this.pcsc().connect(this.readerName, trace);
+    const connection = await this.pcsc().connect(this.readerName, trace, { watchdog: this.watchdog });
     // A mute card is taken out, which ends the transmit pcscd waits on: the reader is free
     // again, and the next scenario's card goes in as into an empty reader.
     connection.onMute = () => this.remove();

@@ -1,26 +1,18 @@
-import { VirtualCard } from '../../simulator/card/index.js';
 import { DEFAULT_PROFILE, ProfileCache } from '../../core/profile/index.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
-import { VpcdSlot } from '../../simulator/vpcd/index.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import type { FaultPlan } from '../../core/faults.js';
 import { PcscContext, type CardConnection, type ReaderInfo } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
+import { CardHost, type HostedCard } from './card-host.js';
+import { onCleanup } from '../cleanup.js';
 import { ensurePcscd, type ManagedPcscd } from './pcscd.js';
 import { SoftHsmTokens } from './softhsm.js';
 import type { TokenAccess } from '../pkcs11/token.js';
-import { installUserModule } from '../../simulator/card/user-module.js';
-import type { CardProfile } from '../../core/profile/types.js';
 import { userModuleCode } from './user-module.js';
 import type { Target } from './target.js';
 import { CardTokens, ThreadTokenCardReader, tokenReaderSlot, type TokenBackend } from './token-card.js';
-
-/** Installs the card module the profile names (if any) in this process, where its cards run. */
-export async function prepareUserModule(profile: CardProfile): Promise<void> {
-  const code = await userModuleCode(profile);
-  if (code !== undefined) await installUserModule(profile, code);
-}
 
 export interface SimulatorOptions {
   defaultCard?: string | undefined;
@@ -69,17 +61,20 @@ export async function waitUntilSeenEmpty(pcsc: PcscContext, reader: string): Pro
 }
 
 /**
- * The embedded simulator: the system pcscd with vpcd, the project's virtual card in this
- * process, and SoftHSM tokens made for the run.
+ * The embedded simulator: the system pcscd with vpcd, the project's virtual card on a
+ * thread of this process (CardHost: so that APDUs can go out with a blocking transmit),
+ * and SoftHSM tokens made for the run.
  */
 export class SimulatorTarget implements Target {
   readonly name = 'simulator';
   readonly canMoveCards = true;
   private pcscContext: PcscContext | undefined;
   private pcscd: ManagedPcscd | undefined;
-  private readonly slot: VpcdSlot;
+  /** The virtual card's thread (CardHost: so that APDUs can go out with a blocking transmit). */
+  private readonly host: CardHost;
   private readonly readerName: string;
-  private readonly cards: CardFlow<VirtualCard>;
+  /** A card is a profile (name or path): the card itself lives on the host's thread. */
+  private readonly cards: CardFlow<HostedCard>;
   private tokens: SoftHsmTokens | undefined;
   private tokenCards: CardTokens | undefined;
   private readonly profiles = new ProfileCache();
@@ -88,8 +83,8 @@ export class SimulatorTarget implements Target {
    * or another's). The PC/SC context and connection of before mean nothing to a new pcscd.
    */
   private pcscdLost = false;
-  /** The card in the reader, to put back after pcscd restarted. */
-  private card: VirtualCard | undefined;
+  /** The card in the reader (its profile), to put back after pcscd restarted. */
+  private card: string | undefined;
   /**
    * The context of a pcscd that is gone, closed only when the scenario moves on: closing
    * it at once would turn the scenario's SCARD_E_NO_SERVICE into SCARD_E_INVALID_HANDLE.
@@ -98,25 +93,26 @@ export class SimulatorTarget implements Target {
 
   constructor(private readonly options: SimulatorOptions = {}) {
     const slot = options.slot ?? workerIndex();
-    this.slot = new VpcdSlot({ slot });
     this.readerName = vpcdReaderName(slot);
-    const vpcd = this.slot;
-    vpcd.on('removed', ({ byPeer }: { byPeer: boolean }) => {
-      if (byPeer) this.pcscdLost = true;
+    const host = new CardHost(slot, {
+      onRemoved: (byPeer) => {
+        if (byPeer) this.pcscdLost = true;
+      },
     });
-    this.cards = new CardFlow<VirtualCard>(
+    this.host = host;
+    // An interrupted run ends the card's thread at once: its socket closes, which is a removal.
+    onCleanup(() => host.terminate());
+    this.cards = new CardFlow<HostedCard>(
       {
-        inserted: () => vpcd.inserted,
-        replace: (card) => vpcd.replace(card),
-        insert: async (card) => {
-          if (vpcd.inserted) vpcd.replace(card);
-          else await vpcd.insert(card);
-        },
-        remove: () => vpcd.remove(),
-        reinsert: (card) => vpcd.insert(card),
+        inserted: () => host.inserted,
+        replace: (card) => host.insert(card),
+        insert: (card) => host.insert(card),
+        remove: () => host.remove(),
+        reinsert: () => host.reinsert(),
       },
       this.readerName,
       () => this.pcsc,
+      host,
     );
   }
 
@@ -158,14 +154,16 @@ export class SimulatorTarget implements Target {
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
     if (this.pcscdLost) await this.reconnectToPcscd();
     this.closeRetiredContext();
-    const cardProfile = this.profiles.get(profile ?? this.options.defaultCard ?? DEFAULT_PROFILE);
-    await prepareUserModule(cardProfile);
-    this.card = new VirtualCard(cardProfile);
-    return this.cards.insert(this.card, trace);
+    const name = profile ?? this.options.defaultCard ?? DEFAULT_PROFILE;
+    // Loaded here as well, so that a mistake in the profile fails the step with its own error;
+    // a card module is bundled here and installed on the card's thread with the card.
+    const moduleCode = await userModuleCode(this.profiles.get(name));
+    this.card = name;
+    return this.cards.insert({ profile: name, moduleCode }, trace);
   }
 
   async addFaults(plan: FaultPlan): Promise<void> {
-    this.slot.addFaults(plan);
+    await this.host.addFaults(plan);
   }
 
   /**
@@ -177,8 +175,8 @@ export class SimulatorTarget implements Target {
     if (!this.pcscd) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the simulator target is not started');
     await this.pcscd.restart();
     await this.reconnectToPcscd();
-    if (this.card && !this.slot.inserted) {
-      await this.slot.insert(this.card);
+    if (this.card && !this.host.inserted) {
+      await this.host.reinsert();
       await this.pcsc.waitForCard(this.readerName, CARD_EVENT_TIMEOUT_MS);
     }
   }
@@ -223,8 +221,8 @@ export class SimulatorTarget implements Target {
   async stop(): Promise<void> {
     this.closeRetiredContext();
     this.cards.disconnect();
-    const wasInserted = this.slot.inserted;
-    await this.slot.close();
+    const wasInserted = this.host.inserted;
+    await this.host.close();
     if (wasInserted && this.pcscContext) await waitUntilSeenEmpty(this.pcscContext, this.readerName);
     const cardTokens = this.tokenCards;
     this.tokenCards = undefined;

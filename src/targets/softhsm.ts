@@ -69,7 +69,7 @@ export class SoftHsmTokens {
     const { conf } = await (this.folder ??= this.makeFolder());
     const pins = { userPin: this.userPin, soPin: this.soPin };
     await initSoftHsmToken(conf, label, pins, 'softhsm2-util is not installed (Debian: apt-get install softhsm2)');
-    return { modulePath: this.modulePath, label, ...pins, env: { SOFTHSM2_CONF: conf } };
+    return { modulePath: this.modulePath, label, ...pins, env: { SOFTHSM2_CONF: conf }, keySeeds: true };
   }
 
   private async makeFolder(): Promise<{ dir: string; conf: string }> {

@@ -47,7 +47,8 @@ Before(async function (this: CardspecWorld, { pickle }) {
   this.featureFile = pickle.uri;
   const p = this.parameters;
   this.target = await workerTarget(p.target ?? 'simulator', p.card, p.config, p.tokenBackend);
-  this.target.beginScenario({ tags: pickle.tags.map((t) => t.name), trustedValues: this.trustedValues });
+  this.tags = pickle.tags.map((t) => t.name);
+  this.target.beginScenario({ tags: this.tags, trustedValues: this.trustedValues });
 });
 
 BeforeStep(function (this: CardspecWorld, { pickle, pickleStep }) {

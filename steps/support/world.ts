@@ -45,6 +45,8 @@ export class CardspecWorld extends World<CardspecParameters> {
   readonly trace = new ApduTrace();
   /** Set by the Before hook. */
   target!: Target;
+  /** The scenario's tags (`@token-objects`...), set by the Before hook: one hook, not one per step file. */
+  tags: readonly string[] = [];
   connection: CardConnection | undefined;
   response: ResponseApdu | undefined;
   kept: KeptError | undefined;

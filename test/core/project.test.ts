@@ -65,8 +65,8 @@ describe('a user project', () => {
   it('tells which native dependencies allowScripts does not cover yet', () => {
     const project = join(dir, 'allow-project');
     mkdirSync(project);
-    assert.deepEqual(unapprovedNativeDependencies(project), ['pkcs11js', 'smartcard', 'sockopt']);
+    assert.deepEqual(unapprovedNativeDependencies(project), ['pkcs11js', 'smartcard', 'sockopt', 'cardspec']);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ allowScripts: { 'pkcs11js@2.1.7': true, smartcard: false } }));
-    assert.deepEqual(unapprovedNativeDependencies(project), ['smartcard', 'sockopt']);
+    assert.deepEqual(unapprovedNativeDependencies(project), ['smartcard', 'sockopt', 'cardspec']);
   });
 });

@@ -139,7 +139,7 @@ describe('the packed package in a fresh project', () => {
       version: '1.0.0',
       private: true,
       // As docs/using-cardspec.md and cardspec init say.
-      allowScripts: { pkcs11js: true, smartcard: true, sockopt: true, esbuild: false, protobufjs: false, ssh2: false, 'cpu-features': false },
+      allowScripts: { pkcs11js: true, smartcard: true, sockopt: true, cardspec: true, esbuild: false, protobufjs: false, ssh2: false, 'cpu-features': false },
     }, null, 2));
     const install = await sh(project, 'npm', ['install', '--offline', '--no-audit', '--no-fund', '--save-dev', tarball, '@types/node@^20.19.0']);
     assert.equal(install.code, 0, install.output);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { VirtualCard } from '../../simulator/card/virtual-card.js';
 import { loadProfile } from '../../core/profile/load.js';
-import { prepareUserModule } from '../../src/targets/simulator.js';
+import { installUserModule } from '../../simulator/card/user-module.js';
+import { userModuleCode } from '../../src/targets/user-module.js';
 import { packageRoot } from '../../core/paths.js';
 import { send, sw } from './helpers.js';
 
@@ -70,6 +71,12 @@ describe('card modules', () => {
     return card;
   }
   const made = new Map<VirtualCard, ReturnType<typeof loadProfile>>();
+
+  /** Bundles the profile's module as the host does and installs it as the card's thread does. */
+  async function prepareUserModule(profile: ReturnType<typeof loadProfile>): Promise<void> {
+    const code = await userModuleCode(profile);
+    if (code !== undefined) await installUserModule(profile, code);
+  }
 
   it('adds commands and applets, keeps the demo card, and answers thrown status words', async () => {
     const card = await cardOf('lab', MODULE);
