@@ -61,7 +61,9 @@ export function pinGuard(policy: PinGuardPolicy): CommandGuard {
     try {
       parsed = parseCommand(command);
     } catch (error) {
-      if (error instanceof ApduFormatError) return; // the card answers 6700 and spends nothing
+      // Lengths that do not add up are no proof that nothing is spent: a card may read the
+      // first Lc bytes as a PIN and ignore the rest. Fail closed.
+      if (error instanceof ApduFormatError) refuse(`${error.message}: a card may still take it as a PIN try`);
       throw error;
     }
     if (parsed.data.length === 0) return; // a status query spends no try
