@@ -5,8 +5,8 @@ import { catalogFor } from '../i18n/catalog.js';
 import { isTargetName } from '../targets/create.js';
 import { PIN_VARIABLE, renderFeature, type RecordedEvent } from '../shell/recorder.js';
 import { parseScript, type ScriptItem } from '../shell/scriptor.js';
-import { ShellSession } from '../shell/session.js';
 import { last, parseArgs } from './args.js';
+import { openSession } from './shell.js';
 
 export const IMPORT_HELP = `Usage: cardspec import SCRIPT [--output FILE] [--no-run] [--target simulator|container|hardware] [--card PROFILE] [--reader R] [--config FILE]
 
@@ -61,15 +61,7 @@ export async function importScript(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const session = await ShellSession.open({
-    target,
-    card: last(args, 'card'),
-    reader: last(args, 'reader'),
-    config: last(args, 'config'),
-    catalog,
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-  });
+  const session = await openSession(args, target, catalog);
   let outcome;
   try {
     outcome = await session.startRecording(output, {

@@ -5,10 +5,11 @@ import { endsItselfOnSignals } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { catalogFor, type Catalog } from '../i18n/catalog.js';
 import { isTargetName } from '../targets/create.js';
+import type { TargetName } from '../targets/target.js';
 import { appendHistory, historyFile, HISTORY_LINES, loadHistory, maskTypedLine } from '../shell/history.js';
 import { completeLine } from '../shell/line.js';
 import { ShellSession, type Outcome } from '../shell/session.js';
-import { last, parseArgs } from './args.js';
+import { last, parseArgs, type ParsedArgs } from './args.js';
 
 export const SHELL_HELP = `Usage: cardspec shell [--target simulator|container|hardware] [--card PROFILE] [--reader R] [--config FILE]
 
@@ -139,6 +140,19 @@ async function runInteractive(session: ShellSession, catalog: Catalog): Promise<
   });
 }
 
+/** A shell session on the target the command line names, printing to stdout and stderr (cardspec shell and import). */
+export function openSession(args: ParsedArgs, target: TargetName, catalog: Catalog): Promise<ShellSession> {
+  return ShellSession.open({
+    target,
+    card: last(args, 'card'),
+    reader: last(args, 'reader'),
+    config: last(args, 'config'),
+    catalog,
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+  });
+}
+
 export async function shell(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['target', 'card', 'reader', 'config'], ['help']);
   if (args.flags.has('help')) {
@@ -153,15 +167,7 @@ export async function shell(argv: string[]): Promise<number> {
   // This command ends itself on signals, after the card is out and the reader free.
   endsItselfOnSignals();
   let signalled: NodeJS.Signals | undefined;
-  const session = await ShellSession.open({
-    target,
-    card: last(args, 'card'),
-    reader: last(args, 'reader'),
-    config: last(args, 'config'),
-    catalog,
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-  });
+  const session = await openSession(args, target, catalog);
   const stopOnSignal = (signal: NodeJS.Signals): void => {
     signalled = signal;
     session.interrupt();

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { packageRoot } from '../../core/paths.js';
+import { startSim, type RunningSim } from '../support/cli.js';
 
 /**
  * Clients that are not ours against `cardspec sim --target container`, configured only by
@@ -14,48 +14,25 @@ import { packageRoot } from '../../core/paths.js';
  * RPC dropped), and opensc-tool reads EF 0001 through the container's pcscd.
  */
 const run = promisify(execFile);
-const ROOT = packageRoot();
 const PYTHON = '/usr/bin/python3';
 
-const dockerAnswers = (() => {
-  try {
-    execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'ignore', timeout: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-describe('third-party clients against cardspec sim --target container', { skip: !dockerAnswers && 'no Docker engine answers' }, () => {
-  let sim: ChildProcess;
+describe('third-party clients against cardspec sim --target container', () => {
+  let sim: RunningSim | undefined;
   let env: Record<string, string>;
   let dir: string;
 
   before(
     async () => {
       dir = mkdtempSync(join(tmpdir(), 'cardspec-container-clients-'));
-      sim = spawn(process.execPath, [join(ROOT, 'bin/cardspec.js'), 'sim', '--target', 'container', '--token', 'harness-token'], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const printed = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        sim.stdout!.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          if (/^ready$/m.test(out)) resolve(out);
-        });
-        sim.once('exit', (code) => reject(new Error(`cardspec sim exited with ${code}: ${out}`)));
-      });
-      env = { ...(process.env as Record<string, string>) };
-      for (const [, name, value] of printed.matchAll(/^export (\w+)='([^']*)'/gm)) env[name!] = value!;
+      sim = await startSim(['--target', 'container', '--token', 'harness-token']);
+      env = sim.env;
     },
     { timeout: 15 * 60_000 },
   );
 
   after(async () => {
     rmSync(dir, { recursive: true, force: true });
-    if (sim?.exitCode === null) {
-      const exited = new Promise((resolve) => sim.once('exit', resolve));
-      sim.kill('SIGINT');
-      await exited;
-    }
+    await sim?.stop();
   });
 
   it('prints the proxy client module and its socket', () => {
