@@ -1,7 +1,7 @@
 /**
  * The project's virtual smart card: a card OS over an ISO 7816-4 file system (card/),
- * described by YAML profiles (profile/, profiles/), put in pcscd's vpcd reader by a
- * VpcdSlot (vpcd/). Imports nothing from the harness but its pure codecs.
+ * described by YAML profiles (profiles/, loaded by core/profile), put in pcscd's vpcd
+ * reader by a VpcdSlot (vpcd/). Imports only core/, never the harness.
  */
 export * from './card/index.js';
 export * from '../core/profile/index.js';

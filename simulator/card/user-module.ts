@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { SourceMap } from 'node:module';
+import { hexByte } from '../../core/apdu/hex.js';
 import type { CardProfile } from '../../core/profile/types.js';
 import type { Applet, CardCommand } from './applet.js';
 import { registerAppletType, registerExtensionType } from './applet.js';
@@ -105,10 +106,6 @@ function checkCommand(value: unknown, index: number, locate: Locator): CardComma
   if (typeof handler !== 'function') throw new Error(`${where}.handler must be a function (command, card) => { data, sw }`);
   const run = handler as (cmd: Parameters<CardCommand['handler']>[0], ctx: CardContext) => unknown;
   return { ins, name, proprietaryClass: proprietaryClass === true, handler: (cmd, ctx) => reply(() => run(cmd, ctx), `${name} (INS ${hexByte(ins)})`, locate) };
-}
-
-function hexByte(n: number): string {
-  return n.toString(16).padStart(2, '0').toUpperCase();
 }
 
 /** An applet whose every call answers 6F00 (and says where) when the module throws. */

@@ -2,7 +2,7 @@ import type { StatusWordTexts } from '../../core/apdu/status.js';
 
 /**
  * The status words of ISO 7816-4 in French (terms of the French edition, NF ISO/CEI
- * 7816-4): the same codes as the English source table in src/apdu/status.ts, which a unit
+ * 7816-4): the same codes as the English source table in core/apdu/status.ts, which a unit
  * test checks.
  */
 export const FRENCH_STATUS_WORDS: StatusWordTexts = {

@@ -1,5 +1,5 @@
 import { ApduFormatError, parseCommand } from '../../core/apdu/apdu.js';
-import { swHex } from '../../core/apdu/hex.js';
+import { hexByte, swHex } from '../../core/apdu/hex.js';
 import { Ins, PIN_SPENDING_INS, PUK_SPENDING_INS } from '../../core/apdu/ins.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import type { CommandGuard } from './client.js';
@@ -61,16 +61,18 @@ export function pinGuard(policy: PinGuardPolicy): CommandGuard {
     try {
       parsed = parseCommand(command);
     } catch (error) {
-      if (error instanceof ApduFormatError) return; // the card answers 6700 and spends nothing
+      // Lengths that do not add up are no proof that nothing is spent: a card may read the
+      // first Lc bytes as a PIN and ignore the rest. Fail closed.
+      if (error instanceof ApduFormatError) refuse(`${error.message}: a card may still take it as a PIN try`);
       throw error;
     }
     if (parsed.data.length === 0) return; // a status query spends no try
     if (PIN_SPENDING_INS.has(ins) && carriesTrustedValue(ins, parsed.data, policy.trusted())) return;
-    if (PUK_SPENDING_INS.has(ins)) refuse(`RESET RETRY COUNTER of PIN ${parsed.p2.toString(16).toUpperCase().padStart(2, '0')} may spend the last PUK try, whose count no card tells`);
+    if (PUK_SPENDING_INS.has(ins)) refuse(`RESET RETRY COUNTER of PIN ${hexByte(parsed.p2)} may spend the last PUK try, whose count no card tells`);
     const query = Buffer.from([parsed.cla, Ins.VERIFY, 0x00, parsed.p2]);
     const answer = await send(query);
     const sw = answer.length >= 2 ? answer.readUInt16BE(answer.length - 2) : 0;
-    const pin = `PIN ${parsed.p2.toString(16).toUpperCase().padStart(2, '0')}`;
+    const pin = `PIN ${hexByte(parsed.p2)}`;
     if (answer.length !== 2) refuse(`the card answered ${answer.length < 2 ? 'no status word' : `${answer.length - 2} data bytes and ${swHex(sw)}`} to the tries query, so the tries left of ${pin} are unknown`);
     if ((sw & 0xfff0) === 0x63c0 && (sw & 0x0f) >= 2) return; // a wrong value leaves at least one try
     if (sw === 0x6983) refuse(`${pin} is blocked (${swHex(sw)})`);

@@ -11,9 +11,13 @@ export function riskyLoginFlags(userType: UserType, isSet: (flag: string) => boo
   return [`CKF_${who}_PIN_FINAL_TRY`, `CKF_${who}_PIN_LOCKED`].filter(isSet);
 }
 
-/** Refuses a login that could lock the PIN, naming the flags and the tag that allows it. */
+/**
+ * Refuses a login that could lock the PIN, naming the flags and the tag that allows it.
+ * An empty configured PIN means none was configured (the hardware target's SO PIN without
+ * `soPin:`), so it trusts nothing.
+ */
 export function guardLogin(userType: UserType, pin: string, configuredPin: string, isSet: (flag: string) => boolean): void {
-  if (pin === configuredPin) return;
+  if (configuredPin !== '' && pin === configuredPin) return;
   const risky = riskyLoginFlags(userType, isSet);
   if (risky.length > 0) {
     throw new HarnessError(

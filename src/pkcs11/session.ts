@@ -130,7 +130,12 @@ export class Pkcs11Session {
   }
 
   /** A copy of `object` with the attributes of `template` changed (CKA_TOKEN, CKA_LABEL, CKA_ID...). */
-  copyObject(object: pkcs11js.Handle, template: pkcs11js.Template): pkcs11js.Handle {
+  copyObject(object: pkcs11js.Handle, template: pkcs11js.Template, what = 'the copy of an object'): pkcs11js.Handle {
+    // The copy keeps the original's CKA_TOKEN unless the template sets it.
+    if (this.token.writeGuard) {
+      const tokenFlag = template.some((a) => a.type === pkcs11js.CKA_TOKEN) ? templateTokenFlag(template) : this.isTokenObject(object);
+      this.guardWrite({ call: 'C_CopyObject', tokenObject: tokenFlag, what });
+    }
     return this.call('C_CopyObject', () => this.api.C_CopyObject(this.handle, object, template));
   }
 

@@ -1,7 +1,7 @@
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /** The PKCS#11 calls that change what a token keeps. */
-export type TokenWriteCall = 'C_CreateObject' | 'C_GenerateKeyPair' | 'C_SetAttributeValue' | 'C_DestroyObject' | 'C_InitToken';
+export type TokenWriteCall = 'C_CreateObject' | 'C_CopyObject' | 'C_GenerateKeyPair' | 'C_SetAttributeValue' | 'C_DestroyObject' | 'C_InitToken';
 
 /** One change a call would make, as the write guard judges it. */
 export interface TokenWrite {
@@ -27,7 +27,7 @@ export function tokenWriteRisk(write: TokenWrite): string | undefined {
   if (write.call === 'C_InitToken') return `${write.call} would erase every object and PIN of the token`;
   if (write.tokenObject === false) return undefined;
   const where = write.tokenObject === undefined ? 'may be a token object (the token did not tell CKA_TOKEN)' : 'is a token object';
-  const verb = { C_CreateObject: 'would stay', C_GenerateKeyPair: 'would stay', C_SetAttributeValue: 'would be changed for good', C_DestroyObject: 'would be deleted for good' }[write.call];
+  const verb = { C_CreateObject: 'would stay', C_CopyObject: 'would stay', C_GenerateKeyPair: 'would stay', C_SetAttributeValue: 'would be changed for good', C_DestroyObject: 'would be deleted for good' }[write.call];
   return `${write.what} ${where} and ${verb} (${write.call})`;
 }
 

@@ -32,10 +32,15 @@ export interface CardHostData {
   clock: SharedClock;
 }
 
-/** Int32 slots of the shared clock: by when the call in progress must be answered (ms since originMs, 0: no call), and whether the card thread ended it. */
+/**
+ * The one Int32 slot of the shared clock: by when the call in progress must be answered
+ * (ms since originMs), 0 when no call is in progress, or TRANSMIT_TIMED_OUT once the card
+ * thread has ended the call. One slot, so that claiming a late call (the card thread's
+ * compareExchange) and ending it (the main thread's exchange) cannot both win.
+ */
 export const TRANSMIT_DEADLINE_MS = 0;
-export const TRANSMIT_TIMED_OUT = 1;
-export const SHARED_CLOCK_SLOTS = 2;
+export const TRANSMIT_TIMED_OUT = -1;
+export const SHARED_CLOCK_SLOTS = 1;
 
 /** How often the card thread looks for an unanswered transmit: the timeout's granularity. */
 export const WATCHDOG_PERIOD_MS = 50;

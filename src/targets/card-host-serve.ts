@@ -29,8 +29,10 @@ export function serveCards(makeCard: (profile: CardProfile) => VirtualCard = (pr
 
   const watchdog = setInterval(() => {
     const deadline = Atomics.load(shared, TRANSMIT_DEADLINE_MS);
-    if (deadline === 0 || Date.now() - clock.originMs < deadline) return;
-    if (Atomics.compareExchange(shared, TRANSMIT_TIMED_OUT, 0, 1) === 0) void slot.remove();
+    if (deadline <= 0 || Date.now() - clock.originMs < deadline) return;
+    // Claims the call only if it is still the one that is late: a call answered meanwhile
+    // has put 0 (or a new deadline) in the slot, and its card stays in.
+    if (Atomics.compareExchange(shared, TRANSMIT_DEADLINE_MS, deadline, TRANSMIT_TIMED_OUT) === deadline) void slot.remove();
   }, WATCHDOG_PERIOD_MS);
 
   async function handle(request: CardHostRequest): Promise<void> {

@@ -108,8 +108,7 @@ export class CardHost implements TransmitWatchdog {
   }
 
   end(): boolean {
-    Atomics.store(this.shared, TRANSMIT_DEADLINE_MS, 0);
-    if (Atomics.exchange(this.shared, TRANSMIT_TIMED_OUT, 0) === 0) return false;
+    if (Atomics.exchange(this.shared, TRANSMIT_DEADLINE_MS, 0) !== TRANSMIT_TIMED_OUT) return false;
     this.cardInReader = false;
     return true;
   }

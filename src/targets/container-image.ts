@@ -1,11 +1,11 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { onCleanup } from '../cleanup.js';
+import { makeOwnedTempDir } from '../owned-dirs.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 import { packageRoot } from '../../core/paths.js';
@@ -152,7 +152,8 @@ export async function ensureSimulatorImage(options: SimulatorImageOptions = {}):
   // The Dockerfile takes caml-crush from a Debian 12 stage (PROXY_BASE_IMAGE) whatever the base.
   for (const image of new Set([baseImage, DEFAULT_BASE_IMAGE])) await ensureBaseImage(root, image, options.onOutput);
 
-  const context = await mkdtemp(join(tmpdir(), 'cardspec-image-'));
+  // Owned, so that the next run removes it if this one is killed during the build.
+  const context = await makeOwnedTempDir('image');
   const unregister = onCleanup(() => rmSync(context, { recursive: true, force: true }));
   try {
     for (const path of paths) {

@@ -385,8 +385,9 @@ export class ContainerTarget implements Target {
     const name = this.containerName;
     this.containerName = undefined;
     try {
-      // testcontainers stops and removes the container (and its anonymous volumes).
-      // The last-resort cleanup may have removed it already (a signal during the run).
+      // testcontainers stops the container; Docker removes it with its anonymous volumes
+      // (AutoRemove, simulator-container.ts), and we wait for that. The last-resort
+      // cleanup may have removed it already (a signal during the run).
       if (container) {
         await container.stop({ timeout: 0, remove: false }).catch(ignoreGone);
         await waitUntilRemoved(container.getId());

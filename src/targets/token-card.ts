@@ -6,8 +6,7 @@
  * ignore every other reader (docs/piv.md, "Card-backed tokens").
  */
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CardThreadAnswer, CardThreadRequest } from '../../core/control/card-thread.js';
@@ -16,6 +15,7 @@ import { loadProfile } from '../../core/profile/index.js';
 import { DEFAULT_TOKEN_PINS } from '../../core/softhsm.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
 import { onCleanup } from '../cleanup.js';
+import { makeOwnedTempDir } from '../owned-dirs.js';
 import type { PcscContext } from '../pcsc/client.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 import { ApduTrace } from '../trace/trace.js';
@@ -141,7 +141,8 @@ export class CardTokens {
   }
 
   private async writeConf(): Promise<string> {
-    const dir = await mkdtemp(join(tmpdir(), 'cardspec-opensc-'));
+    // Owned, so that the next run removes it if this one is killed before its cleanup.
+    const dir = await makeOwnedTempDir('opensc');
     this.dir = dir;
     this.unregisterCleanup = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'opensc.conf');

@@ -20,6 +20,10 @@ describe('the login guard of physical tokens', () => {
     });
   });
 
+  it('trusts no PIN when none is configured (an empty configured PIN): the empty PIN is refused too', () => {
+    assert.throws(() => guardLogin('so', '', '', flags('CKF_SO_PIN_FINAL_TRY')), /CKF_SO_PIN_FINAL_TRY/);
+  });
+
   it('lets the configured PIN through, and any PIN while tries are left', () => {
     guardLogin('user', '4711', '4711', flags('CKF_USER_PIN_FINAL_TRY'));
     guardLogin('user', '0000', '4711', flags('CKF_USER_PIN_COUNT_LOW'));

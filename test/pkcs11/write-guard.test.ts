@@ -99,6 +99,20 @@ describe('the token-write guard on a SoftHSM token', () => {
     assert.equal(findByLabel(session, 'temporary-renamed').length, 1);
   });
 
+  it('refuses a copy that would be a token object (CKA_TOKEN of the template, else of the original)', async () => {
+    const keys = await ensureKeyPair(session, 'original', parseKeyType('EC-P256'), { tokenObjects: false });
+    const calls = log.length;
+    assert.throws(() => session.copyObject(keys.publicKey!, [{ type: pkcs11js.CKA_TOKEN, value: true }, { type: pkcs11js.CKA_LABEL, value: 'copied' }], 'the public key "copied"'), refused(/the public key "copied" is a token object and would stay \(C_CopyObject\)/));
+    assert.equal(log.slice(calls).filter((c) => c.functionName === 'C_CopyObject').length, 0, 'no C_CopyObject reached the token');
+    session.copyObject(keys.publicKey!, [{ type: pkcs11js.CKA_LABEL, value: 'copied-session' }]);
+    assert.equal(findByLabel(session, 'copied-session').length, 1);
+    destructive = true;
+    const kept = await ensureKeyPair(session, 'kept-original', parseKeyType('EC-P256'), { tokenObjects: true });
+    destructive = false;
+    assert.throws(() => session.copyObject(kept.publicKey!, [{ type: pkcs11js.CKA_LABEL, value: 'kept-copy' }]), refused(/is a token object/));
+    assert.equal(findByLabel(session, 'kept-copy').length, 0);
+  });
+
   it('refuses token initialisation', () => {
     assert.throws(() => session.token.initialize('5678', 'wiped'), refused(/C_InitToken would erase/));
   });

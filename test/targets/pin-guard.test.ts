@@ -63,11 +63,26 @@ describe('pinGuard', () => {
     await assert.rejects(guard(false, ['31323334'])(parseHex('00 24 00 01 04 31 32 33 34'), card('63C1').send), /1 try left/);
   });
 
-  it('leaves status queries, other commands and malformed APDUs alone', async () => {
+  it('leaves status queries and other commands alone', async () => {
     const c = card('63C1');
-    for (const command of ['00 20 00 01', '00 B0 00 00 05', '00 A4 00 0C 02 3F 00', '00 20 00 01 05 31']) {
+    for (const command of ['00 20 00 01', '00 B0 00 00 05', '00 A4 00 0C 02 3F 00', '00 B0 00 00 05 31']) {
       await guard()(parseHex(command), c.send);
     }
+    assert.deepEqual(c.sent, []);
+  });
+
+  it('fails closed on a PIN command whose lengths do not add up: a card may read it as a try', async () => {
+    for (const command of ['00 20 00 01 05 31', '00 20 00 01 04 31 32 33 34 00 00', '00 24 00 01 09 31 32 33 34']) {
+      const c = card('63C5');
+      await assert.rejects(guard()(parseHex(command), c.send), (e: Error & { code?: string }) => {
+        assert.equal(e.code, 'CARDSPEC_REFUSED', command);
+        assert.match(e.message, /may still take it as a PIN try/, command);
+        return true;
+      });
+      assert.deepEqual(c.sent, [], command);
+    }
+    const c = card('63C1');
+    await guard(true)(parseHex('00 20 00 01 05 31'), c.send);
     assert.deepEqual(c.sent, []);
   });
 
