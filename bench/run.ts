@@ -127,7 +127,7 @@ const FIGURES: { names: string[]; run: FigureRun }[] = [
     names: ['suite-time', 'parallel-features'],
     run: async (c) => {
       await c.reader.empty();
-      return parallelFeatures({ pcsc: c.pcsc, rounds: PLAN.parallelRounds });
+      return parallelFeatures({ rounds: PLAN.parallelRounds });
     },
   },
 ];

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vpcdReaderName } from '../../core/vpcd.js';
 import { onCleanup } from '../../src/cleanup.js';
-import type { PcscContext } from '../../src/pcsc/client.js';
+import { PcscContext } from '../../src/pcsc/client.js';
 import { checkDocker, ensureSimulatorImage } from '../../src/targets/container-image.js';
 import { assertSlotFree, CARD_EVENT_TIMEOUT_MS } from '../lib/bench-slot.js';
 import { interleave } from '../lib/interleave.js';
@@ -78,40 +78,54 @@ async function slotsFree(pcsc: PcscContext): Promise<number> {
 }
 
 export interface ParallelFeaturesOptions {
-  pcsc: PcscContext;
   rounds: number;
 }
 
 export async function parallelFeatures(options: ParallelFeaturesOptions): Promise<Figure[]> {
-  const { pcsc, rounds } = options;
+  const { rounds } = options;
   const folder = mkdtempSync(join(tmpdir(), 'cardspec-bench-suite-'));
   const unregister = onCleanup(() => rmSync(folder, { recursive: true, force: true }));
   try {
-    return await measure(pcsc, rounds, join(folder, 'messages.ndjson'));
+    return await measure(rounds, join(folder, 'messages.ndjson'));
   } finally {
     rmSync(folder, { recursive: true, force: true });
     unregister();
   }
 }
 
-async function measure(pcsc: PcscContext, rounds: number, messages: string): Promise<Figure[]> {
+/**
+ * Runs `fn` with a PC/SC context of its own: the features restart pcscd (docs/faults.md),
+ * after which a context opened before speaks to nobody.
+ */
+async function withFreshContext<T>(fn: (pcsc: PcscContext) => T | Promise<T>): Promise<T> {
+  const pcsc = PcscContext.open();
+  try {
+    return await fn(pcsc);
+  } finally {
+    pcsc.close();
+  }
+}
+
+async function measure(rounds: number, messages: string): Promise<Figure[]> {
   const notes: string[] = [];
   const summaries = new Set<string>();
 
   /** One run on the embedded simulator, with both slots free before and after; retried once. */
   const embeddedRun = async (label: string, args: string[], roundIndex: number): Promise<number> => {
     const attempt = async (): Promise<number> => {
-      for (const slot of WORKER_SLOTS) assertSlotFree(pcsc, slot);
+      await withFreshContext((pcsc) => WORKER_SLOTS.forEach((slot) => assertSlotFree(pcsc, slot)));
       const result = await runFeatures(args);
       summaries.add(`${label}: ${result.summary}`);
-      for (const slot of WORKER_SLOTS) await pcsc.waitForEmpty(vpcdReaderName(slot), CARD_EVENT_TIMEOUT_MS);
+      await withFreshContext(async (pcsc) => {
+        for (const slot of WORKER_SLOTS) await pcsc.waitForEmpty(vpcdReaderName(slot), CARD_EVENT_TIMEOUT_MS);
+      });
       return result.wallMs;
     };
     try {
       return await attempt();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const waitedMs = await slotsFree(pcsc);
+      const waitedMs = await withFreshContext(slotsFree);
       notes.push(`round ${roundIndex + 1}, ${label}: tried again after ${(waitedMs / 1000).toFixed(0)} s: ${message.split('\n')[0]!.slice(0, 300)}`);
       return attempt();
     }
