@@ -12,7 +12,7 @@ import { ContainerTarget } from '../targets/container.js';
 import { HardwareTarget } from '../targets/hardware.js';
 import { SimulatorTarget } from '../targets/simulator.js';
 import type { Target, TargetName } from '../targets/target.js';
-import { expand } from '../text/expand.js';
+import { expand, secretHexBytes } from '../text/expand.js';
 import { formatCommand, maskSecrets } from '../trace/mask.js';
 import { ApduTrace } from '../trace/trace.js';
 import { exchangeLines } from './display.js';
@@ -218,10 +218,7 @@ export class ShellSession {
     const expansion = expand(typed, { saved: new Map(), env: this.env });
     for (const secret of expansion.secrets) this.secrets.add(secret);
     const command = parseHex(expansion.text);
-    for (const secret of expansion.secrets) {
-      const compact = secret.replace(/[\s:]/g, '');
-      if (expansion.text.includes(secret) && /^([0-9A-Fa-f]{2})+$/.test(compact)) this.trustedValues.add(compact.toUpperCase());
-    }
+    for (const bytes of secretHexBytes(expansion)) this.trustedValues.add(bytes);
     const connection = this.connection;
     this.trace.clear();
     try {

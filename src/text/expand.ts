@@ -96,3 +96,17 @@ function resolveForm(form: string, context: ExpandContext, whole: string): { tex
 export function unescapeText(text: string): string {
   return text.replace(/\\([nt\\])/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
 }
+
+/**
+ * The bytes that a secret put verbatim into expanded hex (`${env:PIN}`,
+ * `${ascii:${env:PIN}}`), as upper-case hex: what the hardware PIN guard trusts as the
+ * operator's own PIN.
+ */
+export function secretHexBytes(expansion: Expansion): string[] {
+  const trusted: string[] = [];
+  for (const secret of expansion.secrets) {
+    const compact = secret.replace(/[\s:]/g, '');
+    if (expansion.text.includes(secret) && /^([0-9A-Fa-f]{2})+$/.test(compact)) trusted.push(compact.toUpperCase());
+  }
+  return trusted;
+}

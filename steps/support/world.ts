@@ -6,7 +6,7 @@ import { isExpectableCode } from '../../src/expected-codes.js';
 import { defaultApduTimeoutMs, type CardConnection } from '../../src/pcsc/client.js';
 import type { Target, TargetName } from '../../src/targets/target.js';
 import type { TokenBackend } from '../../src/targets/token-card.js';
-import { expand, unescapeText, type Expansion } from '../../src/text/expand.js';
+import { expand, secretHexBytes, unescapeText, type Expansion } from '../../src/text/expand.js';
 import { maskSecrets } from '../../src/trace/mask.js';
 import { ApduTrace } from '../../src/trace/trace.js';
 import type { Pkcs11Scenario } from '../../src/pkcs11/scenario.js';
@@ -117,10 +117,7 @@ export class CardspecWorld extends World<CardspecParameters> {
   hex(text: string): Buffer {
     const expansion = this.expansion(text);
     const bytes = parseHex(expansion.text);
-    for (const secret of expansion.secrets) {
-      const compact = secret.replace(/[\s:]/g, '');
-      if (expansion.text.includes(secret) && /^([0-9A-Fa-f]{2})+$/.test(compact)) this.trustedValues.add(compact.toUpperCase());
-    }
+    for (const bytes of secretHexBytes(expansion)) this.trustedValues.add(bytes);
     return bytes;
   }
 
