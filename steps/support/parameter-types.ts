@@ -1,6 +1,6 @@
 /**
  * Parameter types for names a spec writes: `{mechanism}`, `{keyType}` and `{hash}` match
- * one word, as `{word}` does (so the step texts of STEPS.md are unchanged), and an unknown
+ * one word, as `{word}` does (so the step texts of docs/steps.md are unchanged), and an unknown
  * name fails its step with the valid names and the nearest one. Exported so that users'
  * own step definitions can take the same parameters.
  */
