@@ -3,10 +3,7 @@
  * (a PC/SC client in the same Node thread as the card must never make a blocking call
  * that needs the card: it would wait for itself).
  *
- *   node dist/simulator/cli.js [--profile iso7816-demo] [--slot 0] [--host 127.0.0.1] [--port N] [--exit-with-stdin]
- *
- * --exit-with-stdin: also stop when stdin ends, so that a card started by another process
- * (a card-backed token of the harness) goes when that process dies, even by SIGKILL.
+ *   node dist/simulator/cli.js [--profile iso7816-demo] [--slot 0] [--host 127.0.0.1] [--port N]
  *
  * Prints one line "inserted <reader name> <profile>" once connected; exits on SIGINT or
  * SIGTERM after removing the card, or with status 1 if vpcd closes the connection.
@@ -23,7 +20,6 @@ async function main(): Promise<void> {
       slot: { type: 'string', default: '0' },
       host: { type: 'string' },
       port: { type: 'string' },
-      'exit-with-stdin': { type: 'boolean', default: false },
     },
   });
   const profile = loadProfile(values.profile);
@@ -46,10 +42,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  if (values['exit-with-stdin']) {
-    process.stdin.on('end', stop);
-    process.stdin.resume();
-  }
 }
 
 main().catch((err: unknown) => {
