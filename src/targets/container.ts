@@ -23,7 +23,7 @@ import type { Target } from './target.js';
 import { CardTokens, type TokenBackend, type TokenCardReader } from './token-card.js';
 
 import { userModuleCode } from './user-module.js';
-import { checkDocker, ensureSimulatorImage } from './container-image.js';
+import { ensureSimulatorImage } from './container-image.js';
 import { baseImageFor, hostPcscClient, hostPcscLiteVersion, pkcs11ProxyClientModule, profileSource, type HostPcscClient } from './container-host.js';
 import { formatProtocol, parsePcscLiteVersion, speechOf, understands } from './pcsc-protocol.js';
 
@@ -94,9 +94,6 @@ export const CONTAINER_LABELS = { project: 'org.cardspec.project', run: 'org.car
 
 export interface ContainerOptions {
   defaultCard?: string | undefined;
-  /** An image to use as it is (no build): for CI that builds it in an earlier step. */
-  image?: string;
-  startupTimeoutMs?: number;
   /** `quickack 1` on the container's loopback route (NET_ADMIN): see the latency notes. */
   loopbackQuickAck?: boolean;
   userPin?: string;
@@ -187,8 +184,7 @@ export class ContainerTarget implements Target {
    */
   async start(): Promise<void> {
     const host = await hostPcscClient();
-    const image = this.options.image ?? (await ensureHostImage(host, this.options.onImageBuildOutput)).tag;
-    if (this.options.image) await checkDocker();
+    const image = (await ensureHostImage(host, this.options.onImageBuildOutput)).tag;
     const name = `cardspec-simulator-${randomUUID().slice(0, 8)}`;
     const socketDir = await this.prepareSocketDir(name);
     try {
@@ -243,7 +239,6 @@ export class ContainerTarget implements Target {
           if (logTail.length > 20) logTail.shift();
         });
       });
-    if (this.options.startupTimeoutMs) container.withStartupTimeout(this.options.startupTimeoutMs);
     if (this.options.loopbackQuickAck) container.withLoopbackQuickAck();
     try {
       return await container.start();
