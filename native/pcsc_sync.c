@@ -55,6 +55,14 @@ static napi_value make_u32(napi_env env, uint32_t value) {
   return out;
 }
 
+/* A JS array of `count` values: the calls that answer several things answer a tuple. */
+static napi_value make_array(napi_env env, size_t count, const napi_value *items) {
+  napi_value out;
+  napi_create_array_with_length(env, count, &out);
+  for (size_t i = 0; i < count; i++) napi_set_element(env, out, (uint32_t)i, items[i]);
+  return out;
+}
+
 /* connect(readerName, shareMode, preferredProtocols) -> [handle, activeProtocol] */
 static napi_value Connect(napi_env env, napi_callback_info info) {
   napi_value argv[3];
@@ -81,11 +89,8 @@ static napi_value Connect(napi_env env, napi_callback_info info) {
     context_open = 0;
   }
   if (rv != SCARD_S_SUCCESS) return throw_pcsc(env, rv);
-  napi_value out;
-  napi_create_array_with_length(env, 2, &out);
-  napi_set_element(env, out, 0, make_u32(env, (uint32_t)handle));
-  napi_set_element(env, out, 1, make_u32(env, (uint32_t)protocol));
-  return out;
+  napi_value items[2] = { make_u32(env, (uint32_t)handle), make_u32(env, (uint32_t)protocol) };
+  return make_array(env, 2, items);
 }
 
 /* transmit(handle, protocol, command, maxResponseBytes) -> Buffer */
@@ -127,13 +132,10 @@ static napi_value Status(napi_env env, napi_callback_info info) {
   DWORD atr_bytes = sizeof atr, state = 0, protocol = 0;
   LONG rv = SCardStatus((SCARDHANDLE)get_u32(env, argv[0]), NULL, NULL, &state, &protocol, atr, &atr_bytes);
   if (rv != SCARD_S_SUCCESS) return throw_pcsc(env, rv);
-  napi_value out, atr_value;
+  napi_value atr_value;
   napi_create_buffer_copy(env, atr_bytes, atr, NULL, &atr_value);
-  napi_create_array_with_length(env, 3, &out);
-  napi_set_element(env, out, 0, atr_value);
-  napi_set_element(env, out, 1, make_u32(env, (uint32_t)state));
-  napi_set_element(env, out, 2, make_u32(env, (uint32_t)protocol));
-  return out;
+  napi_value items[3] = { atr_value, make_u32(env, (uint32_t)state), make_u32(env, (uint32_t)protocol) };
+  return make_array(env, 3, items);
 }
 
 /* disconnect(handle, disposition) */
