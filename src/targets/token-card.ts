@@ -8,8 +8,6 @@
 import { rmSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import type { CardThreadAnswer, CardThreadRequest } from '../../core/control/card-thread.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { loadProfile } from '../../core/profile/index.js';
 import { DEFAULT_TOKEN_PINS } from '../../core/softhsm.js';
@@ -20,6 +18,7 @@ import type { PcscContext } from '../pcsc/client.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 import { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS } from './card-flow.js';
+import { CardHost } from './card-host.js';
 import { pkcs11ModuleForCard } from './card-modules.js';
 
 /** Where a run's PKCS#11 tokens come from: SoftHSM (the default) or a virtual card through its middleware. */
@@ -159,58 +158,28 @@ export function tokenReaderSlot(worker: number, workers: number): number {
   return workers + worker;
 }
 
-/** A virtual card in vpcd slot `slot`, answering from a worker thread (simulator/threads/card-thread.ts). */
+/**
+ * A virtual card in vpcd slot `slot`, answering from a thread of its own: the card thread
+ * of the simulator target (CardHost), here holding the token's card.
+ */
 export class ThreadTokenCardReader implements TokenCardReader {
   readonly reader: string;
-  private worker: Worker | undefined;
-  private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (a: CardThreadAnswer) => void; reject: (e: Error) => void }>();
+  private host: CardHost | undefined;
 
   constructor(private readonly slot: number) {
     this.reader = vpcdReaderName(slot);
   }
 
   async put(profile: string): Promise<boolean> {
-    const answer = await this.request({ op: 'put', profile, slot: this.slot });
-    return answer.replaced === true;
+    const host = (this.host ??= new CardHost(this.slot));
+    const replaced = host.inserted;
+    await host.insert({ profile, moduleCode: undefined });
+    return replaced;
   }
 
   async close(): Promise<void> {
-    const worker = this.worker;
-    if (!worker) return;
-    try {
-      await this.request({ op: 'close' });
-    } finally {
-      this.worker = undefined;
-      await worker.terminate();
-    }
-  }
-
-  private start(): Worker {
-    const worker = new Worker(new URL('../../simulator/threads/card-thread.js', import.meta.url));
-    // The thread never keeps a run alive; its socket closes with the process.
-    worker.unref();
-    worker.on('message', (answer: CardThreadAnswer) => {
-      const waiter = this.waiting.get(answer.id);
-      this.waiting.delete(answer.id);
-      if (!waiter) return;
-      if (answer.error !== undefined) waiter.reject(new HarnessError(HarnessCodes.SIMULATOR_ERROR, `the token card in "${this.reader}": ${answer.error}`));
-      else waiter.resolve(answer);
-    });
-    worker.on('error', (error) => {
-      for (const waiter of this.waiting.values()) waiter.reject(error);
-      this.waiting.clear();
-      this.worker = undefined;
-    });
-    return worker;
-  }
-
-  private request(body: { op: 'put'; profile: string; slot: number } | { op: 'close' }): Promise<CardThreadAnswer> {
-    const worker = (this.worker ??= this.start());
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ ...body, id } satisfies CardThreadRequest);
-    });
+    const host = this.host;
+    this.host = undefined;
+    await host?.close();
   }
 }
