@@ -6,6 +6,7 @@
  * the card leaves unanswered: the TransmitWatchdog (the simulator target's card thread).
  */
 import { createRequire } from 'node:module';
+import sc from 'smartcard';
 import { join } from 'node:path';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { packageRoot } from '../../core/paths.js';
@@ -65,14 +66,21 @@ export class SyncCard {
     private readonly callTimeoutMs: number,
   ) {
     this.native = loadAddon();
-    [this.handle, this.activeProtocol] = this.watched('SCardConnect', callTimeoutMs, () => this.native.connect(readerName, shareMode, protocols));
+    [this.handle, this.activeProtocol] = this.watched(
+      'SCardConnect',
+      callTimeoutMs,
+      () => this.native.connect(readerName, shareMode, protocols),
+      // A connection made after its deadline is nobody's: it goes at once.
+      ([handle]) => this.native.disconnect(handle, sc.SCARD_LEAVE_CARD),
+    );
   }
 
   /**
    * Runs a call that waits for the card; a call the watchdog ended fails, whatever pcscd
    * answered: a transmit with TransmitTimedOut, connect and reconnect with SCARD_E_TIMEOUT.
+   * `release` undoes what such a call made all the same.
    */
-  private watched<T>(operation: string, timeoutMs: number, call: () => T): T {
+  private watched<T>(operation: string, timeoutMs: number, call: () => T, release?: (result: T) => void): T {
     this.watchdog.begin(timeoutMs);
     let result: T | undefined;
     let failure: unknown;
@@ -82,6 +90,13 @@ export class SyncCard {
       failure = error;
     }
     if (this.watchdog.end()) {
+      if (failure === undefined && release) {
+        try {
+          release(result as T);
+        } catch {
+          // The card is out of the reader: nothing left to undo.
+        }
+      }
       if (operation === 'SCardTransmit') throw new TransmitTimedOut(timeoutMs);
       throw scardError('SCARD_E_TIMEOUT', operation, `the card did not answer within ${timeoutMs} ms and was taken out of the reader`);
     }
