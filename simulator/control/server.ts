@@ -3,9 +3,8 @@
  * protocol.ts on a unix socket by moving virtual cards in and out of the vpcd readers and
  * by making SoftHSM tokens. Requests of one connection are answered in order.
  */
-import { chmod, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { chmod, rm, unlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { installUserModule } from '../card/user-module.js';
@@ -25,6 +24,7 @@ import {
   type StackVersions,
 } from '../../core/control/protocol.js';
 import type { SoftHsmTokenStore } from '../../core/softhsm.js';
+import { makeOwnedTempDir } from '../../core/owned-dirs.js';
 
 export interface ControlServerOptions {
   socketPath: string;
@@ -55,7 +55,8 @@ async function loadRequestedProfile(source: ProfileSource): Promise<ReturnType<t
     if (profile.module !== undefined) profile.module.cursor.fail('a profile sent as files with its card module\'s code', 'a name');
     return profile;
   }
-  const dir = await mkdtemp(join(tmpdir(), 'cardspec-profile-'));
+  // Owned, so that the next run removes it if this process is killed before the finally.
+  const dir = await makeOwnedTempDir('profile');
   try {
     for (const [name, text] of Object.entries(source.files)) await writeFile(join(dir, name), text);
     const profile = loadProfile(join(dir, source.file));

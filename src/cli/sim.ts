@@ -8,7 +8,7 @@ import { DEFAULT_TOKEN_PINS, type TokenPins } from '../../core/softhsm.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
 import { ControlServer } from '../../simulator/control/server.js';
 import { endsItselfOnSignals, onCleanup } from '../cleanup.js';
-import { makeOwnedTempDir } from '../owned-dirs.js';
+import { makeOwnedTempDir } from '../../core/owned-dirs.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { PcscContext } from '../pcsc/client.js';
 import { ContainerTarget } from '../targets/container.js';

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { onCleanup } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
-import { makeOwnedTempDir } from '../owned-dirs.js';
+import { makeOwnedTempDir } from '../../core/owned-dirs.js';
 
 /** One run of the `openssl` command: the command line as a person would type it, and what it said. */
 export interface OpenSslResult {

@@ -5,7 +5,7 @@ import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { onCleanup } from '../cleanup.js';
-import { makeOwnedTempDir } from '../owned-dirs.js';
+import { makeOwnedTempDir } from '../../core/owned-dirs.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 import { packageRoot } from '../../core/paths.js';

@@ -13,7 +13,7 @@ import { vpcdReaderName } from '../../core/vpcd.js';
 import { onCleanup } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import type { FaultPlan } from '../../core/faults.js';
-import { makeOwnedTempDir, removeStaleTempDirsOnce } from '../owned-dirs.js';
+import { makeOwnedTempDir, removeStaleTempDirsOnce } from '../../core/owned-dirs.js';
 import { PcscContext, type CardConnection } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';

@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_TOKEN_PINS, initSoftHsmToken, SOFTHSM_MODULE, writeSoftHsmConf } from '../../core/softhsm.js';
 import { onCleanup } from '../cleanup.js';
-import { makeOwnedTempDir, removeStaleTempDirsOnce } from '../owned-dirs.js';
+import { makeOwnedTempDir, removeStaleTempDirsOnce } from '../../core/owned-dirs.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 

@@ -13,7 +13,7 @@ import { loadProfile } from '../../core/profile/index.js';
 import { DEFAULT_TOKEN_PINS } from '../../core/softhsm.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
 import { onCleanup } from '../cleanup.js';
-import { makeOwnedTempDir } from '../owned-dirs.js';
+import { makeOwnedTempDir } from '../../core/owned-dirs.js';
 import type { PcscContext } from '../pcsc/client.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 import { ApduTrace } from '../trace/trace.js';

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { OWNER_FILE, currentOwner, makeOwnedTempDir, ownerAlive, processStartTime, removeStaleTempDirs } from '../../src/owned-dirs.js';
+import { OWNER_FILE, currentOwner, makeOwnedTempDir, ownerAlive, processStartTime, removeStaleTempDirs } from '../../core/owned-dirs.js';
 
 describe('owned temporary folders', () => {
   const parent = mkdtempSync(join(tmpdir(), 'owned-dirs-test-'));

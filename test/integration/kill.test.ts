@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { OWNER_FILE } from '../../src/owned-dirs.js';
+import { OWNER_FILE } from '../../core/owned-dirs.js';
 import { packageRoot } from '../../core/paths.js';
 import { CONTAINER_LABELS } from '../../src/targets/container.js';
 
