@@ -53,8 +53,14 @@ export class VpcdSlot extends EventEmitter {
   private closed = false;
   /** Faults on purpose (faults.ts); cleared when a card goes in or comes out. */
   private readonly faults = new FaultState();
-  /** Answers held back by a fault's delay: later answers queue behind them, in order. */
+  /**
+   * Answers held back by a fault's delay: later answers queue behind them, in order. They
+   * belong to one connection: when it closes they are dropped, and a card inserted next
+   * does not queue behind them.
+   */
   private delayed: Promise<void> | undefined;
+  /** The delays' timers, ended early (their answers dropped) when the connection closes. */
+  private readonly delayTimers = new Map<NodeJS.Timeout, () => void>();
 
   constructor(options: VpcdSlotOptions = {}) {
     super();
@@ -91,7 +97,8 @@ export class VpcdSlot extends EventEmitter {
 
   /**
    * Puts `card` in the reader: connects to vpcd; resolves once connected. pcscd sees
-   * the card at its next presence poll (up to ~400 ms later). Rejects when vpcd cannot
+   * the card at its next presence poll (up to 400 ms later; 20 ms with
+   * core/daemons.ts's PCSCD_POLL_LIBRARY). Rejects when vpcd cannot
    * be reached, the slot already holds a card, or remove()/close() runs before it connects.
    */
   insert(card: VirtualCard): Promise<void> {
@@ -137,7 +144,7 @@ export class VpcdSlot extends EventEmitter {
 
   /**
    * Swaps the card behind the open connection without closing it, so pcscd sees no
-   * removal and no 400 ms presence poll: a fresh card for every scenario at no cost.
+   * removal and no presence poll: a fresh card for every scenario at no cost.
    * The new card takes over the power state. pcscd keeps the ATR it read last, so if
    * the new card's ATR or protocol differs, reconnect with a reset (or remove+insert).
    */
@@ -210,21 +217,44 @@ export class VpcdSlot extends EventEmitter {
     }
     if (action.kind === 'mute') return;
     const write = (): void => {
+      // The card was taken out meanwhile: the APDU never reached it.
+      if (this.socket !== socket || socket.destroyed) return;
       const answer = action.kind === 'answer' ? action.response : this.answer(payload);
-      if (answer !== undefined && this.socket === socket && !socket.destroyed) socket.write(frameOf(answer));
+      if (answer !== undefined) socket.write(frameOf(answer));
     };
     if (action.delayMs === 0 && !this.delayed) {
       write();
       return;
     }
     const after = this.delayed ?? Promise.resolve();
-    const done = after.then(() => (action.delayMs > 0 ? new Promise<void>((resolve) => setTimeout(resolve, action.delayMs)) : undefined)).then(write);
+    const done = after.then(() => (action.delayMs > 0 ? this.wait(action.delayMs) : undefined)).then(write);
     this.delayed = done;
     void done
       .catch((err: unknown) => this.report(err instanceof Error ? err : new Error(String(err))))
       .finally(() => {
         if (this.delayed === done) this.delayed = undefined;
       });
+  }
+
+  /** Resolves after `ms`, or at once when the connection closes first (dropHeldAnswers). */
+  private wait(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.delayTimers.delete(timer);
+        resolve();
+      }, ms);
+      this.delayTimers.set(timer, resolve);
+    });
+  }
+
+  /** Ends the held-back answers' waits; their writes see the connection gone and send nothing. */
+  private dropHeldAnswers(): void {
+    for (const [timer, resolve] of this.delayTimers) {
+      clearTimeout(timer);
+      resolve();
+    }
+    this.delayTimers.clear();
+    this.delayed = undefined;
   }
 
   /** The answer to one frame: the ATR, a response APDU, or nothing for power controls. */
@@ -261,6 +291,7 @@ export class VpcdSlot extends EventEmitter {
     this.removing = false;
     this.decoder.clear();
     this.faults.clear();
+    this.dropHeldAnswers();
     // Out of the reader, the card loses power: its card session (verified PINs) ends.
     this.current?.powerOff();
     this.current = undefined;

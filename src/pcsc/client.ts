@@ -44,7 +44,7 @@ export function defaultApduTimeoutMs(): number {
   return Number.isInteger(configured) && configured > 0 ? configured : 30_000;
 }
 
-/** pcscd polls a vpcd reader every 400 ms: a card gone mid-APDU shows as removed within two polls. */
+/** pcscd polls a vpcd reader every 400 ms (or 20 ms: core/daemons.ts): a card gone mid-APDU shows as removed within two polls. */
 const REMOVAL_SEEN_MS = 1_000;
 
 function protocolName(protocol: number): Protocol | 'RAW' {

@@ -3,7 +3,7 @@ import type { CardConnection, PcscContext } from '../pcsc/client.js';
 import type { TransmitWatchdog } from '../pcsc/sync-card.js';
 import type { ApduTrace } from '../trace/trace.js';
 
-/** pcscd polls a vpcd reader every 400 ms; a card insertion or removal shows within two polls. */
+/** pcscd polls a vpcd reader every 400 ms (20 ms with core/daemons.ts's poll library); a card insertion or removal shows within two polls. */
 export const CARD_EVENT_TIMEOUT_MS = 5_000;
 
 /** How a target moves virtual cards of kind `Card` in and out of its vpcd reader. */
@@ -40,7 +40,7 @@ export class CardFlow<Card> {
   /**
    * A fresh card. While a card sits in the reader, the new card takes its place behind the
    * same vpcd connection and the PC/SC connection is reset, so pcscd reads the new card's
-   * ATR at once: a real removal and insertion would cost two of pcscd's 400 ms polls.
+   * ATR at once: a real removal and insertion would cost two of pcscd's polls.
    */
   async insert(card: Card, trace: ApduTrace): Promise<CardConnection> {
     this.card = card;

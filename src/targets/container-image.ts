@@ -39,6 +39,8 @@ export const IMAGE_CONTEXT: readonly { path: string; pattern?: RegExp }[] = [
   { path: DOCKERFILE },
   { path: 'containers/simulator/package.json' },
   { path: 'containers/simulator/package-lock.json' },
+  // pcscd's poll library (core/daemons.ts, PCSCD_POLL_LIBRARY), compiled in the image.
+  { path: 'native/pcscd_poll.c' },
   // Profiles and the key and certificate files they name (the PIV card's test keys).
   { path: 'simulator/profiles', pattern: /\.(ya?ml|pem|der|crt)$/ },
   { path: 'dist/core', pattern: /\.js$/ },

@@ -41,10 +41,30 @@ async function untilSocket(answers: boolean, timeoutMs: number): Promise<void> {
   }
 }
 
+/** The variables of a pcscd's environment that change how it runs: its preloaded poll library (core/daemons.ts). */
+const PCSCD_SETTINGS = ['LD_PRELOAD', 'CARDSPEC_PCSCD_POLL_MS'];
+
+/** Those variables as process `pid` has them (from /proc; none when it cannot be read). */
+function pcscdSettingsOf(pid: number): NodeJS.ProcessEnv {
+  let environ: string;
+  try {
+    environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
+  } catch {
+    return {};
+  }
+  const settings: NodeJS.ProcessEnv = {};
+  for (const entry of environ.split('\0')) {
+    const equals = entry.indexOf('=');
+    const name = entry.slice(0, equals);
+    if (equals > 0 && PCSCD_SETTINGS.includes(name)) settings[name] = entry.slice(equals + 1);
+  }
+  return settings;
+}
+
 /**
  * Restarts a pcscd this run did not start: SIGTERM to the pid in its pid file, then
- * started again the way the system runs it (systemd's unit, or the daemon itself), so it
- * outlives the run as it did before.
+ * started again the way the system runs it (systemd's unit, or the daemon itself with the
+ * poll library it ran with), so it outlives the run as it did before.
  */
 async function restartSystemPcscd(): Promise<void> {
   if (process.getuid?.() !== 0) throw new HarnessError(HarnessCodes.UNSUPPORTED, 'restarting pcscd needs root');
@@ -55,10 +75,11 @@ async function restartSystemPcscd(): Promise<void> {
     const pidFile = join(dirname(pcscdSocketPath()), 'pcscd.pid');
     const pid = parseInt(readFileSync(pidFile, 'utf8'), 10);
     if (!Number.isInteger(pid) || pid <= 1) throw new HarnessError(HarnessCodes.MISSING_DEPENDENCY, `${pidFile} names no pcscd process`);
+    const settings = pcscdSettingsOf(pid);
     process.kill(pid, 'SIGTERM');
     await untilSocket(false, PCSCD_START_TIMEOUT_MS);
     // Without --foreground pcscd forks into the background and outlives this run.
-    await run('pcscd', []);
+    await run('pcscd', [], { env: { ...process.env, ...settings } });
   }
   await untilSocket(true, PCSCD_START_TIMEOUT_MS);
 }

@@ -115,6 +115,24 @@ describe('VpcdSlot', () => {
     assert.throws(() => slot.replace(first), /empty/);
   });
 
+  it('a card inserted after a late card was taken out answers at once, not after the late answer', { timeout: 10_000 }, async () => {
+    const slot = new VpcdSlot({ port });
+    await slot.insert(new VirtualCard(demo));
+    await vpcd.connected();
+    vpcd.write(encodeFrame(Buffer.from([1])));
+    // Late by a minute: the test's 10 s run out long before, had the new card queued behind it.
+    slot.addFaults({ delayMs: 60_000 });
+    vpcd.write(encodeFrame(Buffer.from('00A4000C020001', 'hex')));
+    // Time for the slot to read the APDU and hold its answer back.
+    await new Promise((r) => setTimeout(r, 50));
+    await slot.remove();
+
+    await slot.insert(new VirtualCard(demo));
+    await vpcd.connected(2);
+    assert.equal(await vpcd.exchange('04'), '3B8801434152445350454398');
+    await slot.remove();
+  });
+
   it('a second insert() into a full slot rejects', async () => {
     const slot = new VpcdSlot({ port });
     await slot.insert(new VirtualCard(demo));

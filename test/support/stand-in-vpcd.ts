@@ -47,6 +47,8 @@ export class StandInVpcd {
       this.frames.push(...this.decoder.push(chunk));
       this.wake();
     });
+    // A card taken out with bytes in flight resets the connection: for vpcd that is a removal ('close' follows).
+    socket.on('error', () => undefined);
     socket.on('close', () => {
       if (this.socket_ === socket) this.socket_ = undefined;
       this.wake();
