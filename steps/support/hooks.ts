@@ -4,7 +4,8 @@ import { quietenError } from '../../src/quiet-errors.js';
 import { maskSecrets } from '../../src/trace/mask.js';
 import { formatTraceEntry } from '../../src/trace/trace.js';
 import { closePkcs11Modules } from '../../src/pkcs11/scenario.js';
-import { stopWorkerTarget, workerTarget } from './runtime.js';
+import type { Target } from '../../src/targets/target.js';
+import { startedWorkerTarget, stopWorkerTarget, workerTarget } from './runtime.js';
 import { CardspecWorld } from './world.js';
 import { APDU_TRACE, formatPkcs11Calls, PKCS11_TRACE } from './pkcs11-trace.js';
 
@@ -21,6 +22,13 @@ function maskError(error: unknown, secrets: ReadonlySet<string>): void {
   }
 }
 
+/** Throws a step's or hook's error with its code in front and the scenario's secrets masked. */
+function rethrow(world: unknown, error: unknown): never {
+  quietenError(error);
+  if (world instanceof CardspecWorld && world.secrets.size > 0) maskError(error, world.secrets);
+  throw error;
+}
+
 /**
  * Every step and hook passes here: what it throws reaches cucumber's reports, so secrets
  * (values from ${env:...}) are masked first, also where a message quotes expanded text,
@@ -28,27 +36,35 @@ function maskError(error: unknown, secrets: ReadonlySet<string>): void {
  */
 setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) =>
   function (this: unknown, ...args: unknown[]): unknown {
-    const rethrow = (error: unknown): never => {
-      quietenError(error);
-      if (this instanceof CardspecWorld && this.secrets.size > 0) maskError(error, this.secrets);
-      throw error;
-    };
     try {
       const result = fn.apply(this, args);
-      return result instanceof Promise ? result.catch(rethrow) : result;
+      return result instanceof Promise ? result.catch((error: unknown) => rethrow(this, error)) : result;
     } catch (error) {
-      return rethrow(error);
+      return rethrow(this, error);
     }
   },
 );
 
-Before(async function (this: CardspecWorld, { pickle }) {
+function beginScenario(world: CardspecWorld, target: Target): void {
+  world.target = target;
+  target.beginScenario({ tags: world.tags, trustedValues: world.trustedValues });
+}
+
+// The hooks return a promise only when they have something to wait for (the target's
+// start, a PKCS#11 session to close): cucumber gives a hook that returns none its result
+// at once, without a timeout timer and an exception handler per hook.
+Before(function (this: CardspecWorld, { pickle }): Promise<void> | undefined {
   this.stepTexts = pickle.steps.map((step) => step.text);
   this.featureFile = pickle.uri;
-  const p = this.parameters;
-  this.target = await workerTarget(p.target ?? 'simulator', p.card, p.config, p.tokenBackend);
   this.tags = pickle.tags.map((t) => t.name);
-  this.target.beginScenario({ tags: this.tags, trustedValues: this.trustedValues });
+  const p = this.parameters;
+  const name = p.target ?? 'simulator';
+  const started = startedWorkerTarget(name);
+  if (started) {
+    beginScenario(this, started);
+    return undefined;
+  }
+  return workerTarget(name, p.card, p.config, p.tokenBackend).then((target) => beginScenario(this, target));
 });
 
 BeforeStep(function (this: CardspecWorld, { pickle, pickleStep }) {
@@ -56,20 +72,35 @@ BeforeStep(function (this: CardspecWorld, { pickle, pickleStep }) {
   this.stepIndex = pickle.steps.findIndex((step) => step.id === pickleStep.id);
 });
 
-After(async function (this: CardspecWorld) {
+/** The scenario's APDU trace and PKCS#11 calls, attached for every report (docs/reports.md). */
+function attachTraces(world: CardspecWorld): void {
   try {
-    if (this.trace.entries.length > 0) {
-      const lines = this.trace.entries.map((e) => formatTraceEntry(e, describeStatusWord));
-      this.attach(maskSecrets(lines.join('\n'), this.secrets), { mediaType: 'text/plain', fileName: APDU_TRACE });
+    if (world.trace.entries.length > 0) {
+      const lines = world.trace.entries.map((e) => formatTraceEntry(e, describeStatusWord));
+      world.attach(maskSecrets(lines.join('\n'), world.secrets), { mediaType: 'text/plain', fileName: APDU_TRACE });
     }
-    const calls = this.pkcs11?.calls ?? [];
+    const calls = world.pkcs11?.calls ?? [];
     if (calls.length > 0) {
-      this.attach(maskSecrets(formatPkcs11Calls(calls), this.secrets), { mediaType: 'text/plain', fileName: PKCS11_TRACE });
+      world.attach(maskSecrets(formatPkcs11Calls(calls), world.secrets), { mediaType: 'text/plain', fileName: PKCS11_TRACE });
     }
   } finally {
-    this.kept = undefined;
-    await this.pkcs11?.close();
+    world.kept = undefined;
   }
+}
+
+After(function (this: CardspecWorld): Promise<void> | undefined {
+  const pkcs11 = this.pkcs11;
+  if (!pkcs11) {
+    attachTraces(this);
+    return undefined;
+  }
+  return (async () => {
+    try {
+      attachTraces(this);
+    } finally {
+      await pkcs11.close();
+    }
+  })();
 });
 
 AfterAll(async function () {
