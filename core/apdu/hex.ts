@@ -57,16 +57,19 @@ export function parseHex(text: string): Buffer {
   return Buffer.from(digits.join(''), 'hex');
 }
 
+/** The 256 byte values as two upper-case hex digits, made once: every traced APDU is printed with them. */
+const HEX_BYTES: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
+
 /** One byte as two upper-case hex digits: "0A". */
 export function hexByte(b: number): string {
-  return b.toString(16).toUpperCase().padStart(2, '0');
+  return HEX_BYTES[b] ?? b.toString(16).toUpperCase().padStart(2, '0');
 }
 
 /** Upper-case hex, bytes separated by `separator` (a space unless told). */
 export function toHex(bytes: Uint8Array, separator = ' '): string {
-  const parts: string[] = [];
-  for (const b of bytes) parts.push(hexByte(b));
-  return parts.join(separator);
+  let text = '';
+  for (let i = 0; i < bytes.length; i++) text += (i === 0 ? '' : separator) + HEX_BYTES[bytes[i]!]!;
+  return text;
 }
 
 /** Hex of a 16-bit status word, as "6A82". */
