@@ -1,5 +1,6 @@
 import type { Target, TargetName } from '../../src/targets/target.js';
 import { createTarget } from '../../src/targets/create.js';
+import { keyPlanFromEnv } from '../../src/pkcs11/key-plan.js';
 import type { TokenBackend } from '../../src/targets/token-card.js';
 
 /**
@@ -17,7 +18,9 @@ export async function workerTarget(
 ): Promise<Target> {
   if (!current) {
     const target = createTarget(name, { defaultCard: card, config, tokenBackend });
-    current = { name, target, started: target.start() };
+    // The RSA keys the run's scenarios will ask for are made while the first ones run.
+    const started = target.start().then(() => target.makeKeysAhead?.(keyPlanFromEnv()));
+    current = { name, target, started };
   } else if (current.name !== name) {
     throw new Error(`this worker already runs the ${current.name} target; one run has one target`);
   }
