@@ -11,10 +11,11 @@ export type TargetName = (typeof TARGET_NAMES)[number];
 export interface ScenarioInfo {
   tags: readonly string[];
   /**
-   * Byte strings (as upper-case hex) that came into the scenario's APDUs from the
-   * environment: the PINs the operator configured, which the hardware guard trusts.
+   * Byte strings (as upper-case hex) that `${...}` secrets (`${env:...}`) put into the
+   * scenario's APDUs. The hardware guard trusts the configured card PIN only where it came
+   * in this way, never where its bytes were typed out.
    */
-  trustedValues: ReadonlySet<string>;
+  secretBytes: ReadonlySet<string>;
 }
 
 

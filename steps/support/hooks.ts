@@ -48,7 +48,7 @@ Before(async function (this: CardspecWorld, { pickle }) {
   const p = this.parameters;
   this.target = await workerTarget(p.target ?? 'simulator', p.card, p.config, p.tokenBackend);
   this.tags = pickle.tags.map((t) => t.name);
-  this.target.beginScenario({ tags: this.tags, trustedValues: this.trustedValues });
+  this.target.beginScenario({ tags: this.tags, secretBytes: this.secretBytes });
 });
 
 BeforeStep(function (this: CardspecWorld, { pickle, pickleStep }) {
