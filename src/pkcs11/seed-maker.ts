@@ -6,13 +6,12 @@
  * session. SoftHSM shares token objects between processes through its token folder, so
  * the seeds the child makes are there for this process's sessions.
  *
- * The child runs at a lower priority than the scenarios, reads its order (with the PIN)
- * on stdin, not from its command line, and ends when its stdin closes: with this process,
- * however that ends.
+ * The child reads its order (with the PIN) on stdin, not from its command line, and ends
+ * when its stdin closes: with this process, however that ends. It runs at the scenarios'
+ * priority: it makes only keys they will wait for.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { KeyTypeName } from '../crypto/key-types.js';
@@ -31,8 +30,6 @@ export interface SeedReport {
 }
 
 const CHILD = fileURLToPath(new URL('./seed-maker-child.js', import.meta.url));
-/** Below the scenarios (0): on a busy machine the background waits, not the run. */
-const BACKGROUND_PRIORITY = 10;
 
 const seedKey = (label: string, keyType: string, ordinal: number): string => `${label}\0${keyType}\0${ordinal}`;
 
@@ -70,11 +67,6 @@ export class SeedMaker {
     const child = spawn(process.execPath, [CHILD], { stdio: ['pipe', 'pipe', 'ignore'], env });
     child.once('error', () => undefined);
     const maker = new SeedMaker(child, order);
-    try {
-      if (child.pid !== undefined) setPriority(child.pid, BACKGROUND_PRIORITY);
-    } catch {
-      // Not allowed here: the child runs at the scenarios' priority.
-    }
     child.stdin?.on('error', () => undefined);
     child.stdin?.write(`${JSON.stringify(order)}\n`);
     return maker;

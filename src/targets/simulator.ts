@@ -222,7 +222,7 @@ export class SimulatorTarget implements Target {
 
   makeKeysAhead(plan: KeyPlan): void {
     // A PIV card's token makes no key pairs, and imports none: nothing to make ahead.
-    if (this.tokenCards) return;
+    if ((this.options.tokenBackend ?? 'softhsm') !== 'softhsm') return;
     this.tokens ??= new SoftHsmTokens();
     this.tokens.makeSeedsAhead(plan.seeds);
     makeOpenSslKeysAhead(plan.opensslKeys);

@@ -18,9 +18,9 @@ export async function workerTarget(
 ): Promise<Target> {
   if (!current) {
     const target = createTarget(name, { defaultCard: card, config, tokenBackend });
-    // The RSA keys the run's scenarios will ask for are made while the first ones run.
-    const started = target.start().then(() => target.makeKeysAhead?.(keyPlanFromEnv()));
-    current = { name, target, started };
+    // The RSA keys the run's scenarios will ask for are made while the target starts and the first scenarios run.
+    target.makeKeysAhead?.(keyPlanFromEnv());
+    current = { name, target, started: target.start() };
   } else if (current.name !== name) {
     throw new Error(`this worker already runs the ${current.name} target; one run has one target`);
   }
