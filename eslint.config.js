@@ -27,7 +27,9 @@ export default tseslint.config(
   layer(
     ['src/**/*.ts'],
     ['**/simulator/**', '**/steps/**', '@cucumber/*'],
-    'src/ reaches simulator/ only where a card is started: the simulator target\'s card thread (src/targets/card-host-serve.ts) and src/cli/sim.ts (src/targets/token-card.ts starts simulator/threads/card-thread.js by its URL)',
+    'src/ reaches simulator/ only where a card is started (the simulator target\'s card thread, src/targets/card-host-serve.ts, and src/cli/sim.ts), and below the CLI nothing imports cucumber',
   ),
+  // The CLI is the top layer with steps/: it runs cucumber and reads feature files as cucumber does (src/cli/key-plan.ts).
+  layer(['src/cli/**/*.ts'], ['**/simulator/**', '**/steps/**'], 'the CLI reaches simulator/ only in src/cli/sim.ts, and starts the steps through cucumber, never by import'),
   { files: ['src/targets/card-host-serve.ts', 'src/cli/sim.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/steps/**', '@cucumber/*'], message: 'the harness never imports the cucumber layer' }] }] } },
 );

@@ -3,7 +3,7 @@
 # already answers. Uses systemd where it runs; otherwise starts the daemon directly, with
 # cardspec's poll library (native/pcscd_poll.c): pcscd then sees a virtual card inserted
 # or removed within 20 ms instead of its 400 ms (docs/performance.md). A pcscd started by
-# systemd is left as the system configures it.
+# systemd is left as the system configures it (docs/targets.md says how to add the library).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
@@ -13,14 +13,18 @@ poll_library=/usr/local/lib/cardspec/pcscd-poll.so
 
 answers() { python3 -c "import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])" "$socket" 2>/dev/null; }
 
+# Installed on every machine, so that a systemd pcscd can be given it too (docs/targets.md).
+built=$(mktemp)
+trap 'rm -f "$built"' EXIT
+cc -O2 -Wall -Wextra -shared -fPIC -o "$built" native/pcscd_poll.c -ldl
+if ! cmp -s "$built" "$poll_library"; then
+  "${SUDO[@]}" install -D -m 0644 -o root -g root "$built" "$poll_library"
+fi
+
 if answers; then exit 0; fi
 if [ -d /run/systemd/system ]; then
   "${SUDO[@]}" systemctl restart pcscd.socket
 else
-  built=$(mktemp)
-  trap 'rm -f "$built"' EXIT
-  cc -O2 -Wall -Wextra -shared -fPIC -o "$built" native/pcscd_poll.c -ldl
-  "${SUDO[@]}" install -D -m 0644 -o root -g root "$built" "$poll_library"
   "${SUDO[@]}" env LD_PRELOAD="$poll_library" pcscd
 fi
 for _ in $(seq 1 100); do answers && exit 0; sleep 0.1; done

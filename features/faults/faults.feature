@@ -6,7 +6,7 @@ Feature: Cards that misbehave on purpose
 
   Scenario: A late card still answers, later
     Given a card is inserted
-    And the card answers after 150 ms
+    And the card answers after 60 ms
     When I send the APDU "00 A4 00 0C 02 00 01"
     Then the status word is "9000"
     When I send the APDU "00 B0 00 00 00"
@@ -20,7 +20,7 @@ Feature: Cards that misbehave on purpose
 
   Scenario: A card later than the APDU timeout is mute
     Given a card is inserted
-    And the APDU timeout is 200 ms
+    And the APDU timeout is 100 ms
     And the card answers after 1000 ms
     When I send the APDU "00 A4 00 0C 02 00 01"
     Then it fails with CARDSPEC_CARD_MUTE
@@ -61,7 +61,7 @@ Feature: Cards that misbehave on purpose
 
   Scenario: A card that goes mute fails the APDU with the harness timeout
     Given a card is inserted
-    And the APDU timeout is 300 ms
+    And the APDU timeout is 150 ms
     And the card goes mute after 1 APDU
     When I send the APDU "00 A4 00 0C 02 00 01"
     Then the status word is "9000"
@@ -75,7 +75,7 @@ Feature: Cards that misbehave on purpose
 
   Scenario: A mute card is out of the reader afterwards, and comes back answering
     Given a card is inserted
-    And the APDU timeout is 300 ms
+    And the APDU timeout is 150 ms
     And the card goes mute after 0 APDUs
     When I send the APDU "00 A4 00 0C 02 00 01"
     Then it fails with CARDSPEC_CARD_MUTE

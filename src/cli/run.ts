@@ -10,7 +10,9 @@ import { isTokenBackend, TOKEN_BACKENDS } from '../targets/token-card.js';
 import { ensureHostImage } from '../targets/container.js';
 import { ensurePcscd } from '../targets/pcscd.js';
 import { last, parseArgs } from './args.js';
+import { keyPlanOfFeatures } from './key-plan.js';
 import { preflight } from './preflight.js';
+import { KEY_PLAN_ENV } from '../pkcs11/key-plan.js';
 import { VERBOSE_ENV } from '../quiet-errors.js';
 import { packageRoot } from '../../core/paths.js';
 import { findUserStepFiles, foreignCucumberImports, needsTypeScript, typeScriptNodeOptions } from './user-steps.js';
@@ -108,7 +110,9 @@ export async function run(argv: string[]): Promise<number> {
     ...paths,
     ...args.passthrough,
   ];
-  const childEnv = args.flags.has('verbose') ? { ...process.env, [VERBOSE_ENV]: '1' } : process.env;
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...(args.flags.has('verbose') ? { [VERBOSE_ENV]: '1' } : {}) };
+  // The simulator makes its SoftHSM tokens: the workers make the RSA keys ahead (src/pkcs11/key-plan.ts).
+  if (target === 'simulator' && tokenBackend === 'softhsm') childEnv[KEY_PLAN_ENV] = JSON.stringify(keyPlanOfFeatures(paths));
   // This process outlives its cucumber child on a signal, and stops pcscd only after the
   // workers have taken their cards out.
   endsItselfOnSignals();

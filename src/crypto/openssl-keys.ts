@@ -1,20 +1,23 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { onCleanup } from '../cleanup.js';
 import { hashAlgorithm, type HashName } from './hashes.js';
-import type { KeyType } from './key-types.js';
+import { parseKeyType, type KeyType, type KeyTypeName } from './key-types.js';
 import { inTempDir, runOpenSslOrFail } from './openssl.js';
 
 /** Generates a private key with `openssl genpkey`; returns it as PKCS#8 PEM. */
-export function opensslGenerateKey(keyType: KeyType): Promise<string> {
+export function opensslGenerateKey(keyType: KeyType, signal?: AbortSignal): Promise<string> {
   return inTempDir(async (dir) => {
-    await runOpenSslOrFail(['genpkey', ...genpkeyAlgorithm(keyType), '-out', 'key.pem'], dir);
+    await runOpenSslOrFail(['genpkey', ...genpkeyAlgorithm(keyType), '-out', 'key.pem'], dir, signal);
     return readFile(join(dir, 'key.pem'), 'utf8');
   });
 }
 
 /** Keys `openssl genpkey` made in this process, by type and ordinal (opensslKeyOfRun). */
 const keysOfRun = new Map<string, Promise<string>>();
+/** Ends the generations of keys of the run still under way when the run ends (stopMakingKeysOfRun). */
+let keysOfRunAbort = new AbortController();
 
 /**
  * Key `ordinal` of `keyType` for this run: made with `openssl genpkey` the first time it is
@@ -26,12 +29,36 @@ export function opensslKeyOfRun(keyType: KeyType, ordinal: number): Promise<stri
   const name = `${keyType.name} #${ordinal}`;
   let key = keysOfRun.get(name);
   if (!key) {
-    key = opensslGenerateKey(keyType);
+    const abort = keysOfRunAbort;
+    key = opensslGenerateKey(keyType, abort.signal);
+    // A run cut short (exit, signal) kills the command too.
+    const unregister = onCleanup(() => abort.abort());
+    void key.finally(unregister).catch(() => undefined);
     // A failed generation is not kept: the next scenario tries again and reports its own error.
     key.catch(() => keysOfRun.delete(name));
     keysOfRun.set(name, key);
   }
   return key;
+}
+
+/**
+ * Starts making keys of the run (opensslKeyOfRun) in the background, one after another in
+ * the order given (key-plan.ts: the order scenarios first import them), so that a scenario
+ * finds its key made or under way. A key a scenario asks for first is made for it at once.
+ */
+export function makeOpenSslKeysAhead(keys: readonly { keyType: KeyTypeName; ordinal: number }[]): void {
+  const signal = keysOfRunAbort.signal;
+  let previous: Promise<unknown> = Promise.resolve();
+  for (const { keyType, ordinal } of keys) {
+    previous = previous.then(() => (signal.aborted ? undefined : opensslKeyOfRun(parseKeyType(keyType), ordinal))).catch(() => undefined);
+  }
+}
+
+/** Kills the `openssl genpkey` of keys of the run still under way and starts no more: the run ends. */
+export function stopMakingKeysOfRun(): void {
+  keysOfRunAbort.abort();
+  keysOfRunAbort = new AbortController();
+  keysOfRun.clear();
 }
 
 function genpkeyAlgorithm(keyType: KeyType): string[] {

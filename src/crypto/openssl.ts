@@ -17,10 +17,11 @@ export interface OpenSslResult {
  * Runs `openssl` with `args` in `cwd`. A non-zero exit is a result, not an error (a failed
  * verification is an answer); a missing `openssl` is MISSING_DEPENDENCY.
  */
-export function runOpenSsl(args: readonly string[], cwd: string): Promise<OpenSslResult> {
+export function runOpenSsl(args: readonly string[], cwd: string, signal?: AbortSignal): Promise<OpenSslResult> {
   const command = ['openssl', ...args].join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // An abort kills the command (SIGTERM) and rejects with an AbortError.
+    const child = spawn('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -39,8 +40,8 @@ export function runOpenSsl(args: readonly string[], cwd: string): Promise<OpenSs
 }
 
 /** Runs `openssl` and fails unless it exits with 0; for steps where a failure is the harness's. */
-export async function runOpenSslOrFail(args: readonly string[], cwd: string): Promise<OpenSslResult> {
-  const result = await runOpenSsl(args, cwd);
+export async function runOpenSslOrFail(args: readonly string[], cwd: string, signal?: AbortSignal): Promise<OpenSslResult> {
+  const result = await runOpenSsl(args, cwd, signal);
   if (result.exitCode !== 0) {
     throw new Error(`\`${result.command}\` exited with ${result.exitCode}: ${(result.stderr || result.stdout).trim()}`);
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pkcs11js from 'pkcs11js';
 import { curveByEcParams } from '../crypto/curves.js';
 import { DerTag, encodeDer } from '../crypto/der.js';
-import type { KeyType } from '../crypto/key-types.js';
+import type { KeyType, KeyTypeName } from '../crypto/key-types.js';
 import type { PrivateKeyComponents } from '../crypto/private-key.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { readUlong } from './attributes.js';
@@ -25,7 +25,16 @@ export interface KeyPairOptions {
    * instead of generating it. Unset: C_GenerateKeyPair.
    */
   seedOrdinal?: number;
+  /** Waits for seeds made ahead in the background (TokenAccess.seedsMadeAhead). */
+  seedsMadeAhead?: SeedsMadeAhead;
 }
+
+/**
+ * Resolves to true once seed `ordinal` of `keyType` was made on the token by another
+ * process (seed-maker.ts), to false when it was not planned or could not be made: then
+ * it is made here.
+ */
+export type SeedsMadeAhead = (keyType: KeyTypeName, ordinal: number) => Promise<boolean>;
 
 const ID_BYTES = 8;
 const RSA_PUBLIC_EXPONENT = Buffer.from([0x01, 0x00, 0x01]);
@@ -113,7 +122,7 @@ export function seedLabel(keyType: KeyType, ordinal: number): string {
 }
 
 /** Seed `ordinal` of `keyType` on the session's token, generated (as token objects) if it is not there yet. */
-async function seedKeyPair(session: Pkcs11Session, keyType: KeyType, ordinal: number): Promise<{ privateKey: pkcs11js.Handle; publicKey: pkcs11js.Handle }> {
+export async function makeSeed(session: Pkcs11Session, keyType: KeyType, ordinal: number): Promise<{ privateKey: pkcs11js.Handle; publicKey: pkcs11js.Handle }> {
   const label = seedLabel(keyType, ordinal);
   const found = findKeyPair(session, label);
   if (found.privateKey !== undefined && found.publicKey !== undefined) return { privateKey: found.privateKey, publicKey: found.publicKey };
@@ -123,7 +132,9 @@ async function seedKeyPair(session: Pkcs11Session, keyType: KeyType, ordinal: nu
 
 /** A key pair of `keyType` labelled `label`: a copy of seed `ordinal` of its type, as session or token objects. */
 export async function copyKeyPairFromSeed(session: Pkcs11Session, label: string, keyType: KeyType, ordinal: number, options: KeyPairOptions): Promise<KeyPairHandles> {
-  const { privateKey, publicKey } = await seedKeyPair(session, keyType, ordinal);
+  // Made ahead or not, the seed is looked for on the token and made here if it is missing.
+  await options.seedsMadeAhead?.(keyType.name, ordinal);
+  const { privateKey, publicKey } = await makeSeed(session, keyType, ordinal);
   const template = commonAttributes(label, options);
   return { publicKey: session.copyObject(publicKey, template), privateKey: session.copyObject(privateKey, template) };
 }

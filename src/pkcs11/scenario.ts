@@ -145,7 +145,13 @@ export class Pkcs11Scenario {
     }
     const made = this.keyPairsMade.get(keyType.name) ?? 0;
     const seedOrdinal = this.access.keySeeds ? made + 1 : undefined;
-    await ensureKeyPair(session, label, keyType, { tokenObjects: this.options.tokenObjects, ...(id ? { id } : {}), ...(seedOrdinal ? { seedOrdinal } : {}) });
+    const seedsMadeAhead = this.access.seedsMadeAhead;
+    await ensureKeyPair(session, label, keyType, {
+      tokenObjects: this.options.tokenObjects,
+      ...(id ? { id } : {}),
+      ...(seedOrdinal ? { seedOrdinal } : {}),
+      ...(seedsMadeAhead ? { seedsMadeAhead } : {}),
+    });
     this.keyPairsMade.set(keyType.name, made + 1);
   }
 

@@ -2,6 +2,7 @@ import type pkcs11js from 'pkcs11js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { callNative, type CallLog } from './calls.js';
 import { pkcs11Error } from './errors.js';
+import type { SeedsMadeAhead } from './key-pairs.js';
 import { mechanismFlags } from './flags.js';
 import type { Pkcs11Module } from './module.js';
 import { mechanisms } from './names.js';
@@ -112,4 +113,6 @@ export interface TokenAccess {
   destructiveAllowed?: () => boolean;
   /** The token was made for this run: key pairs may be copied from seeds kept on it (key-pairs.ts, copyKeyPairFromSeed). */
   keySeeds?: boolean;
+  /** Where seeds are made ahead in the background (seed-maker.ts): waits for one before it is looked for. */
+  seedsMadeAhead?: SeedsMadeAhead;
 }

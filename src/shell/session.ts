@@ -7,7 +7,6 @@ import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { isExpectableCode } from '../expected-codes.js';
 import type { Catalog } from '../i18n/catalog.js';
 import type { CardConnection } from '../pcsc/client.js';
-import { pinGuard } from '../pcsc/pin-guard.js';
 import { ContainerTarget } from '../targets/container.js';
 import { HardwareTarget } from '../targets/hardware.js';
 import { SimulatorTarget } from '../targets/simulator.js';
@@ -57,7 +56,7 @@ function createShellTarget(options: ShellOptions): Target {
       if (options.reader !== undefined) throw new HarnessError(HarnessCodes.BAD_USAGE, '--reader is not available on the container target: its card is in the container\'s own reader');
       return new ContainerTarget({ defaultCard: options.card, onImageBuildOutput: (line) => options.err(`docker build: ${line}`) });
     case 'hardware':
-      return new HardwareTarget({ defaultCard: options.card, config: options.config, reader: options.reader });
+      return new HardwareTarget({ defaultCard: options.card, config: options.config, reader: options.reader, env: options.env });
   }
 }
 
@@ -79,8 +78,8 @@ export class ShellSession {
   automatic = true;
   /** Values that came from `${env:...}`: masked in everything shown and kept. */
   readonly secrets = new Set<string>();
-  /** Byte strings the environment put into APDUs: the PINs the hardware guard trusts. */
-  private readonly trustedValues = new Set<string>();
+  /** Byte strings the environment put into APDUs: where the hardware guard looks for the configured card PIN. */
+  private readonly secretBytes = new Set<string>();
   private readonly trace = new ApduTrace();
   /** The target's own connection (its reader, its card). */
   private own: CardConnection | undefined;
@@ -102,7 +101,7 @@ export class ShellSession {
     const session = new ShellSession(createShellTarget(options), options);
     try {
       await session.target.start();
-      session.target.beginScenario({ tags: [], trustedValues: session.trustedValues });
+      session.target.beginScenario({ tags: [], secretBytes: session.secretBytes });
       session.own = await session.target.insertCard(options.card, session.trace);
     } catch (error) {
       await session.target.stop();
@@ -218,7 +217,7 @@ export class ShellSession {
     const expansion = expand(typed, { saved: new Map(), env: this.env });
     for (const secret of expansion.secrets) this.secrets.add(secret);
     const command = parseHex(expansion.text);
-    for (const bytes of secretHexBytes(expansion)) this.trustedValues.add(bytes);
+    for (const bytes of secretHexBytes(expansion)) this.secretBytes.add(bytes);
     const connection = this.connection;
     this.trace.clear();
     try {
@@ -308,7 +307,7 @@ export class ShellSession {
       this.dropOther();
       if (reader.name !== this.own?.readerName) {
         const connection = await this.target.pcsc.connect(reader.name, this.trace);
-        if (this.target.name === 'hardware') connection.guard = pinGuard({ allowed: () => false, trusted: () => this.trustedValues });
+        if (this.target instanceof HardwareTarget) connection.guard = this.target.cardGuard();
         this.other = connection;
       }
     }

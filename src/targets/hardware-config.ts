@@ -15,6 +15,11 @@ export interface HardwareConfig {
   reader: ReaderSelector | undefined;
   /** How long "Given a card is inserted" waits for a card. */
   cardTimeoutMs: number;
+  /**
+   * Where the card's PIN comes from (`${env:NAME}` / `${file:PATH}`, default
+   * `${env:CARD_PIN}`): the one value the PIN guard sends without reading the tries left.
+   */
+  cardPin: string;
   pkcs11: { module: string; tokens: TokenConfig[] } | undefined;
 }
 
@@ -34,6 +39,8 @@ export interface TokenConfig {
 }
 
 export const DEFAULT_CONFIG_FILE = 'cardspec.hardware.yaml';
+/** The card PIN without `cardPin:`: the variable the project's features use. */
+export const DEFAULT_CARD_PIN = '${env:CARD_PIN}';
 const DEFAULT_CARD_TIMEOUT_MS = 30_000;
 
 /**
@@ -42,7 +49,7 @@ const DEFAULT_CARD_TIMEOUT_MS = 30_000;
  * environment as the features say.
  */
 export function defaultHardwareConfig(): HardwareConfig {
-  return { reader: undefined, cardTimeoutMs: DEFAULT_CARD_TIMEOUT_MS, pkcs11: undefined };
+  return { reader: undefined, cardTimeoutMs: DEFAULT_CARD_TIMEOUT_MS, cardPin: DEFAULT_CARD_PIN, pkcs11: undefined };
 }
 
 export class ConfigError extends HarnessError {
@@ -110,9 +117,9 @@ export function parseHardwareConfig(text: string, file: string): HardwareConfig 
   const root = doc.contents;
   // A file of comments only (as `cardspec init` writes it) means the defaults.
   if (root === null) return defaultHardwareConfig();
-  if (!isMap(root)) throw new ConfigError(file, undefined, '(file)', 'expected a mapping with reader, cardTimeoutMs, pkcs11');
+  if (!isMap(root)) throw new ConfigError(file, undefined, '(file)', 'expected a mapping with reader, cardTimeoutMs, cardPin, pkcs11');
 
-  const known = new Set(['reader', 'cardTimeoutMs', 'pkcs11']);
+  const known = new Set(['reader', 'cardTimeoutMs', 'cardPin', 'pkcs11']);
   for (const item of root.items) {
     const key = isScalar(item.key) ? String(item.key.value) : '?';
     if (!known.has(key)) throw new ConfigError(file, lineOf(item.key as Node), key, `unknown field (fields: ${[...known].join(', ')})`);
@@ -120,6 +127,12 @@ export function parseHardwareConfig(text: string, file: string): HardwareConfig 
   const scalar = (node: unknown, field: string, holder: Node): string => {
     if (!isScalar(node) || String(node.value ?? '') === '') throw new ConfigError(file, lineOf((node as Node) ?? holder), field, 'expected a value');
     return String(node.value);
+  };
+  const secretReference = (value: string, field: string, node: unknown): string => {
+    if (!/^\$\{(env|file):.+\}$/.test(value.trim())) {
+      throw new ConfigError(file, lineOf(node as Node), field, 'write ${env:NAME} or ${file:PATH}: PINs never stand in the configuration');
+    }
+    return value;
   };
 
   const readerNode = root.get('reader', true);
@@ -131,6 +144,8 @@ export function parseHardwareConfig(text: string, file: string): HardwareConfig 
     if (!/^\d+$/.test(value)) throw new ConfigError(file, lineOf(timeoutNode as Node), 'cardTimeoutMs', `expected milliseconds, got "${value}"`);
     cardTimeoutMs = Number(value);
   }
+  const cardPinNode = root.get('cardPin', true);
+  const cardPin = cardPinNode === undefined ? DEFAULT_CARD_PIN : secretReference(scalar(cardPinNode, 'cardPin', root), 'cardPin', cardPinNode);
 
   let pkcs11: HardwareConfig['pkcs11'];
   const p11 = root.get('pkcs11', true);
@@ -149,10 +164,8 @@ export function parseHardwareConfig(text: string, file: string): HardwareConfig 
         const userPin = userNode === undefined ? '${env:TOKEN_PIN}' : scalar(userNode, `${field}.userPin`, item);
         const soNode = item.get('soPin', true);
         const soPin = soNode === undefined ? undefined : scalar(soNode, `${field}.soPin`, item);
-        for (const [name, value, node] of [['userPin', userPin, item.get('userPin', true)], ['soPin', soPin, soNode]] as const) {
-          if (value !== undefined && !/^\$\{(env|file):.+\}$/.test(value.trim())) {
-            throw new ConfigError(file, lineOf(node as Node), `${field}.${name}`, 'write ${env:NAME} or ${file:PATH}: PINs never stand in the configuration');
-          }
+        for (const [name, value, node] of [['userPin', userPin, userNode], ['soPin', soPin, soNode]] as const) {
+          if (value !== undefined) secretReference(value, `${field}.${name}`, node);
         }
         const readerNode = item.get('reader', true);
         const tokenReader = readerNode === undefined ? undefined : scalar(readerNode, `${field}.reader`, item);
@@ -161,5 +174,5 @@ export function parseHardwareConfig(text: string, file: string): HardwareConfig 
     }
     pkcs11 = { module, tokens };
   }
-  return { reader, cardTimeoutMs, pkcs11 };
+  return { reader, cardTimeoutMs, cardPin, pkcs11 };
 }

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { ProfileCache } from '../../core/profile/index.js';
 import { toHex } from '../../core/apdu/hex.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
-import { PcscContext, type CardConnection } from '../pcsc/client.js';
-import { pinGuard } from '../pcsc/pin-guard.js';
+import { PcscContext, type CardConnection, type CommandGuard } from '../pcsc/client.js';
+import { cardPinForms, pinGuard } from '../pcsc/pin-guard.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { DEFAULT_CONFIG_FILE, defaultHardwareConfig, loadHardwareConfig, parseReaderSelector, resolveSecret, selectReaders, type HardwareConfig } from './hardware-config.js';
 import type { TokenAccess } from '../pkcs11/token.js';
@@ -21,6 +21,14 @@ export interface HardwareOptions {
    * and no configuration file, the defaults apply (`cardspec shell --reader`).
    */
   reader?: string | undefined;
+  /** Where `${env:NAME}` of the configuration is read (default: the process's environment). */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
+}
+
+/** The configured card PIN, as the guard trusts it: its forms, and what a refusal says of it. */
+interface CardPinTrust {
+  forms: readonly string[];
+  note: string;
 }
 
 /**
@@ -39,7 +47,11 @@ export class HardwareTarget implements Target {
   private readers: string[] = [];
   private connection: CardConnection | undefined;
   private destructive = false;
-  private trustedValues: ReadonlySet<string> = new Set();
+  private secretBytes: ReadonlySet<string> = new Set();
+  /** The configured card PIN, read at its first use. */
+  private cardPin: CardPinTrust | undefined;
+  /** Set once a @destructive scenario sent a command that may give a PIN a new value. */
+  private cardPinChanged = false;
   private readonly profiles = new ProfileCache();
 
   constructor(private readonly options: HardwareOptions = {}) {
@@ -67,7 +79,44 @@ export class HardwareTarget implements Target {
 
   beginScenario(scenario: ScenarioInfo): void {
     this.destructive = scenario.tags.includes('@destructive');
-    this.trustedValues = scenario.trustedValues;
+    this.secretBytes = scenario.secretBytes;
+  }
+
+  /**
+   * The PIN guard of a connection to a card of the bench: the scenario's @destructive, and
+   * the card PIN of the configuration (`cardPin`, default `${env:CARD_PIN}`), the only
+   * value it sends without reading the tries left.
+   */
+  cardGuard(): CommandGuard {
+    return pinGuard({
+      allowed: () => this.destructive,
+      cardPin: () => this.cardPinTrust().forms,
+      secretBytes: () => this.secretBytes,
+      cardPinNote: () => this.cardPinTrust().note,
+      pinChanged: () => {
+        this.cardPinChanged = true;
+      },
+    });
+  }
+
+  /**
+   * What the guard trusts: nothing when the configured PIN cannot be read or is empty
+   * (fail closed), nor after a PIN may have been given a new value in this run.
+   */
+  private cardPinTrust(): CardPinTrust {
+    const source = `cardPin ${this.config.cardPin}`;
+    if (this.cardPinChanged) {
+      return { forms: [], note: `a PIN may have been given a new value earlier in this run, so even the configured card PIN, ${source}, is checked` };
+    }
+    if (!this.cardPin) {
+      try {
+        const forms = cardPinForms(resolveSecret(this.config.cardPin, this.options.env));
+        this.cardPin = { forms, note: forms.length > 0 ? `only the configured card PIN, ${source}, is sent without this check` : `the configured card PIN, ${source}, is empty, so no value is sent without this check` };
+      } catch (error) {
+        this.cardPin = { forms: [], note: `no value is sent without this check: ${source} gives no PIN (${(error as Error).message})` };
+      }
+    }
+    return this.cardPin;
   }
 
   /**
@@ -98,7 +147,7 @@ export class HardwareTarget implements Target {
     }
     this.connection?.disconnect();
     this.connection = await this.pcsc.connect(reader, trace);
-    this.connection.guard = pinGuard({ allowed: () => this.destructive, trusted: () => this.trustedValues });
+    this.connection.guard = this.cardGuard();
     // A card left powered by another program may still hold a verified PIN: start afresh.
     await this.connection.reset();
     return this.connection;

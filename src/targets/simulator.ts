@@ -9,6 +9,8 @@ import { CardHost, type HostedCard } from './card-host.js';
 import { onCleanup } from '../cleanup.js';
 import { ensurePcscd, type ManagedPcscd } from './pcscd.js';
 import { SoftHsmTokens } from './softhsm.js';
+import { makeOpenSslKeysAhead, stopMakingKeysOfRun } from '../crypto/openssl-keys.js';
+import type { KeyPlan } from '../pkcs11/key-plan.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 import { userModuleCode } from './user-module.js';
 import type { Target } from './target.js';
@@ -218,6 +220,14 @@ export class SimulatorTarget implements Target {
     return this.tokens.token(label);
   }
 
+  makeKeysAhead(plan: KeyPlan): void {
+    // A PIV card's token makes no key pairs, and imports none: nothing to make ahead.
+    if ((this.options.tokenBackend ?? 'softhsm') !== 'softhsm') return;
+    this.tokens ??= new SoftHsmTokens();
+    this.tokens.makeSeedsAhead(plan.seeds);
+    makeOpenSslKeysAhead(plan.opensslKeys);
+  }
+
   async stop(): Promise<void> {
     this.closeRetiredContext();
     this.cards.disconnect();
@@ -232,6 +242,7 @@ export class SimulatorTarget implements Target {
     }
     this.pcscContext?.close();
     this.pcscContext = undefined;
+    stopMakingKeysOfRun();
     await this.tokens?.dispose();
     this.tokens = undefined;
     await this.pcscd?.stop();

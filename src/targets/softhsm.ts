@@ -6,6 +6,9 @@ import { DEFAULT_TOKEN_PINS, initSoftHsmToken, SOFTHSM_MODULE, writeSoftHsmConf 
 import { onCleanup } from '../cleanup.js';
 import { makeOwnedTempDir, removeStaleTempDirsOnce } from '../../core/owned-dirs.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import type { KeyTypeName } from '../crypto/key-types.js';
+import type { PlannedSeed } from '../pkcs11/key-plan.js';
+import { SeedMaker } from '../pkcs11/seed-maker.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 
 export interface SoftHsmOptions {
@@ -29,6 +32,10 @@ export class SoftHsmTokens {
   private folder: Promise<{ dir: string; conf: string }> | undefined;
   private dir: string | undefined;
   private unregisterCleanup: (() => void) | undefined;
+  /** The child that makes seeds ahead (makeSeedsAhead); undefined when none was asked for or it could not start. */
+  private seedMaker: Promise<SeedMaker | undefined> = Promise.resolve(undefined);
+  /** The same, once started: for disposeSync, which cannot wait. */
+  private runningSeedMaker: SeedMaker | undefined;
 
   constructor(options: SoftHsmOptions = {}) {
     this.modulePath = options.modulePath ?? SOFTHSM_MODULE;
@@ -41,13 +48,43 @@ export class SoftHsmTokens {
     return this.tokens.get(label);
   }
 
+  /**
+   * Makes the tokens of `seeds` and starts making those seeds in a child process
+   * (seed-maker.ts), in the background: scenarios that ask for one wait for it instead of
+   * generating it. Only a head start: what fails here is made when a scenario asks.
+   */
+  makeSeedsAhead(seeds: readonly PlannedSeed[]): void {
+    if (seeds.length === 0) return;
+    this.seedMaker = (async () => {
+      const accesses = await Promise.all([...new Set(seeds.map((s) => s.token))].map((label) => this.token(label)));
+      const first = accesses[0]!;
+      this.runningSeedMaker = SeedMaker.start({
+        modulePath: this.modulePath,
+        env: first.env,
+        userPin: this.userPin,
+        seeds: seeds.map(({ token, keyType, ordinal }) => ({ label: token, keyType, ordinal })),
+      });
+      return this.runningSeedMaker;
+    })().catch(() => undefined);
+  }
+
+  private async seedMadeAhead(label: string, keyType: KeyTypeName, ordinal: number): Promise<boolean> {
+    const maker = await this.seedMaker;
+    return maker ? maker.made(label, keyType, ordinal) : false;
+  }
+
   async dispose(): Promise<void> {
+    const maker = this.seedMaker;
+    this.seedMaker = Promise.resolve(undefined);
+    this.runningSeedMaker = undefined;
+    await (await maker)?.stop();
     const dir = this.forget();
     if (dir) await rm(dir, { recursive: true, force: true });
   }
 
   /** For exit and signal handlers, which cannot wait. */
   disposeSync(): void {
+    this.runningSeedMaker?.stopSync();
     const dir = this.forget();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
@@ -69,7 +106,14 @@ export class SoftHsmTokens {
     const { conf } = await (this.folder ??= this.makeFolder());
     const pins = { userPin: this.userPin, soPin: this.soPin };
     await initSoftHsmToken(conf, label, pins, 'softhsm2-util is not installed (Debian: apt-get install softhsm2)');
-    return { modulePath: this.modulePath, label, ...pins, env: { SOFTHSM2_CONF: conf }, keySeeds: true };
+    return {
+      modulePath: this.modulePath,
+      label,
+      ...pins,
+      env: { SOFTHSM2_CONF: conf },
+      keySeeds: true,
+      seedsMadeAhead: (keyType, ordinal) => this.seedMadeAhead(label, keyType, ordinal),
+    };
   }
 
   private async makeFolder(): Promise<{ dir: string; conf: string }> {

@@ -1,6 +1,7 @@
 import type { FaultPlan } from '../../core/faults.js';
 import type { CardConnection, PcscContext } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
+import type { KeyPlan } from '../pkcs11/key-plan.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 
 export const TARGET_NAMES = ['simulator', 'container', 'hardware'] as const;
@@ -10,10 +11,11 @@ export type TargetName = (typeof TARGET_NAMES)[number];
 export interface ScenarioInfo {
   tags: readonly string[];
   /**
-   * Byte strings (as upper-case hex) that came into the scenario's APDUs from the
-   * environment: the PINs the operator configured, which the hardware guard trusts.
+   * Byte strings (as upper-case hex) that `${...}` secrets (`${env:...}`) put into the
+   * scenario's APDUs. The hardware guard trusts the configured card PIN only where it came
+   * in this way, never where its bytes were typed out.
    */
-  trustedValues: ReadonlySet<string>;
+  secretBytes: ReadonlySet<string>;
 }
 
 
@@ -44,6 +46,11 @@ export interface Target {
   readonly canMoveCards: boolean;
   /** A PKCS#11 token labelled `label`, made fresh for the run where the target can. */
   token(label: string): Promise<TokenAccess>;
+  /**
+   * Starts making, in the background, the RSA keys the run's scenarios will ask for
+   * (key-plan.ts), on targets that make their tokens; returns at once.
+   */
+  makeKeysAhead?(plan: KeyPlan): void;
   /** Faults on purpose for the card in the reader (virtual cards only; docs/faults.md). */
   addFaults?(plan: FaultPlan): Promise<void>;
   /** Stops and starts pcscd (the simulator target, which may); returns once it serves the reader again. */

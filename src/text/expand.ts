@@ -99,8 +99,8 @@ export function unescapeText(text: string): string {
 
 /**
  * The bytes that a secret put verbatim into expanded hex (`${env:PIN}`,
- * `${ascii:${env:PIN}}`), as upper-case hex: what the hardware PIN guard trusts as the
- * operator's own PIN.
+ * `${ascii:${env:PIN}}`), as upper-case hex. The hardware PIN guard trusts the configured
+ * card PIN only among these: bytes typed out are never taken for it.
  */
 export function secretHexBytes(expansion: Expansion): string[] {
   const trusted: string[] = [];

@@ -47,7 +47,7 @@ setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) =>
 
 function beginScenario(world: CardspecWorld, target: Target): void {
   world.target = target;
-  target.beginScenario({ tags: world.tags, trustedValues: world.trustedValues });
+  target.beginScenario({ tags: world.tags, secretBytes: world.secretBytes });
 }
 
 // The hooks return a promise only when they have something to wait for (the target's

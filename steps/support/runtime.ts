@@ -1,5 +1,6 @@
 import type { Target, TargetName } from '../../src/targets/target.js';
 import { createTarget } from '../../src/targets/create.js';
+import { keyPlanFromEnv } from '../../src/pkcs11/key-plan.js';
 import type { TokenBackend } from '../../src/targets/token-card.js';
 
 /**
@@ -17,6 +18,8 @@ export async function workerTarget(
 ): Promise<Target> {
   if (!current) {
     const target = createTarget(name, { defaultCard: card, config, tokenBackend });
+    // The RSA keys the run's scenarios will ask for are made while the target starts and the first scenarios run.
+    target.makeKeysAhead?.(keyPlanFromEnv());
     const started = { name, target, started: target.start(), ready: false };
     current = started;
     void started.started.then(() => (started.ready = true), () => undefined);

@@ -41,7 +41,7 @@ export class CardspecWorld extends World<CardspecParameters> {
   /** Values that must be masked wherever the scenario is shown. */
   readonly secrets = new Set<string>();
   /** Byte strings (upper-case hex) that values from the environment put into hex parameters. */
-  readonly trustedValues = new Set<string>();
+  readonly secretBytes = new Set<string>();
   readonly trace = new ApduTrace();
   /** Set by the Before hook. */
   target!: Target;
@@ -111,13 +111,13 @@ export class CardspecWorld extends World<CardspecParameters> {
 
   /**
    * Hex parameter: expanded, then parsed; malformed hex fails the step at once. The bytes
-   * a secret put into it verbatim (`${env:PIN}`, `${ascii:${env:PIN}}`) are noted as
-   * trusted values for the hardware PIN guard.
+   * a secret put into it verbatim (`${env:PIN}`, `${ascii:${env:PIN}}`) are noted for the
+   * hardware PIN guard, which trusts the configured card PIN only where it came in so.
    */
   hex(text: string): Buffer {
     const expansion = this.expansion(text);
     const bytes = parseHex(expansion.text);
-    for (const bytes of secretHexBytes(expansion)) this.trustedValues.add(bytes);
+    for (const bytes of secretHexBytes(expansion)) this.secretBytes.add(bytes);
     return bytes;
   }
 

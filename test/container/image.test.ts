@@ -81,7 +81,8 @@ describe('simulator image context', () => {
       bare = mkdtempSync(join(tmpdir(), 'cardspec-image-test-'));
       mkdirSync(join(bare, 'containers/simulator'), { recursive: true });
       mkdirSync(join(bare, 'simulator/profiles'), { recursive: true });
-      for (const f of [DOCKERFILE, 'containers/simulator/package.json', 'containers/simulator/package-lock.json']) writeFileSync(join(bare, f), '{}');
+      mkdirSync(join(bare, 'native'), { recursive: true });
+      for (const f of [DOCKERFILE, 'containers/simulator/package.json', 'containers/simulator/package-lock.json', 'native/pcscd_poll.c']) writeFileSync(join(bare, f), '{}');
     });
     after(() => rmSync(bare, { recursive: true, force: true }));
 

@@ -79,6 +79,52 @@ describe('the hardware target against cardspec sim', () => {
     for (const form of PIN_FORMS) assert.doesNotMatch(withoutIdsAndTimes(output), form, 'the console output holds the PIN');
   });
 
+  /** The data-carrying VERIFY (20) and CHANGE REFERENCE DATA (24) commands the card saw, from the report's traces. */
+  function pinCommandsSeen(report: string): { verify: number; change: number; trace: string } {
+    const trace = reportText(report);
+    return { verify: [...trace.matchAll(/00 20 00 01 04 \*\*\*/g)].length, change: [...trace.matchAll(/00 24 00 01 08 \*\*\*/g)].length, trace };
+  }
+
+  it('trusts only the configured card PIN: the value of another variable never reaches a card with one try left', async () => {
+    const config = join(dir, 'reader0.yaml');
+    writeFileSync(config, 'reader: 0\ncardTimeoutMs: 5000\n');
+    const report = join(dir, 'other-pin.json');
+    const { code, output } = await run(
+      ['--target', 'hardware', '--config', config, 'test/fixtures/features/other-pin.feature', '--', '--format', `json:${report}`],
+      { CARD_PIN: PIN, WRONG_PIN: '0000', OLD_PIN: '1357' },
+    );
+    assert.equal(code, 0, output);
+    assert.match(output, /^2 passed, 0 failed$/m);
+    const seen = pinCommandsSeen(report);
+    assert.equal(seen.verify, 3, `the card saw two wrong VERIFYs and the configured PIN, not the refused ones:\n${seen.trace}`);
+    assert.equal(seen.change, 1, `the card saw only the CHANGE REFERENCE DATA of the PIN to itself:\n${seen.trace}`);
+    for (const form of [...PIN_FORMS, /\b1357\b/, /31333537/]) assert.doesNotMatch(seen.trace, form);
+  });
+
+  it('reads the configured card PIN from a file, as the configuration says', async () => {
+    const pinFile = join(dir, 'card-pin');
+    writeFileSync(pinFile, `${PIN}\n`, { mode: 0o600 });
+    const config = join(dir, 'pin-file.yaml');
+    writeFileSync(config, `reader: 0\ncardTimeoutMs: 5000\ncardPin: \${file:${pinFile}}\n`);
+    const { code, output } = await run(['--target', 'hardware', '--config', config, 'test/fixtures/features/other-pin.feature'], { CARD_PIN: PIN, WRONG_PIN: '0000', OLD_PIN: '1357' });
+    assert.equal(code, 0, output);
+    assert.match(output, /^2 passed, 0 failed$/m);
+  });
+
+  it('trusts nothing when the configured card PIN is not set: even the value of CARD_PIN is checked', async () => {
+    const config = join(dir, 'unset.yaml');
+    writeFileSync(config, 'reader: 0\ncardTimeoutMs: 5000\ncardPin: ${env:BENCH_CARD_PIN}\n');
+    const report = join(dir, 'unset.json');
+    const { code, output } = await run(
+      ['--target', 'hardware', '--config', config, 'test/fixtures/features/unset-card-pin.feature', '--', '--format', `json:${report}`],
+      { CARD_PIN: PIN, WRONG_PIN: '0000' },
+    );
+    assert.equal(code, 0, output);
+    assert.match(output, /^2 passed, 0 failed$/m);
+    const seen = pinCommandsSeen(report);
+    assert.equal(seen.verify, 3, `the card saw two wrong VERIFYs and the @destructive right one:\n${seen.trace}`);
+  });
+
   it('picks the reader by index, and waits for the card with the profile ATR', async () => {
     const config = join(dir, 'index.yaml');
     writeFileSync(config, 'reader: 1\ncardTimeoutMs: 5000\n');

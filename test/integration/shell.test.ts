@@ -235,6 +235,17 @@ describe('cardspec shell on the hardware target (a card kept by cardspec sim)', 
     for (const form of [/\b8642\b/, /38363432/, /38 36 34 32/]) assert.doesNotMatch(out + err, form);
   });
 
+  it('trusts only the configured card PIN: the value of another variable is refused at one try left, never sent', async () => {
+    const lines = ['verify 1 0000', 'verify 1 0000', 'verify 1 ${env:OTHER_PIN}', '00 20 00 01 04 ${ascii:${env:OTHER_PIN}}', 'verify 1', 'verify 1 ${env:CARD_PIN}', 'verify 1'].join('\n');
+    const { code, out, err } = await cardspec(['shell', '--target', 'hardware', '--reader', '0'], `${lines}\n`, { env: { CARD_PIN: PIN, OTHER_PIN: '1357' } });
+    assert.equal(code, 1, out + err);
+    assert.equal([...err.matchAll(/error: CARDSPEC_REFUSED: refused to protect the card: PIN 01 has 1 try left: a wrong value would block it \(only the configured card PIN, cardPin \$\{env:CARD_PIN\}, is sent without this check\)/g)].length, 2, err);
+    // Still one try left after the two refusals: neither reached the card. Then the configured PIN verifies.
+    assert.match(out, /> verify 1 \$\{env:OTHER_PIN\}\n {2}\| 00 20 00 01 {2}-> {2}63 C1 [^\n]*\n> 00 20 00 01 04 \$\{ascii:\$\{env:OTHER_PIN\}\}\n {2}\| 00 20 00 01 {2}-> {2}63 C1 [^\n]*\n> verify 1\n/);
+    assert.match(out, /> verify 1\n< 63C1 {2}verification failed, 1 try left[^\n]*\n> verify 1 \$\{env:CARD_PIN\}\n< 9000[^\n]*\n> verify 1\n< 9000/);
+    for (const form of [/\b8642\b/, /38363432/, /38 36 34 32/, /\b1357\b/, /31333537/]) assert.doesNotMatch(out + err, form);
+  });
+
   it('records on hardware a feature that cardspec run --target hardware passes', async () => {
     const lines = ['record on-bench', 'select 0003', '00 B0 00 00 00', 'verify 1 ${env:CARD_PIN}', '00 B0 00 00 00', 'stop'].join('\n');
     const { code, out, err } = await cardspec(['shell', '--target', 'hardware', '--reader', 'Virtual PCD 00 00'], `${lines}\n`, { env: { CARD_PIN: PIN }, cwd: dir });

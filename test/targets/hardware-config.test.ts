@@ -62,6 +62,14 @@ describe('parseHardwareConfig', () => {
     assert.deepEqual(tokens.pkcs11?.tokens, [{ label: 't', userPin: '${env:TOKEN_PIN}', soPin: undefined }]);
   });
 
+  it('reads the card PIN, by default ${env:CARD_PIN}', () => {
+    assert.equal(parseHardwareConfig('reader: 0\n', 'bench.yaml').cardPin, '${env:CARD_PIN}');
+    assert.equal(parseHardwareConfig('# only comments\n', 'bench.yaml').cardPin, '${env:CARD_PIN}');
+    assert.equal(parseHardwareConfig('cardPin: ${file:/etc/cardspec/card-pin}\n', 'bench.yaml').cardPin, '${file:/etc/cardspec/card-pin}');
+    assert.throws(() => parseHardwareConfig('reader: 0\ncardPin: "8642"\n', 'bench.yaml'), /bench\.yaml, line 2, cardPin: write \$\{env:NAME\} or \$\{file:PATH\}/);
+    assert.throws(() => parseHardwareConfig('cardPin:\n', 'bench.yaml'), /line 1, cardPin: expected a value/);
+  });
+
   it('refuses a PIN written as a value, naming file, line and field', () => {
     const text = 'pkcs11:\n  module: /x.so\n  tokens:\n    - label: t\n      userPin: "1234"\n';
     assert.throws(() => parseHardwareConfig(text, 'bench.yaml'), /bench\.yaml, line 5, pkcs11\.tokens\[0\]\.userPin: write \$\{env:NAME\}/);

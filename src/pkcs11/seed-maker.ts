@@ -1,0 +1,94 @@
+/**
+ * Seeds made ahead (key-pairs.ts has what a seed is): a child process generates the RSA
+ * seeds a run's scenarios will ask for (key-plan.ts), in the order they will ask, while
+ * the scenarios run. A child process and not a thread: PKCS#11 logins belong to the
+ * application, so a login of the maker's in this process would log in every scenario's
+ * session. SoftHSM shares token objects between processes through its token folder, so
+ * the seeds the child makes are there for this process's sessions.
+ *
+ * The child reads its order (with the PIN) on stdin, not from its command line, and ends
+ * when its stdin closes: with this process, however that ends. It runs at the scenarios'
+ * priority: it makes only keys they will wait for.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { KeyTypeName } from '../crypto/key-types.js';
+
+/** What the child makes: seeds on tokens of one module, with the user PIN of those tokens. */
+export interface SeedOrder {
+  modulePath: string;
+  env: Record<string, string>;
+  userPin: string;
+  seeds: { label: string; keyType: KeyTypeName; ordinal: number }[];
+}
+
+/** The child's lines on stdout: the index in the order of a seed made. */
+export interface SeedReport {
+  made: number;
+}
+
+const CHILD = fileURLToPath(new URL('./seed-maker-child.js', import.meta.url));
+
+const seedKey = (label: string, keyType: string, ordinal: number): string => `${label}\0${keyType}\0${ordinal}`;
+
+export class SeedMaker {
+  private readonly planned = new Map<string, { made: Promise<boolean>; settle: (made: boolean) => void }>();
+  private readonly exited: Promise<unknown>;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    order: SeedOrder,
+  ) {
+    for (const { label, keyType, ordinal } of order.seeds) {
+      let settle!: (made: boolean) => void;
+      const made = new Promise<boolean>((resolve) => (settle = resolve));
+      this.planned.set(seedKey(label, keyType, ordinal), { made, settle });
+    }
+    const entries = [...this.planned.values()];
+    this.exited = once(child, 'exit').finally(() => {
+      // Whatever is not made by now will not be: the scenarios make it themselves.
+      for (const entry of entries) entry.settle(false);
+    });
+    // A seed the child could not make is made by the scenario that needs it, which reports its own error.
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const report = JSON.parse(line) as SeedReport;
+      entries[report.made]?.settle(true);
+    });
+  }
+
+  /** Starts the child on `order`; an order of no seeds starts none. */
+  static start(order: SeedOrder): SeedMaker | undefined {
+    if (order.seeds.length === 0) return undefined;
+    const env = { ...process.env };
+    // The child is plain JavaScript: a TypeScript loader of the user's steps would only slow its start.
+    delete env.NODE_OPTIONS;
+    const child = spawn(process.execPath, [CHILD], { stdio: ['pipe', 'pipe', 'ignore'], env });
+    child.once('error', () => undefined);
+    const maker = new SeedMaker(child, order);
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.write(`${JSON.stringify(order)}\n`);
+    return maker;
+  }
+
+  /**
+   * Resolves to true once the child made seed `ordinal` of `keyType` on the token
+   * labelled `label`; to false at once when it was not asked to, and when it stopped
+   * before making it: the caller then makes the seed itself.
+   */
+  made(label: string, keyType: KeyTypeName, ordinal: number): Promise<boolean> {
+    return this.planned.get(seedKey(label, keyType, ordinal))?.made ?? Promise.resolve(false);
+  }
+
+  /** Ends the child (mid-key if need be) and waits for it. */
+  async stop(): Promise<void> {
+    this.stopSync();
+    await this.exited;
+  }
+
+  /** For exit and signal handlers, which cannot wait. */
+  stopSync(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+}
