@@ -3,10 +3,18 @@ import type * as messages from '@cucumber/messages';
 import { formatIssue, skipReason } from './issues.js';
 
 /**
+ * How long a finished scenario's line may wait to be written with the next ones: writing
+ * to a pipe is a system call that also wakes its reader (on 2 busy cores, about as much as
+ * cucumber spends on a trivial scenario), so the lines go out in one write at most this
+ * often. The live line of a terminal is written at once.
+ */
+const LINE_FLUSH_MS = 100;
+
+/**
  * The run's progress: on a terminal one live line (scenarios done, passed, failed, the
- * current scenario); elsewhere (CI) a plain line per finished scenario. At the end,
- * cucumber's failures and summary, then one line any CI reads: `N passed, N failed`
- * (and `, N skipped` when some were).
+ * current scenario); elsewhere (CI) a plain line per finished scenario, written within
+ * LINE_FLUSH_MS. At the end, cucumber's failures and summary, then one line any CI reads:
+ * `N passed, N failed` (and `, N skipped` when some were).
  */
 export default class ProgressFormatter extends SummaryFormatter {
   static override readonly documentation = 'Live progress on a terminal, a line per scenario elsewhere, and an "N passed, N failed" line.';
@@ -16,6 +24,11 @@ export default class ProgressFormatter extends SummaryFormatter {
   private readonly live: boolean;
   /** Scenario lines by Gherkin document, worked out once per feature file. */
   private readonly locations = new WeakMap<messages.GherkinDocument, Record<string, messages.Location>>();
+  /** Lines of finished scenarios not written yet, and the timer that writes them. */
+  private pending = '';
+  private flushTimer: NodeJS.Timeout | undefined;
+  /** An interrupted run ends without a summary: its last lines are written on the way out. */
+  private readonly flushOnExit = (): void => this.flush();
 
   constructor(options: IFormatterOptions) {
     super(options);
@@ -44,8 +57,25 @@ export default class ProgressFormatter extends SummaryFormatter {
       const line = this.scenarioLocations(attempt.gherkinDocument)[attempt.pickle.astNodeIds.at(-1) ?? '']?.line;
       // The reason's first clause; the whole of it (the token's mechanisms, say) is in the reports.
       const reason = outcome === 'skipped' ? skipReason(this.parse(attempt).testSteps)?.split('; ')[0] : undefined;
-      this.log(`${outcome.padEnd(7)} ${attempt.pickle.uri}${line ? `:${line}` : ''}  ${attempt.pickle.name}${reason ? `  (${reason})` : ''}\n`);
+      this.logLater(`${outcome.padEnd(7)} ${attempt.pickle.uri}${line ? `:${line}` : ''}  ${attempt.pickle.name}${reason ? `  (${reason})` : ''}\n`);
     }
+  }
+
+  private logLater(text: string): void {
+    if (this.pending === '') {
+      this.flushTimer = setTimeout(() => this.flush(), LINE_FLUSH_MS);
+      process.once('exit', this.flushOnExit);
+    }
+    this.pending += text;
+  }
+
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    process.off('exit', this.flushOnExit);
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    this.log(text);
   }
 
   private parse(testCaseAttempt: Parameters<typeof formatterHelpers.parseTestCaseAttempt>[0]['testCaseAttempt']): ReturnType<typeof formatterHelpers.parseTestCaseAttempt> {
@@ -54,6 +84,7 @@ export default class ProgressFormatter extends SummaryFormatter {
 
   /** Failed scenarios, told with feature-file places and "did you mean" (issues.ts). */
   override logIssues({ issues, title }: { issues: Parameters<ProgressFormatter['parse']>[0][]; title: string }): void {
+    this.flush();
     const patterns = this.supportCodeLibrary.stepDefinitions.map((d) => (typeof d.pattern === 'string' ? d.pattern : d.pattern.source));
     this.log(`${title}:\n\n`);
     issues.forEach((attempt, index) => this.log(formatIssue(index + 1, this.parse(attempt), patterns)));
@@ -80,10 +111,16 @@ export default class ProgressFormatter extends SummaryFormatter {
   }
 
   override logSummary(testRunDuration: messages.Duration): void {
+    this.flush();
     if (this.live) this.log('\r\x1b[K');
     this.log('\n');
     super.logSummary(testRunDuration);
     const { passed, failed, skipped } = this.counts;
     this.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+  }
+
+  override async finished(): Promise<void> {
+    this.flush();
+    await super.finished();
   }
 }
