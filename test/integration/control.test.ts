@@ -81,6 +81,7 @@ describe('control channel: server and client over a unix socket', () => {
     await assert.rejects(client.request({ op: 'reinsert', slot: 0 }), { code: HarnessCodes.CARD_PRESENT, message: /still in the reader/ });
     await assert.rejects(client.request({ op: 'insert', slot: 1, profile: { name: 'iso7816-demo' } }), { code: HarnessCodes.UNKNOWN_READER, message: /slots 0 to 0, not 1/ });
     await assert.rejects(client.request({ op: 'insert', slot: 0, profile: { name: 'no-such-card' } }), { code: HarnessCodes.BAD_PROFILE, message: /available: .*iso7816-demo/ });
+    await assert.rejects(client.request({ op: 'restart-pcscd' }), { code: HarnessCodes.UNSUPPORTED, message: /did not start/ });
     await client.request({ op: 'remove', slot: 0 });
     await assert.rejects(client.request({ op: 'replace', slot: 0, profile: { name: 'iso7816-demo' } }), { code: HarnessCodes.NO_CARD, message: /holds no card/ });
   });
@@ -122,5 +123,65 @@ describe('control channel: server and client over a unix socket', () => {
     await server.close();
     await assert.rejects(other.request({ op: 'status' }), { code: HarnessCodes.MISSING_DEPENDENCY, message: /control channel is gone/ });
     other.close();
+  });
+});
+
+/**
+ * restart-pcscd, with the stand-in vpcd in pcscd's place: the "restart" closes the card's
+ * connection from the reader's side, as a stopping pcscd does; the server then puts the
+ * card that was in the reader back in.
+ */
+describe('control channel: a pcscd restart', () => {
+  let dir: string;
+  let vpcd: StandInVpcd;
+  let server: ControlServer;
+  let client: ControlClient;
+  let restarts = 0;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cardspec-control-'));
+    vpcd = new StandInVpcd();
+    const port = await vpcd.listen();
+    server = new ControlServer({
+      socketPath: join(dir, 'control.sock'),
+      slotCount: 1,
+      versions: { pcscLite: '1.9.9', pkcs11Proxy: '1.0.12-1.1', softhsm: '2.6.1', node: process.version },
+      vpcdBasePort: port,
+      restartPcscd: async () => {
+        restarts += 1;
+        if (vpcd.cardPresent) vpcd.socket.destroy();
+      },
+    });
+    await server.listen();
+    client = await ControlClient.connect(join(dir, 'control.sock'));
+  });
+
+  after(async () => {
+    client.close();
+    await server.close();
+    await vpcd.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('puts the card that was in the reader back in, on a new vpcd connection', async () => {
+    await client.request({ op: 'insert', slot: 0, profile: { name: 'iso7816-t0' } });
+    const { slots } = await client.request({ op: 'restart-pcscd' });
+    assert.equal(restarts, 1);
+    assert.deepEqual(
+      slots.map((s) => [s.inserted, s.profile]),
+      [[true, 'iso7816-t0']],
+    );
+    await vpcd.connected(2);
+    assert.equal((await vpcd.ask(ATR_REQUEST)).toString('hex').toUpperCase(), atrOf('iso7816-t0'));
+  });
+
+  it('leaves a card taken out before the restart out', async () => {
+    await client.request({ op: 'remove', slot: 0 });
+    await vpcd.whenClosed();
+    const { slots } = await client.request({ op: 'restart-pcscd' });
+    assert.equal(restarts, 2);
+    assert.equal(slots[0]?.inserted, false);
+    assert.equal(vpcd.connections, 2, 'no new connection');
+    assert.equal((await client.request({ op: 'reinsert', slot: 0 })).inserted, true);
   });
 });
