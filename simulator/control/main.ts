@@ -2,7 +2,9 @@
  * The simulator container's entry point: starts pcscd with the vpcd readers, caml-crush's
  * pkcs11proxyd over SoftHSM and the control channel, all with sockets in /run/pcscd (which the
  * host bind-mounts); puts in the cards and makes the tokens asked for; prints one line
- * starting "cardspec-simulator ready" when all answer; stops everything on SIGTERM/SIGINT.
+ * starting "cardspec-simulator ready" when all answer; restarts pcscd when the control
+ * channel asks (restart-pcscd); stops everything on SIGTERM/SIGINT, or when a daemon stops
+ * unasked.
  *
  *   node dist/simulator/control/main.js [--card PROFILE]... [--token LABEL]...
  *        [--user-pin 1234] [--so-pin 5678] [--slots 2] [--loopback-quickack]

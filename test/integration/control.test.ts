@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ControlClient } from '../../core/control/client.js';
-import { ControlServer } from '../../simulator/control/server.js';
+import { ControlServer, type ControlServerOptions } from '../../simulator/control/server.js';
 import { SoftHsmTokenStore, writeSoftHsmConf } from '../../core/softhsm.js';
 import { loadProfile, profilesDir } from '../../core/profile/index.js';
 import { StandInVpcd } from '../support/stand-in-vpcd.js';
@@ -15,6 +15,36 @@ const ATR_REQUEST = Buffer.from([0x04]);
 
 const atrOf = (profile: string): string => loadProfile(profile).atr.toString('hex').toUpperCase();
 
+interface Bench {
+  dir: string;
+  vpcd: StandInVpcd;
+  server: ControlServer;
+  client: ControlClient;
+}
+
+/** A control server with one reader on a stand-in vpcd, and a client of it, in a temporary folder; `more` adds options. */
+async function startBench(more: (dir: string, vpcd: StandInVpcd) => Promise<Partial<ControlServerOptions>>): Promise<Bench> {
+  const dir = mkdtempSync(join(tmpdir(), 'cardspec-control-'));
+  const vpcd = new StandInVpcd();
+  const port = await vpcd.listen();
+  const server = new ControlServer({
+    socketPath: join(dir, 'control.sock'),
+    slotCount: 1,
+    versions: { pcscLite: '1.9.9', pkcs11Proxy: '1.0.12-1.1', softhsm: '2.6.1', node: process.version },
+    vpcdBasePort: port,
+    ...(await more(dir, vpcd)),
+  });
+  await server.listen();
+  return { dir, vpcd, server, client: await ControlClient.connect(join(dir, 'control.sock')) };
+}
+
+async function stopBench({ dir, vpcd, server, client }: Bench): Promise<void> {
+  client.close();
+  await server.close();
+  await vpcd.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
 describe('control channel: server and client over a unix socket', () => {
   let dir: string;
   let vpcd: StandInVpcd;
@@ -22,28 +52,14 @@ describe('control channel: server and client over a unix socket', () => {
   let client: ControlClient;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cardspec-control-'));
-    vpcd = new StandInVpcd();
-    const port = await vpcd.listen();
-    const conf = join(dir, 'softhsm2.conf');
-    await writeSoftHsmConf(conf, join(dir, 'tokens'));
-    server = new ControlServer({
-      socketPath: join(dir, 'control.sock'),
-      slotCount: 1,
-      tokens: new SoftHsmTokenStore(conf),
-      versions: { pcscLite: '1.9.9', pkcs11Proxy: '1.0.12-1.1', softhsm: '2.6.1', node: process.version },
-      vpcdBasePort: port,
-    });
-    await server.listen();
-    client = await ControlClient.connect(join(dir, 'control.sock'));
+    ({ dir, vpcd, server, client } = await startBench(async (folder) => {
+      const conf = join(folder, 'softhsm2.conf');
+      await writeSoftHsmConf(conf, join(folder, 'tokens'));
+      return { tokens: new SoftHsmTokenStore(conf) };
+    }));
   });
 
-  after(async () => {
-    client.close();
-    await server.close();
-    await vpcd.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stopBench({ dir, vpcd, server, client }));
 
   it('inserts a card: vpcd gets a connection and the ATR of the profile', async () => {
     const inserted = await client.request({ op: 'insert', slot: 0, profile: { name: 'iso7816-demo' } });
@@ -139,29 +155,15 @@ describe('control channel: a pcscd restart', () => {
   let restarts = 0;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cardspec-control-'));
-    vpcd = new StandInVpcd();
-    const port = await vpcd.listen();
-    server = new ControlServer({
-      socketPath: join(dir, 'control.sock'),
-      slotCount: 1,
-      versions: { pcscLite: '1.9.9', pkcs11Proxy: '1.0.12-1.1', softhsm: '2.6.1', node: process.version },
-      vpcdBasePort: port,
+    ({ dir, vpcd, server, client } = await startBench(async (_, standIn) => ({
       restartPcscd: async () => {
         restarts += 1;
-        if (vpcd.cardPresent) vpcd.socket.destroy();
+        if (standIn.cardPresent) standIn.socket.destroy();
       },
-    });
-    await server.listen();
-    client = await ControlClient.connect(join(dir, 'control.sock'));
+    })));
   });
 
-  after(async () => {
-    client.close();
-    await server.close();
-    await vpcd.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stopBench({ dir, vpcd, server, client }));
 
   it('puts the card that was in the reader back in, on a new vpcd connection', async () => {
     await client.request({ op: 'insert', slot: 0, profile: { name: 'iso7816-t0' } });
