@@ -20,6 +20,7 @@ import type { CardspecWorld } from './support/world.js';
 const PCSCD_RESTART_STEP = 'pcscd restarts';
 
 // A pcscd restart takes every reader's card out: such a scenario runs with no other at its side.
+// (On the container target each worker has its own pcscd; the rule only costs a little parallelism there.)
 setParallelCanAssign((pickle, inProgress) => {
   const restarts = (p: typeof pickle) => p.steps.some((step) => step.text === PCSCD_RESTART_STEP);
   if (inProgress.some(restarts)) return false;
@@ -62,7 +63,7 @@ When('the card is removed during the next APDU', function (this: CardspecWorld) 
 When('pcscd restarts', async function (this: CardspecWorld) {
   const target = this.target;
   if (!target.restartPcscd) {
-    this.log(`skipped: only the simulator target restarts pcscd; on the ${target.name} target it is not the run's to restart`);
+    this.log(`skipped: the simulator and container targets restart pcscd; on the ${target.name} target it is not the run's to restart`);
     return 'skipped';
   }
   await target.restartPcscd();

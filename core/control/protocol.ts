@@ -48,11 +48,16 @@ export type ControlRequest =
   | { op: 'token'; label: string; userPin: string; soPin: string }
   /** Faults on purpose for the card in the slot (vpcd/faults.ts); `clear` ends those in force first. */
   | { op: 'faults'; slot: number; plan: FaultPlan; clear: boolean }
+  /**
+   * Stops the container's pcscd and starts it again; the cards that were in their readers
+   * go back in once the new pcscd listens (docs/faults.md). Answered when it serves the readers.
+   */
+  | { op: 'restart-pcscd' }
   /** The readers, what is in them, the tokens, and the versions of the stack. */
   | { op: 'status' };
 
 export type ControlOp = ControlRequest['op'];
-export const CONTROL_OPS: readonly ControlOp[] = ['insert', 'replace', 'remove', 'reinsert', 'token', 'faults', 'status'];
+export const CONTROL_OPS: readonly ControlOp[] = ['insert', 'replace', 'remove', 'reinsert', 'token', 'faults', 'restart-pcscd', 'status'];
 
 export interface SlotStatus {
   slot: number;
@@ -81,6 +86,8 @@ export interface ControlResults {
   reinsert: SlotStatus;
   token: { label: string; created: boolean };
   faults: SlotStatus;
+  /** The readers after the restart: a card that was in its reader is in again. */
+  'restart-pcscd': { slots: SlotStatus[] };
   status: { slots: SlotStatus[]; tokens: string[]; versions: StackVersions };
 }
 
@@ -190,6 +197,7 @@ export function decodeRequest(line: string): { id: number; request: ControlReque
       }
       return { id, request: { op, slot: requireSlot(message, op), plan, clear: message.clear === true } };
     }
+    case 'restart-pcscd':
     case 'status':
       return { id, request: { op } };
     default:

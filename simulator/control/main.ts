@@ -2,7 +2,9 @@
  * The simulator container's entry point: starts pcscd with the vpcd readers, caml-crush's
  * pkcs11proxyd over SoftHSM and the control channel, all with sockets in /run/pcscd (which the
  * host bind-mounts); puts in the cards and makes the tokens asked for; prints one line
- * starting "cardspec-simulator ready" when all answer; stops everything on SIGTERM/SIGINT.
+ * starting "cardspec-simulator ready" when all answer; restarts pcscd when the control
+ * channel asks (restart-pcscd); stops everything on SIGTERM/SIGINT, or when a daemon stops
+ * unasked.
  *
  *   node dist/simulator/control/main.js [--card PROFILE]... [--token LABEL]...
  *        [--user-pin 1234] [--so-pin 5678] [--slots 2] [--loopback-quickack]
@@ -92,24 +94,40 @@ async function main(): Promise<void> {
     if (values['loopback-quickack']) await setLoopbackQuickAck();
     const softHsmConf = join(STATE_DIR, 'softhsm2.conf');
     const [versions] = await Promise.all([stackVersions(), writeSoftHsmConf(softHsmConf, join(STATE_DIR, 'tokens'))]);
+    // pcscd's environment (pcscdEnvironment: the poll library) is startPcscd's: a restart starts it the same way.
+    const startContainerPcscd = () => startPcscd(join(SOCKET_DIR, SOCKET_NAMES.pcscd), DAEMON_START_TIMEOUT_MS);
     const [pcscd, pkcs11Proxy] = await Promise.all([
-      startPcscd(join(SOCKET_DIR, SOCKET_NAMES.pcscd), DAEMON_START_TIMEOUT_MS),
+      startContainerPcscd(),
       startPkcs11Proxy(join(SOCKET_DIR, SOCKET_NAMES.pkcs11Proxy), softHsmConf, STATE_DIR, DAEMON_START_TIMEOUT_MS),
     ]);
     daemons.push(pcscd, pkcs11Proxy);
-    for (const daemon of daemons) {
+    /** Daemons stopped on purpose (a pcscd restart asked for on the control channel): their exit is no failure. */
+    const stoppedOnPurpose = new Set<Daemon>();
+    const stopWithDaemon = (daemon: Daemon): void => {
       void daemon.exited.then(({ code, signal }) => {
-        if (stopping) return;
+        if (stopping || stoppedOnPurpose.has(daemon)) return;
         console.error(`${daemon.name} stopped (${signal ?? `code ${code}`}): the simulator stops too`);
         void stop(1);
       });
-    }
+    };
+    daemons.forEach(stopWithDaemon);
+    const restartPcscd = async (): Promise<void> => {
+      const index = daemons.findIndex((daemon) => daemon.name === 'pcscd');
+      const old = daemons[index]!;
+      stoppedOnPurpose.add(old);
+      await old.stop();
+      console.log('pcscd stopped on request; starting it again');
+      const fresh = await startContainerPcscd();
+      daemons[index] = fresh;
+      stopWithDaemon(fresh);
+    };
     const tokens = new SoftHsmTokenStore(softHsmConf);
     server = new ControlServer({
       socketPath: join(SOCKET_DIR, SOCKET_NAMES.control),
       slotCount,
       tokens,
       versions,
+      restartPcscd,
       ...(hostWatch ? { connectionObserver: hostWatch } : {}),
     });
     await server.listen();

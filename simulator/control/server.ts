@@ -39,6 +39,12 @@ export interface ControlServerOptions {
   vpcdBasePort?: number;
   /** Told of every control connection that opens and closes (the container's HostWatch). */
   connectionObserver?: { connected(): void; disconnected(): void };
+  /**
+   * Stops the pcscd whose vpcd readers the slots fill and starts it again as it was started;
+   * resolves once the new one answers on its socket. Only the container runs its own pcscd:
+   * without this, `restart-pcscd` is refused.
+   */
+  restartPcscd?: () => Promise<void>;
 }
 
 interface SlotState {
@@ -185,6 +191,23 @@ export class ControlServer {
     return replaced;
   }
 
+  /**
+   * Restarts pcscd. Its stop closes the cards' vpcd connections (a removal by the peer, as
+   * the 'removed' handler logs); once the new pcscd listens, each card that was in its
+   * reader goes back in, as a virtual card reconnects. A card taken out before stays out.
+   */
+  private async restartPcscd(): Promise<ControlResult<'restart-pcscd'>> {
+    const restart = this.options.restartPcscd;
+    if (!restart) throw new HarnessError(HarnessCodes.UNSUPPORTED, 'this simulator uses a pcscd it did not start (the system\'s): it does not restart it');
+    const held = this.slots.filter((state) => state.vpcd.inserted);
+    // Not events.once: it would reject on the slot's 'error' event, which a connection reset by the stopping pcscd may emit.
+    const removed = held.map((state) => new Promise<void>((resolve) => state.vpcd.once('removed', () => resolve())));
+    await restart();
+    await Promise.all(removed);
+    for (const state of held) if (state.card) await state.vpcd.insert(state.card);
+    return { slots: this.slots.map((_, index) => this.status(index)) };
+  }
+
   private async dispatch(request: ControlRequest): Promise<unknown> {
     switch (request.op) {
       case 'insert': {
@@ -217,6 +240,8 @@ export class ControlServer {
       case 'token':
         if (!this.options.tokens) throw new HarnessError(HarnessCodes.UNSUPPORTED, 'this simulator makes no tokens over its control channel');
         return this.options.tokens.token(request.label, { userPin: request.userPin, soPin: request.soPin });
+      case 'restart-pcscd':
+        return this.restartPcscd();
       case 'status':
         return {
           slots: this.slots.map((_, index) => this.status(index)),

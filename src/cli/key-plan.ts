@@ -38,9 +38,12 @@ function scenarioSteps(paths: readonly string[]): string[][] {
   for (const path of paths) {
     const lines = pickedLines(path);
     for (const file of featureFiles([path])) {
+      const text = readFileSync(file, 'utf8');
+      // Most features make no key pair: they need no parse.
+      if (!text.includes('key pair')) continue;
       let envelopes;
       try {
-        envelopes = generateMessages(readFileSync(file, 'utf8'), file, SourceMediaType.TEXT_X_CUCUMBER_GHERKIN_PLAIN, {
+        envelopes = generateMessages(text, file, SourceMediaType.TEXT_X_CUCUMBER_GHERKIN_PLAIN, {
           includeSource: false,
           includeGherkinDocument: true,
           includePickles: true,

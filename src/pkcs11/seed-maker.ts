@@ -53,8 +53,9 @@ export class SeedMaker {
     });
     // A seed the child could not make is made by the scenario that needs it, which reports its own error.
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const report = JSON.parse(line) as SeedReport;
-      entries[report.made]?.settle(true);
+      const made = /^\{"made":(\d+)\}$/.exec(line)?.[1];
+      // Anything else on its stdout (a library's message) is not a report.
+      if (made !== undefined) entries[Number(made)]?.settle(true);
     });
   }
 

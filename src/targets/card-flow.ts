@@ -85,6 +85,19 @@ export class CardFlow<Card> {
     this.connection = undefined;
   }
 
+  /**
+   * After pcscd restarted (the target's context already the new pcscd's): forgets the
+   * connection, puts the scenario's card back if pcscd's stop left it out, and returns once
+   * the new pcscd reports it. The scenario connects anew with its next `a card is inserted`.
+   */
+  async afterPcscdRestart(): Promise<void> {
+    this.forget();
+    const card = this.card;
+    if (card === undefined) return;
+    if (!this.moves.inserted()) await this.moves.reinsert(card);
+    await this.pcsc().waitForCard(this.readerName, CARD_EVENT_TIMEOUT_MS);
+  }
+
   private async connect(trace: ApduTrace): Promise<CardConnection> {
     await this.pcsc().waitForCard(this.readerName, CARD_EVENT_TIMEOUT_MS);
     const connection = await this.pcsc().connect(this.readerName, trace, { watchdog: this.watchdog });

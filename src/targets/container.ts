@@ -17,6 +17,7 @@ import { makeOwnedTempDir, removeStaleTempDirsOnce } from '../../core/owned-dirs
 import { PcscContext, type CardConnection } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
+import { RenewablePcscContext } from './renewable-pcsc.js';
 import { workerIndex } from './simulator.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 import type { Target } from './target.js';
@@ -114,7 +115,7 @@ export interface ContainerOptions {
 export class ContainerTarget implements Target {
   readonly name = 'container';
   readonly canMoveCards = true;
-  private pcscContext: PcscContext | undefined;
+  private readonly contexts = new RenewablePcscContext('container');
   private container: StartedSimulatorContainer | undefined;
   private control: ControlClient | undefined;
   private socketDir: string | undefined;
@@ -163,8 +164,7 @@ export class ContainerTarget implements Target {
   }
 
   get pcsc(): PcscContext {
-    if (!this.pcscContext) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the container target is not started');
-    return this.pcscContext;
+    return this.contexts.context;
   }
 
   /** The started container (after start), for `cardspec sim` and tests. */
@@ -194,7 +194,7 @@ export class ContainerTarget implements Target {
       // libpcsclite reads this once, at the process's first SCardEstablishContext: no
       // PC/SC context may be opened in this process before the container target's.
       process.env.PCSCLITE_CSOCK_NAME = this.container.getPcscdSocketPath();
-      this.pcscContext = this.openPcsc();
+      this.contexts.use(this.openPcsc());
       const backend = this.options.tokenBackend;
       if (backend !== undefined && backend !== 'softhsm') this.tokenCards = new CardTokens(this.tokenCardReader(), () => this.pcsc, { backend, userPin: this.userPin, soPin: this.soPin });
     } catch (error) {
@@ -314,6 +314,7 @@ export class ContainerTarget implements Target {
     // Checked here, so a mistake names the host's file, not the container's copy.
     const module = await userModuleCode(this.profiles.get(nameOrPath));
     await this.refreshAfterFaults();
+    this.contexts.closeRetired();
     return this.cards.insert(profileSource(nameOrPath, module), trace);
   }
 
@@ -351,6 +352,19 @@ export class ContainerTarget implements Target {
     await this.client.request({ op: 'faults', slot: this.slot, plan, clear: false });
   }
 
+  /**
+   * Restarts the container's pcscd (the control channel's restart-pcscd: the cards go back
+   * in their readers) and speaks to the new one through the same bind-mounted socket. The
+   * scenario's connection belonged to the old pcscd: its next APDU fails with
+   * SCARD_E_NO_SERVICE. The tokens are pkcs11proxyd's, which runs on.
+   */
+  async restartPcscd(): Promise<void> {
+    const { slots } = await this.client.request({ op: 'restart-pcscd' });
+    this.inserted = slots[this.slot]?.inserted ?? false;
+    this.contexts.renew();
+    await this.cards.afterPcscdRestart();
+  }
+
   /** A SoftHSM token in the container, made on first use, reached through caml-crush's client module. */
   token(label: string): Promise<TokenAccess> {
     if (this.tokenCards) return this.tokenCards.token(label);
@@ -365,13 +379,13 @@ export class ContainerTarget implements Target {
   }
 
   async stop(): Promise<void> {
+    this.contexts.closeRetired();
     this.cards.disconnect();
     const cardTokens = this.tokenCards;
     this.tokenCards = undefined;
     // The container goes with its cards; only the OpenSC configuration folder is the host's.
     await cardTokens?.dispose().catch(() => undefined);
-    this.pcscContext?.close();
-    this.pcscContext = undefined;
+    this.contexts.close();
     this.control?.close();
     this.control = undefined;
     this.tokens.clear();

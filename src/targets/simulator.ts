@@ -6,6 +6,7 @@ import { PcscContext, type CardConnection, type ReaderInfo } from '../pcsc/clien
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
 import { CardHost, type HostedCard } from './card-host.js';
+import { RenewablePcscContext } from './renewable-pcsc.js';
 import { onCleanup } from '../cleanup.js';
 import { ensurePcscd, type ManagedPcscd } from './pcscd.js';
 import { SoftHsmTokens } from './softhsm.js';
@@ -70,7 +71,7 @@ export async function waitUntilSeenEmpty(pcsc: PcscContext, reader: string): Pro
 export class SimulatorTarget implements Target {
   readonly name = 'simulator';
   readonly canMoveCards = true;
-  private pcscContext: PcscContext | undefined;
+  private readonly contexts = new RenewablePcscContext('simulator');
   private pcscd: ManagedPcscd | undefined;
   /** The virtual card's thread (CardHost: so that APDUs can go out with a blocking transmit). */
   private readonly host: CardHost;
@@ -85,13 +86,6 @@ export class SimulatorTarget implements Target {
    * or another's). The PC/SC context and connection of before mean nothing to a new pcscd.
    */
   private pcscdLost = false;
-  /** The card in the reader (its profile), to put back after pcscd restarted. */
-  private card: string | undefined;
-  /**
-   * The context of a pcscd that is gone, closed only when the scenario moves on: closing
-   * it at once would turn the scenario's SCARD_E_NO_SERVICE into SCARD_E_INVALID_HANDLE.
-   */
-  private retiredContext: PcscContext | undefined;
 
   constructor(private readonly options: SimulatorOptions = {}) {
     const slot = options.slot ?? workerIndex();
@@ -119,14 +113,13 @@ export class SimulatorTarget implements Target {
   }
 
   get pcsc(): PcscContext {
-    if (!this.pcscContext) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the simulator target is not started');
-    return this.pcscContext;
+    return this.contexts.context;
   }
 
   async start(): Promise<void> {
     this.pcscd = await ensurePcscd();
-    this.pcscContext = PcscContext.open();
-    const readers = this.pcscContext.listReaders();
+    this.contexts.use(PcscContext.open());
+    const readers = this.pcsc.listReaders();
     const mine = readers.find((r) => r.name === this.readerName);
     if (!mine) {
       throw new HarnessError(
@@ -154,13 +147,12 @@ export class SimulatorTarget implements Target {
 
   /** A fresh card in the reader (see CardFlow.insert: swapped in behind the connection when one is there). */
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
-    if (this.pcscdLost) await this.reconnectToPcscd();
-    this.closeRetiredContext();
+    if (this.pcscdLost) this.reconnectToPcscd();
+    this.contexts.closeRetired();
     const name = profile ?? this.options.defaultCard ?? DEFAULT_PROFILE;
     // Loaded here as well, so that a mistake in the profile fails the step with its own error;
     // a card module is bundled here and installed on the card's thread with the card.
     const moduleCode = await userModuleCode(this.profiles.get(name));
-    this.card = name;
     return this.cards.insert({ profile: name, moduleCode }, trace);
   }
 
@@ -176,29 +168,16 @@ export class SimulatorTarget implements Target {
   async restartPcscd(): Promise<void> {
     if (!this.pcscd) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the simulator target is not started');
     await this.pcscd.restart();
-    await this.reconnectToPcscd();
-    if (this.card && !this.host.inserted) {
-      await this.host.reinsert();
-      await this.pcsc.waitForCard(this.readerName, CARD_EVENT_TIMEOUT_MS);
-    }
+    this.pcscdLost = false;
+    this.contexts.renew();
+    await this.cards.afterPcscdRestart();
   }
 
-  /** A new PC/SC context for a new pcscd; the old one is retired (see retiredContext), the connection forgotten. */
-  private async reconnectToPcscd(): Promise<void> {
+  /** A new PC/SC context for a new pcscd (another worker restarted it); the old one retired, the connection forgotten. */
+  private reconnectToPcscd(): void {
     this.pcscdLost = false;
     this.cards.forget();
-    this.closeRetiredContext();
-    this.retiredContext = this.pcscContext;
-    this.pcscContext = PcscContext.open();
-  }
-
-  private closeRetiredContext(): void {
-    try {
-      this.retiredContext?.close();
-    } catch {
-      // Its pcscd is gone: nothing to release.
-    }
-    this.retiredContext = undefined;
+    this.contexts.renew();
   }
 
   beginScenario(): void {
@@ -229,19 +208,19 @@ export class SimulatorTarget implements Target {
   }
 
   async stop(): Promise<void> {
-    this.closeRetiredContext();
+    this.contexts.closeRetired();
     this.cards.disconnect();
     const wasInserted = this.host.inserted;
     await this.host.close();
-    if (wasInserted && this.pcscContext) await waitUntilSeenEmpty(this.pcscContext, this.readerName);
+    const pcsc = this.contexts.open;
+    if (wasInserted && pcsc) await waitUntilSeenEmpty(pcsc, this.readerName);
     const cardTokens = this.tokenCards;
     this.tokenCards = undefined;
     if (cardTokens) {
       await cardTokens.dispose();
-      if (this.pcscContext) await waitUntilSeenEmpty(this.pcscContext, cardTokens.reader);
+      if (pcsc) await waitUntilSeenEmpty(pcsc, cardTokens.reader);
     }
-    this.pcscContext?.close();
-    this.pcscContext = undefined;
+    this.contexts.close();
     stopMakingKeysOfRun();
     await this.tokens?.dispose();
     this.tokens = undefined;

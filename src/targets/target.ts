@@ -53,6 +53,6 @@ export interface Target {
   makeKeysAhead?(plan: KeyPlan): void;
   /** Faults on purpose for the card in the reader (virtual cards only; docs/faults.md). */
   addFaults?(plan: FaultPlan): Promise<void>;
-  /** Stops and starts pcscd (the simulator target, which may); returns once it serves the reader again. */
+  /** Stops and starts pcscd (the simulator's and the container's; not the hardware bench's); returns once it serves the reader again. */
   restartPcscd?(): Promise<void>;
 }

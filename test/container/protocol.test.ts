@@ -29,6 +29,7 @@ describe('control protocol: requests', () => {
     { op: 'reinsert', slot: 1 },
     { op: 'token', label: 'harness-token', userPin: '1234', soPin: '5678' },
     { op: 'faults', slot: 0, plan: { delayMs: 200, answers: ['6F00'], muteAfter: 2, removeOnNextApdu: true }, clear: false },
+    { op: 'restart-pcscd' },
     { op: 'status' },
   ];
 
@@ -49,7 +50,7 @@ describe('control protocol: requests', () => {
     ['{"op":"status"}', /"id"/],
     ['{"id":-1,"op":"status"}', /"id"/],
     ['{"id":1.5,"op":"status"}', /"id"/],
-    ['{"id":1,"op":"eject"}', /unknown op "eject" \(known: insert, replace, remove, reinsert, token, faults, status\)/],
+    ['{"id":1,"op":"eject"}', /unknown op "eject" \(known: insert, replace, remove, reinsert, token, faults, restart-pcscd, status\)/],
     ['{"id":1,"op":"remove"}', /remove: "slot"/],
     ['{"id":1,"op":"remove","slot":-1}', /"slot" must be a non-negative integer/],
     ['{"id":1,"op":"insert","slot":0}', /insert: "profile"/],

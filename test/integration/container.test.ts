@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createVerify } from 'node:crypto';
+import { createHash, createVerify } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,14 @@ const ourContainers = (): string[] =>
   execFileSync('docker', ['ps', '--all', '--filter', `label=${CONTAINER_LABELS.project}=cardspec`, '--format', '{{.Names}}'], { encoding: 'utf8' })
     .split('\n')
     .filter(Boolean);
+
+/** The host pid of the pcscd in container `id`, as `docker top` lists it. */
+const containerPcscdPid = (id: string): string => {
+  const top = execFileSync('docker', ['top', id, '-o', 'pid,comm'], { encoding: 'utf8' });
+  const pid = /^\s*(\d+)\s+pcscd$/m.exec(top)?.[1];
+  assert.ok(pid, `the container runs a pcscd:\n${top}`);
+  return pid;
+};
 
 const hex = (text: string): Buffer => Buffer.from(text.replace(/\s/g, ''), 'hex');
 
@@ -89,6 +97,33 @@ describe('container target', () => {
     assert.equal(target.pcsc.listReaders()[0]?.present, false);
     const card = await target.reinsertCard(trace);
     assert.equal(card.atr.toString('hex').toUpperCase(), '3B084341524453504543');
+  });
+
+  it("restarts the container's pcscd: the old connection has no service, a new one answers, the token signs on", async () => {
+    const old = await target.insertCard('iso7816-demo', trace);
+    assert.equal((await old.transmit(hex('00 A4 00 0C 02 00 01'))).sw, 0x9000);
+    const access = await target.token('container-restart');
+    const session = Pkcs11Session.open(findToken(openPkcs11Module(access, log), access.label, log));
+    try {
+      session.login('user', access.userPin);
+      const keys = await ensureKeyPair(session, 'signer', parseKeyType('EC-P256'), { tokenObjects: false });
+      const pcscdBefore = containerPcscdPid(target.started.getId());
+      await target.restartPcscd();
+      assert.notEqual(containerPcscdPid(target.started.getId()), pcscdBefore, 'another pcscd process serves the readers');
+      await assert.rejects(old.transmit(hex('00 B0 00 00 00')), { code: 'SCARD_E_NO_SERVICE' });
+      // The card went back in its reader: the new pcscd reports it before any insertion.
+      assert.equal(target.pcsc.listReaders().find((r) => r.name === 'Virtual PCD 00 00')?.present, true);
+      const card = await target.insertCard('iso7816-demo', trace);
+      assert.notEqual(card, old);
+      assert.equal((await card.transmit(hex('00 A4 00 0C 02 00 01'))).sw, 0x9000);
+      assert.equal((await card.transmit(hex('00 B0 00 00 00'))).data.toString('utf8'), 'Hello World!\n');
+      // pkcs11proxyd is no child of pcscd: the session of before signs on.
+      const message = Buffer.from('Hello World!\n');
+      const signature = session.sign(buildMechanism(describeMechanism('CKM_ECDSA', 'sign')), keys.privateKey!, createHash('sha256').update(message).digest());
+      assert.equal(signature.length, 64);
+    } finally {
+      session.close();
+    }
   });
 
   it('signs with a token in the container through the PKCS#11 proxy, and node:crypto verifies', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ControlClient } from '../../core/control/client.js';
-import { ControlServer } from '../../simulator/control/server.js';
+import { ControlServer, type ControlServerOptions } from '../../simulator/control/server.js';
 import { SoftHsmTokenStore, writeSoftHsmConf } from '../../core/softhsm.js';
 import { loadProfile, profilesDir } from '../../core/profile/index.js';
 import { StandInVpcd } from '../support/stand-in-vpcd.js';
@@ -15,6 +15,36 @@ const ATR_REQUEST = Buffer.from([0x04]);
 
 const atrOf = (profile: string): string => loadProfile(profile).atr.toString('hex').toUpperCase();
 
+interface Bench {
+  dir: string;
+  vpcd: StandInVpcd;
+  server: ControlServer;
+  client: ControlClient;
+}
+
+/** A control server with one reader on a stand-in vpcd, and a client of it, in a temporary folder; `more` adds options. */
+async function startBench(more: (dir: string, vpcd: StandInVpcd) => Promise<Partial<ControlServerOptions>>): Promise<Bench> {
+  const dir = mkdtempSync(join(tmpdir(), 'cardspec-control-'));
+  const vpcd = new StandInVpcd();
+  const port = await vpcd.listen();
+  const server = new ControlServer({
+    socketPath: join(dir, 'control.sock'),
+    slotCount: 1,
+    versions: { pcscLite: '1.9.9', pkcs11Proxy: '1.0.12-1.1', softhsm: '2.6.1', node: process.version },
+    vpcdBasePort: port,
+    ...(await more(dir, vpcd)),
+  });
+  await server.listen();
+  return { dir, vpcd, server, client: await ControlClient.connect(join(dir, 'control.sock')) };
+}
+
+async function stopBench({ dir, vpcd, server, client }: Bench): Promise<void> {
+  client.close();
+  await server.close();
+  await vpcd.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
 describe('control channel: server and client over a unix socket', () => {
   let dir: string;
   let vpcd: StandInVpcd;
@@ -22,28 +52,14 @@ describe('control channel: server and client over a unix socket', () => {
   let client: ControlClient;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cardspec-control-'));
-    vpcd = new StandInVpcd();
-    const port = await vpcd.listen();
-    const conf = join(dir, 'softhsm2.conf');
-    await writeSoftHsmConf(conf, join(dir, 'tokens'));
-    server = new ControlServer({
-      socketPath: join(dir, 'control.sock'),
-      slotCount: 1,
-      tokens: new SoftHsmTokenStore(conf),
-      versions: { pcscLite: '1.9.9', pkcs11Proxy: '1.0.12-1.1', softhsm: '2.6.1', node: process.version },
-      vpcdBasePort: port,
-    });
-    await server.listen();
-    client = await ControlClient.connect(join(dir, 'control.sock'));
+    ({ dir, vpcd, server, client } = await startBench(async (folder) => {
+      const conf = join(folder, 'softhsm2.conf');
+      await writeSoftHsmConf(conf, join(folder, 'tokens'));
+      return { tokens: new SoftHsmTokenStore(conf) };
+    }));
   });
 
-  after(async () => {
-    client.close();
-    await server.close();
-    await vpcd.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stopBench({ dir, vpcd, server, client }));
 
   it('inserts a card: vpcd gets a connection and the ATR of the profile', async () => {
     const inserted = await client.request({ op: 'insert', slot: 0, profile: { name: 'iso7816-demo' } });
@@ -81,6 +97,7 @@ describe('control channel: server and client over a unix socket', () => {
     await assert.rejects(client.request({ op: 'reinsert', slot: 0 }), { code: HarnessCodes.CARD_PRESENT, message: /still in the reader/ });
     await assert.rejects(client.request({ op: 'insert', slot: 1, profile: { name: 'iso7816-demo' } }), { code: HarnessCodes.UNKNOWN_READER, message: /slots 0 to 0, not 1/ });
     await assert.rejects(client.request({ op: 'insert', slot: 0, profile: { name: 'no-such-card' } }), { code: HarnessCodes.BAD_PROFILE, message: /available: .*iso7816-demo/ });
+    await assert.rejects(client.request({ op: 'restart-pcscd' }), { code: HarnessCodes.UNSUPPORTED, message: /did not start/ });
     await client.request({ op: 'remove', slot: 0 });
     await assert.rejects(client.request({ op: 'replace', slot: 0, profile: { name: 'iso7816-demo' } }), { code: HarnessCodes.NO_CARD, message: /holds no card/ });
   });
@@ -122,5 +139,51 @@ describe('control channel: server and client over a unix socket', () => {
     await server.close();
     await assert.rejects(other.request({ op: 'status' }), { code: HarnessCodes.MISSING_DEPENDENCY, message: /control channel is gone/ });
     other.close();
+  });
+});
+
+/**
+ * restart-pcscd, with the stand-in vpcd in pcscd's place: the "restart" closes the card's
+ * connection from the reader's side, as a stopping pcscd does; the server then puts the
+ * card that was in the reader back in.
+ */
+describe('control channel: a pcscd restart', () => {
+  let dir: string;
+  let vpcd: StandInVpcd;
+  let server: ControlServer;
+  let client: ControlClient;
+  let restarts = 0;
+
+  before(async () => {
+    ({ dir, vpcd, server, client } = await startBench(async (_, standIn) => ({
+      restartPcscd: async () => {
+        restarts += 1;
+        if (standIn.cardPresent) standIn.socket.destroy();
+      },
+    })));
+  });
+
+  after(() => stopBench({ dir, vpcd, server, client }));
+
+  it('puts the card that was in the reader back in, on a new vpcd connection', async () => {
+    await client.request({ op: 'insert', slot: 0, profile: { name: 'iso7816-t0' } });
+    const { slots } = await client.request({ op: 'restart-pcscd' });
+    assert.equal(restarts, 1);
+    assert.deepEqual(
+      slots.map((s) => [s.inserted, s.profile]),
+      [[true, 'iso7816-t0']],
+    );
+    await vpcd.connected(2);
+    assert.equal((await vpcd.ask(ATR_REQUEST)).toString('hex').toUpperCase(), atrOf('iso7816-t0'));
+  });
+
+  it('leaves a card taken out before the restart out', async () => {
+    await client.request({ op: 'remove', slot: 0 });
+    await vpcd.whenClosed();
+    const { slots } = await client.request({ op: 'restart-pcscd' });
+    assert.equal(restarts, 2);
+    assert.equal(slots[0]?.inserted, false);
+    assert.equal(vpcd.connections, 2, 'no new connection');
+    assert.equal((await client.request({ op: 'reinsert', slot: 0 })).inserted, true);
   });
 });
