@@ -197,7 +197,7 @@ export async function simulatorStart(options: SimulatorStartOptions): Promise<Fi
     references: [{ name: 'SIGINT to exit (card out, everything removed)', value: round(median(stopTimes), 3), unit: 'ms' }],
     notes: [
       `spawn of \`node ${target.args.join(' ')}\` to its "ready" line; one default card in ${where}; then SIGINT and wait for the exit`,
-      'pcscd polls vpcd readers every 400 ms, so up to 400 ms of either figure is waiting for the poll that sees the card',
+      'pcscd polls vpcd readers every 400 ms, or 20 ms with cardspec\'s poll library (docs/targets.md): up to that much of either figure is waiting for the poll that sees the card',
       ...notes,
     ],
   };

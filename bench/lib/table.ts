@@ -25,3 +25,16 @@ export function formatTable(figures: readonly Figure[]): string {
   const notes = figures.flatMap((f) => f.notes.map((n) => `${f.name}: ${n}`));
   return pad(rows) + (notes.length ? `\n\nNotes:\n${notes.map((n) => `  - ${n}`).join('\n')}` : '');
 }
+
+/** The same table in Markdown, as docs/performance.md shows it (`npm run bench:table`). */
+export function markdownTable(figures: readonly Figure[]): string {
+  const cell = (text: string): string => text.replace(/\|/g, '\\|');
+  const lines = ['| figure | harness | baseline | ratio | goal | met |', '|---|---|---|---|---|---|'];
+  for (const f of figures) {
+    const met = f.met === undefined ? '' : f.met === null ? '?' : f.met ? 'yes' : 'NO';
+    const baseline = f.baseline === null && f.baselineName === 'none' ? '— (none)' : `${show(f.baseline, f.unit)} (${f.baselineName})`;
+    lines.push(`| \`${f.name}\` | ${show(f.value, f.unit)} | ${cell(baseline)} | ${show(f.ratio)} | ${cell(f.goal ?? '')} | ${met} |`);
+    for (const r of f.references ?? []) lines.push(`| · ${cell(r.name)} | ${show(r.value, r.unit)} | ${cell(r.note ?? '')} | | | |`);
+  }
+  return lines.join('\n');
+}
