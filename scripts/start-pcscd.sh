@@ -25,7 +25,15 @@ if answers; then exit 0; fi
 if [ -d /run/systemd/system ]; then
   "${SUDO[@]}" systemctl restart pcscd.socket
 else
-  "${SUDO[@]}" env LD_PRELOAD="$poll_library" pcscd
+  # The daemon outlives this script: it must not keep the caller's open files (a lock
+  # held with `flock`, say, would stay held for as long as pcscd runs).
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi
+    done
+    exec "${SUDO[@]}" env LD_PRELOAD="$poll_library" pcscd
+  )
 fi
 for _ in $(seq 1 100); do answers && exit 0; sleep 0.1; done
 echo "pcscd did not start: run 'pcscd -f -d' to see why" >&2
