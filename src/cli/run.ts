@@ -111,8 +111,8 @@ export async function run(argv: string[]): Promise<number> {
     ...args.passthrough,
   ];
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...(args.flags.has('verbose') ? { [VERBOSE_ENV]: '1' } : {}) };
-  // The simulator makes its SoftHSM tokens: the workers make the RSA keys ahead (src/pkcs11/key-plan.ts).
-  if (target === 'simulator' && tokenBackend === 'softhsm') childEnv[KEY_PLAN_ENV] = JSON.stringify(keyPlanOfFeatures(paths));
+  // The simulated targets make their SoftHSM tokens: the workers make the RSA keys ahead (src/pkcs11/key-plan.ts).
+  if (target !== 'hardware' && tokenBackend === 'softhsm') childEnv[KEY_PLAN_ENV] = JSON.stringify(keyPlanOfFeatures(paths));
   // This process outlives its cucumber child on a signal, and stops pcscd only after the
   // workers have taken their cards out.
   endsItselfOnSignals();

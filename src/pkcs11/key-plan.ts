@@ -99,3 +99,4 @@ export function keyPlanFromEnv(env: NodeJS.ProcessEnv = process.env): KeyPlan {
     return { seeds: [], opensslKeys: [] };
   }
 }
+

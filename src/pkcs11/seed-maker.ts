@@ -15,6 +15,8 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { KeyTypeName } from '../crypto/key-types.js';
+import type { PlannedSeed } from './key-plan.js';
+import type { TokenAccess } from './token.js';
 
 /** What the child makes: seeds on tokens of one module, with the user PIN of those tokens. */
 export interface SeedOrder {
@@ -91,5 +93,53 @@ export class SeedMaker {
   /** For exit and signal handlers, which cannot wait. */
   stopSync(): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+/**
+ * A target's seeds made ahead: at most one maker, started once the tokens of its seeds
+ * exist, and what scenarios ask of it. Until it starts, and when it could not start, every
+ * seed counts as not made ahead (made when asked for).
+ */
+export class SeedsAhead {
+  private maker: Promise<SeedMaker | undefined> = Promise.resolve(undefined);
+  /** The same, once started: for stopSync, which cannot wait. */
+  private running: SeedMaker | undefined;
+
+  /**
+   * Makes the tokens of `seeds` (`token`, the target's), then starts the maker on them; a
+   * failure leaves the seeds to the scenarios. The tokens share one module, configuration
+   * and user PIN: the target made them all.
+   */
+  start(seeds: readonly PlannedSeed[], token: (label: string) => Promise<TokenAccess>): void {
+    if (seeds.length === 0) return;
+    this.maker = Promise.all([...new Set(seeds.map((seed) => seed.token))].map(token))
+      .then(([access]) => {
+        this.running = SeedMaker.start({
+          modulePath: access!.modulePath,
+          env: access!.env,
+          userPin: access!.userPin,
+          seeds: seeds.map(({ token: label, keyType, ordinal }) => ({ label, keyType, ordinal })),
+        });
+        return this.running;
+      })
+      .catch(() => undefined);
+  }
+
+  /** TokenAccess.seedsMadeAhead of the token labelled `label`. */
+  made(label: string, keyType: KeyTypeName, ordinal: number): Promise<boolean> {
+    return this.maker.then((maker) => (maker ? maker.made(label, keyType, ordinal) : false));
+  }
+
+  async stop(): Promise<void> {
+    const maker = this.maker;
+    this.maker = Promise.resolve(undefined);
+    this.running = undefined;
+    await (await maker)?.stop();
+  }
+
+  /** For exit and signal handlers, which cannot wait. */
+  stopSync(): void {
+    this.running?.stopSync();
   }
 }

@@ -18,6 +18,9 @@ import { PcscContext, type CardConnection } from '../pcsc/client.js';
 import type { ApduTrace } from '../trace/trace.js';
 import { CARD_EVENT_TIMEOUT_MS, CardFlow } from './card-flow.js';
 import { RenewablePcscContext } from './renewable-pcsc.js';
+import { makeOpenSslKeysAhead, stopMakingKeysOfRun } from '../crypto/openssl-keys.js';
+import type { KeyPlan } from '../pkcs11/key-plan.js';
+import { SeedsAhead } from '../pkcs11/seed-maker.js';
 import { workerIndex } from './simulator.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 import type { Target } from './target.js';
@@ -133,6 +136,9 @@ export class ContainerTarget implements Target {
   private readonly userPin: string;
   private readonly soPin: string;
   private readonly tokens = new OncePerKey((label) => this.makeToken(label));
+  /** The RSA keys the run will ask for (makeKeysAhead), made once the container runs. */
+  private keyPlan: KeyPlan | undefined;
+  private readonly seedsAhead = new SeedsAhead();
   private tokenCards: CardTokens | undefined;
   /** The token card's reader: the container's second vpcd reader (the first is the APDU steps'). */
   private readonly tokenSlot = 1;
@@ -197,6 +203,7 @@ export class ContainerTarget implements Target {
       this.contexts.use(this.openPcsc());
       const backend = this.options.tokenBackend;
       if (backend !== undefined && backend !== 'softhsm') this.tokenCards = new CardTokens(this.tokenCardReader(), () => this.pcsc, { backend, userPin: this.userPin, soPin: this.soPin });
+      else if (this.keyPlan) this.startMakingKeysAhead(this.keyPlan);
     } catch (error) {
       await this.stop();
       throw error;
@@ -210,6 +217,7 @@ export class ContainerTarget implements Target {
     this.socketDir = socketDir;
     this.containerName = containerName;
     this.unregisterCleanup = onCleanup(() => {
+      this.seedsAhead.stopSync();
       try {
         execFileSync('docker', ['rm', '--force', '--volumes', containerName], { stdio: 'ignore', timeout: DOCKER_RM_TIMEOUT_MS });
       } catch {
@@ -365,6 +373,17 @@ export class ContainerTarget implements Target {
     await this.cards.afterPcscdRestart();
   }
 
+  /** Keeps the plan: the tokens are the container's, made once it runs (start). */
+  makeKeysAhead(plan: KeyPlan): void {
+    this.keyPlan = plan;
+  }
+
+  /** The container's tokens of the planned seeds, then the seeds, in a child process of this host; the OpenSSL keys too. */
+  private startMakingKeysAhead(plan: KeyPlan): void {
+    this.seedsAhead.start(plan.seeds, (label) => this.token(label));
+    makeOpenSslKeysAhead(plan.opensslKeys);
+  }
+
   /** A SoftHSM token in the container, made on first use, reached through caml-crush's client module. */
   token(label: string): Promise<TokenAccess> {
     if (this.tokenCards) return this.tokenCards.token(label);
@@ -375,12 +394,15 @@ export class ContainerTarget implements Target {
     const modulePath = await pkcs11ProxyClientModule(this.started.image);
     await this.client.request({ op: 'token', label, userPin: this.userPin, soPin: this.soPin });
     const env = { PKCS11PROXY_SOCKET_PATH: this.started.getPkcs11ProxySocketPath(), PKCS11PROXY_LIBNAME: PKCS11_PROXY_MODULE_ALIAS };
-    return { modulePath, label, userPin: this.userPin, soPin: this.soPin, env };
+    // Made for the run, as the simulator's are: key pairs are copies of seeds (key-pairs.ts).
+    return { modulePath, label, userPin: this.userPin, soPin: this.soPin, env, keySeeds: true, seedsMadeAhead: (keyType, ordinal) => this.seedsAhead.made(label, keyType, ordinal) };
   }
 
   async stop(): Promise<void> {
     this.contexts.closeRetired();
     this.cards.disconnect();
+    stopMakingKeysOfRun();
+    await this.seedsAhead.stop();
     const cardTokens = this.tokenCards;
     this.tokenCards = undefined;
     // The container goes with its cards; only the OpenSC configuration folder is the host's.

@@ -6,9 +6,8 @@ import { DEFAULT_TOKEN_PINS, initSoftHsmToken, SOFTHSM_MODULE, writeSoftHsmConf 
 import { onCleanup } from '../cleanup.js';
 import { makeOwnedTempDir, removeStaleTempDirsOnce } from '../../core/owned-dirs.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
-import type { KeyTypeName } from '../crypto/key-types.js';
 import type { PlannedSeed } from '../pkcs11/key-plan.js';
-import { SeedMaker } from '../pkcs11/seed-maker.js';
+import { SeedsAhead } from '../pkcs11/seed-maker.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 
 export interface SoftHsmOptions {
@@ -32,10 +31,8 @@ export class SoftHsmTokens {
   private folder: Promise<{ dir: string; conf: string }> | undefined;
   private dir: string | undefined;
   private unregisterCleanup: (() => void) | undefined;
-  /** The child that makes seeds ahead (makeSeedsAhead); undefined when none was asked for or it could not start. */
-  private seedMaker: Promise<SeedMaker | undefined> = Promise.resolve(undefined);
-  /** The same, once started: for disposeSync, which cannot wait. */
-  private runningSeedMaker: SeedMaker | undefined;
+  /** Seeds made ahead by a child process (makeSeedsAhead). */
+  private readonly seedsAhead = new SeedsAhead();
 
   constructor(options: SoftHsmOptions = {}) {
     this.modulePath = options.modulePath ?? SOFTHSM_MODULE;
@@ -54,37 +51,18 @@ export class SoftHsmTokens {
    * generating it. Only a head start: what fails here is made when a scenario asks.
    */
   makeSeedsAhead(seeds: readonly PlannedSeed[]): void {
-    if (seeds.length === 0) return;
-    this.seedMaker = (async () => {
-      const accesses = await Promise.all([...new Set(seeds.map((s) => s.token))].map((label) => this.token(label)));
-      const first = accesses[0]!;
-      this.runningSeedMaker = SeedMaker.start({
-        modulePath: this.modulePath,
-        env: first.env,
-        userPin: this.userPin,
-        seeds: seeds.map(({ token, keyType, ordinal }) => ({ label: token, keyType, ordinal })),
-      });
-      return this.runningSeedMaker;
-    })().catch(() => undefined);
-  }
-
-  private async seedMadeAhead(label: string, keyType: KeyTypeName, ordinal: number): Promise<boolean> {
-    const maker = await this.seedMaker;
-    return maker ? maker.made(label, keyType, ordinal) : false;
+    this.seedsAhead.start(seeds, (label) => this.token(label));
   }
 
   async dispose(): Promise<void> {
-    const maker = this.seedMaker;
-    this.seedMaker = Promise.resolve(undefined);
-    this.runningSeedMaker = undefined;
-    await (await maker)?.stop();
+    await this.seedsAhead.stop();
     const dir = this.forget();
     if (dir) await rm(dir, { recursive: true, force: true });
   }
 
   /** For exit and signal handlers, which cannot wait. */
   disposeSync(): void {
-    this.runningSeedMaker?.stopSync();
+    this.seedsAhead.stopSync();
     const dir = this.forget();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
@@ -112,7 +90,7 @@ export class SoftHsmTokens {
       ...pins,
       env: { SOFTHSM2_CONF: conf },
       keySeeds: true,
-      seedsMadeAhead: (keyType, ordinal) => this.seedMadeAhead(label, keyType, ordinal),
+      seedsMadeAhead: (keyType, ordinal) => this.seedsAhead.made(label, keyType, ordinal),
     };
   }
 
