@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
+import { parseHex } from '../../core/apdu/hex.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { expand } from '../text/expand.js';
 import { catalogFor } from '../i18n/catalog.js';
 import { isTargetName } from '../targets/create.js';
 import { PIN_VARIABLE, renderFeature, type RecordedEvent } from '../shell/recorder.js';
@@ -20,7 +22,10 @@ function skeletonEvents(items: readonly ScriptItem[]): RecordedEvent[] {
   return items.map((item): RecordedEvent => {
     if (item.kind === 'comment') return { kind: 'comment', text: item.text };
     if (item.kind === 'reset') return { kind: 'reset' };
-    return { kind: 'apdu', typed: item.hex, command: Buffer.from(item.hex.replace(/[\s:]/g, ''), 'hex') };
+    // A line naming the environment is written as typed (commandText), its values unknown here;
+    // any other is expanded and parsed as a feature's would be.
+    const command = item.hex.includes('${env:') ? Buffer.alloc(0) : parseHex(expand(item.hex, { saved: new Map(), env: {} }).text);
+    return { kind: 'apdu', typed: item.hex, command };
   });
 }
 
