@@ -68,24 +68,18 @@ Before(function (this: CardspecWorld, { pickle }): Promise<void> | undefined {
 });
 
 BeforeStep(function (this: CardspecWorld, { pickle, pickleStep }) {
-  this.currentStep = pickleStep.text;
   this.stepIndex = pickle.steps.findIndex((step) => step.id === pickleStep.id);
 });
 
 /** The scenario's APDU trace and PKCS#11 calls, attached for every report (docs/reports.md). */
 function attachTraces(world: CardspecWorld): void {
-  try {
-    if (world.trace.entries.length > 0) {
-      const lines = world.trace.entries.map((e) => formatTraceEntry(e, describeStatusWord));
-      world.attach(maskSecrets(lines.join('\n'), world.secrets), { mediaType: 'text/plain', fileName: APDU_TRACE });
-    }
-    const calls = world.pkcs11?.calls ?? [];
-    if (calls.length > 0) {
-      world.attach(maskSecrets(formatPkcs11Calls(calls), world.secrets), { mediaType: 'text/plain', fileName: PKCS11_TRACE });
-    }
-  } finally {
-    world.kept = undefined;
+  // The World's attach masks the scenario's secrets.
+  if (world.trace.entries.length > 0) {
+    const lines = world.trace.entries.map((e) => formatTraceEntry(e, describeStatusWord));
+    world.attach(lines.join('\n'), { mediaType: 'text/plain', fileName: APDU_TRACE });
   }
+  const calls = world.pkcs11?.calls ?? [];
+  if (calls.length > 0) world.attach(formatPkcs11Calls(calls), { mediaType: 'text/plain', fileName: PKCS11_TRACE });
 }
 
 After(function (this: CardspecWorld): Promise<void> | undefined {

@@ -56,11 +56,14 @@ export class CardspecWorld extends World<CardspecParameters> {
   apduTimeoutMs = defaultApduTimeoutMs();
   /** The PKCS#11 side of the scenario, opened by the first PKCS#11 step. */
   pkcs11: Pkcs11Scenario | undefined;
-  /** The text of the step being run, for kept errors. */
-  currentStep = '';
   /** The texts of the scenario's steps and the index of the one being run (set by the hooks). */
   stepTexts: readonly string[] = [];
   stepIndex = -1;
+
+  /** The text of the step being run, for kept errors. */
+  get currentStep(): string {
+    return this.stepTexts[this.stepIndex] ?? '';
+  }
   /** The scenario's feature file (relative to the working folder), for paths written in it. */
   featureFile = '';
 
@@ -87,7 +90,7 @@ export class CardspecWorld extends World<CardspecParameters> {
 
   private expansion(text: string): Expansion {
     const expansion = expand(text, { saved: this.saved, env: process.env });
-    for (const secret of expansion.secrets) if (secret.length > 0) this.secrets.add(secret);
+    for (const secret of expansion.secrets) this.secrets.add(secret);
     return expansion;
   }
 
@@ -171,7 +174,7 @@ export class CardspecWorld extends World<CardspecParameters> {
       if (expected === undefined || !hasCode(error)) throw error;
       if (error.code === expected && isExpectableCode(error.code)) {
         this.kept = { error, step: this.currentStep };
-        this.log(maskSecrets(`failed as the next step expects: ${error.message}`, this.secrets));
+        this.log(`failed as the next step expects: ${error.message}`);
         return undefined;
       }
       if (isExpectableCode(error.code)) error.message = `${error.message} (the next step expects ${expected})`;
