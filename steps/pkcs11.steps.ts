@@ -70,6 +70,22 @@ When('I log out', async function (this: CardspecWorld) {
   await this.attempt(async () => p11.logout());
 });
 
+// PINs. On a PIV card through OpenSC (docs/piv.md) C_SetPIN in a session where nobody is
+// logged in takes the old value as the PUK and unblocks the PIN (OpenSC's
+// user_pin_unblock_style set_pin_in_unlogged_session).
+
+When('I change the PIN from {string} to {string}', async function (this: CardspecWorld, oldPin: string, newPin: string) {
+  const p11 = scenario(this);
+  const [from, to] = [pin(this, oldPin), pin(this, newPin)];
+  await this.attempt(async () => p11.setPin(from, to));
+});
+
+When('I initialise the user PIN to {string}', async function (this: CardspecWorld, newPin: string) {
+  const p11 = scenario(this);
+  const value = pin(this, newPin);
+  await this.attempt(async () => p11.initPin(value));
+});
+
 // Keys
 
 Given('an {keyType} key pair labelled {string}', async function (this: CardspecWorld, keyType: KeyType, label: string) {
