@@ -161,12 +161,14 @@ async function simEmbedded(profiles: string[], loaded: CardProfile[], labels: st
     for (const label of labels) made.push({ label, access: await tokens!.token(label) });
     return [...lines, ...moduleLines, ...tokenLines(made)];
   };
-  return serve(start, stop, () => described(usedSlots.length, 'virtual card', labels.length, pcscd?.startedHere ? ', their temporary folder and the pcscd it started' : ' and their temporary folder'));
+  return serve(start, stop, () => described(usedSlots.length, labels.length, [...(labels.length ? ['their temporary folder'] : []), ...(pcscd?.startedHere ? ['the pcscd it started'] : [])]));
 }
 
-function described(cards: number, cardKind: string, tokens: number, rest: string): string {
+/** What a stop removed, in words: "2 virtual cards, 1 SoftHSM token, their temporary folder and the pcscd it started". */
+function described(cards: number, tokens: number, more: readonly string[]): string {
   const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
-  return `${plural(cards, cardKind)}${tokens ? `, ${plural(tokens, 'SoftHSM token')}${rest}` : ''}`;
+  const parts = [plural(cards, 'virtual card'), ...(tokens ? [plural(tokens, 'SoftHSM token')] : []), ...more];
+  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
 }
 
 /**
@@ -189,5 +191,5 @@ async function simInContainer(profiles: string[], labels: string[], firstSlot: n
     for (const label of labels) made.push({ label, access: await target.token(label) });
     return [...lines, ...moduleLines, ...tokenLines(made)];
   };
-  return serve(start, () => target.stop(), () => `the simulator container (${described(profiles.length, 'virtual card', labels.length, '')})`);
+  return serve(start, () => target.stop(), () => `the simulator container (${described(profiles.length, labels.length, [])})`);
 }
