@@ -29,7 +29,6 @@ export interface Messages {
   error: (message: string) => string;
   interrupted: string;
   scriptStopped: (file: string, line: number) => string;
-  importWritten: (file: string, exchanges: number) => string;
   skeletonWritten: (file: string, exchanges: number) => string;
   milliseconds: (ms: number) => string;
   readingStdin: string;
@@ -100,7 +99,6 @@ Tab completes commands and file names; the history keeps no PIN.`,
   error: (message) => `error: ${message}`,
   interrupted: 'interrupted',
   scriptStopped: (file, line) => `${file} stopped at line ${line}`,
-  importWritten: (file, exchanges) => `${file} written: ${exchanges} exchange(s), with the card's answers as expectations`,
   skeletonWritten: (file, exchanges) => `${file} written: ${exchanges} exchange(s); write the expectations where the # lines are`,
   milliseconds: (ms) => `${ms.toFixed(2)} ms`,
   readingStdin: 'reading commands from the standard input',

@@ -121,7 +121,7 @@ export function mergeMessages(runs: readonly Envelope[][]): Envelope[] {
     }
   }
   if (!started || !finishedRun) throw new HarnessError(HarnessCodes.BAD_USAGE, 'a report has no testRunStarted or testRunFinished: was a run cut short?');
-  const last = renamed(finishedRun, new Map()).testRunFinished!;
+  const last = finishedRun.testRunFinished!;
   const finishedEnvelope: Envelope = {
     testRunFinished: { ...last, success, ...(started.testRunStarted!.id ? { testRunStartedId: started.testRunStarted!.id } : {}) },
   };
