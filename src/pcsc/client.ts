@@ -263,7 +263,9 @@ export class CardConnection {
       const response = await this.transmitOnce(command);
       if (response.length < 2) await this.explainMissingStatusWord(response);
       this.trace.record({ at, command, response, durationUs: Number(process.hrtime.bigint() - started) / 1000 });
-      await eventLoopTurn();
+      // Awaited only when one is due: an await of nothing still costs every APDU a microtask.
+      const turn = eventLoopTurn();
+      if (turn) await turn;
       return response;
     } catch (error) {
       const failure = error instanceof HarnessError ? error : fromBindingError(error, 'SCardTransmit');
