@@ -17,7 +17,7 @@ export type BlockingTryAnswer = '6983' | '63C0';
 export class Secret {
   value: Buffer;
   tries: number;
-  maxTries: number;
+  readonly maxTries: number;
   private readonly blockingTry: BlockingTryAnswer;
 
   constructor(value: Buffer, tries: number, blockingTry: BlockingTryAnswer = '6983') {
@@ -45,6 +45,18 @@ export class Secret {
     this.tries -= 1;
     if (this.blocked && this.blockingTry === '6983') fail(SW.AUTH_METHOD_BLOCKED, 'wrong value; now blocked');
     fail(swTriesLeft(this.tries), 'wrong value');
+  }
+
+  /** The answer to a status query (VERIFY with no data) while not verified: 6983 when blocked, else 63Cx. */
+  status(): never {
+    if (this.blocked) fail(SW.AUTH_METHOD_BLOCKED, 'blocked');
+    fail(swTriesLeft(this.tries), 'not verified');
+  }
+
+  /** A new value, with all its tries (after the current value or the PUK was shown). */
+  replace(value: Buffer): void {
+    this.value = Buffer.from(value);
+    this.tries = this.maxTries;
   }
 }
 
@@ -94,8 +106,7 @@ export class Pin {
   /** VERIFY with no data: 6983 when blocked, else 63Cx (the caller answers 9000 when verified). */
   status(): never {
     if (this.triesQueryAnswer !== undefined) fail(this.triesQueryAnswer, 'this card does not tell the tries left');
-    if (this.pin.blocked) fail(SW.AUTH_METHOD_BLOCKED, 'blocked');
-    fail(swTriesLeft(this.pin.tries), 'not verified');
+    this.pin.status();
   }
 
   /** CHANGE REFERENCE DATA: `data` is the current value (the card knows its length) then the new one. */
@@ -119,7 +130,6 @@ export class Pin {
     const next = data.subarray(proofLength);
     this.checkLength(next);
     proof.check(data.subarray(0, proofLength));
-    this.pin.value = Buffer.from(next);
-    this.pin.tries = this.pin.maxTries;
+    this.pin.replace(next);
   }
 }

@@ -13,7 +13,7 @@ import { type CardContext, EMPTY, type Reply, ok } from '../../context.js';
 import { Secret } from '../../pins.js';
 import { SW, fail } from '../../sw.js';
 import type { PivConfig } from './config.js';
-import { DEFAULT_PIN_POLICY, pad } from './config.js';
+import { DEFAULT_PIN_POLICY, FACTORY_MANAGEMENT_KEY, FACTORY_PIN, FACTORY_PUK } from './config.js';
 import {
   CERT_OBJECT_OF_SLOT,
   INS,
@@ -27,7 +27,7 @@ import {
   YUBICO_OBJECTS,
 } from './constants.js';
 import { ASYMMETRIC_ALGORITHMS, PIN_POLICY_CODE, type PinPolicy, SlotKey, algorithmOf, readPrivateKey } from './keys.js';
-import { ManagementKey } from './management-key.js';
+import { ManagementKey, managementKeyBytes } from './management-key.js';
 import { applicationPropertyTemplate } from './objects.js';
 
 /** A management-key exchange half done: what the card sent and expects back. */
@@ -166,8 +166,7 @@ export class PivApplet implements Applet {
     }
     if (cmd.data.length === 0) {
       if (this.session.pinVerified) return ok();
-      if (this.pin.blocked) fail(SW.AUTH_METHOD_BLOCKED, 'PIN blocked');
-      fail(0x63c0 | Math.min(this.pin.tries, 15), 'PIN not verified');
+      this.pin.status();
     }
     const [block] = this.pinBlocks(cmd.data, 1);
     this.session.pinVerified = false;
@@ -195,8 +194,7 @@ export class PivApplet implements Applet {
     const [puk, next] = this.pinBlocks(cmd.data, 2);
     this.checkNewValue(next!);
     this.puk.check(puk!);
-    this.pin.value = Buffer.from(next!);
-    this.pin.tries = this.pin.maxTries;
+    this.pin.replace(next!);
     this.session.pinVerified = false;
     this.session.pinFresh = false;
     return ok();
@@ -381,11 +379,11 @@ export class PivApplet implements Applet {
     const item = (tag: number, value: Buffer | number[]): Buffer => encodeTlv(tag, Buffer.from(value));
     if (slot === KEY.PIN || slot === KEY.PUK) {
       const secret = slot === KEY.PIN ? this.pin : this.puk;
-      const isDefault = secret.value.equals(slot === KEY.PIN ? pad(Buffer.from('123456')) : pad(Buffer.from('12345678')));
+      const isDefault = secret.value.equals(slot === KEY.PIN ? FACTORY_PIN : FACTORY_PUK);
       return Buffer.concat([item(0x01, [0xff]), item(0x05, [isDefault ? 1 : 0]), item(0x06, [secret.maxTries, secret.tries])]);
     }
     if (slot === KEY.MANAGEMENT) {
-      const isDefault = this.managementKey.value.equals(Buffer.from('010203040506070801020304050607080102030405060708', 'hex'));
+      const isDefault = this.managementKey.value.equals(FACTORY_MANAGEMENT_KEY);
       return Buffer.concat([item(0x01, [this.managementKey.algorithm]), item(0x02, [0x00, 0x01]), item(0x05, [isDefault ? 1 : 0])]);
     }
     if (!CERT_OBJECT_OF_SLOT.has(slot)) fail(SW.WRONG_P1_P2, 'no such key reference');
@@ -403,11 +401,10 @@ export class PivApplet implements Applet {
     if (cmd.p1 !== 0xff || (cmd.p2 !== 0xff && cmd.p2 !== 0xfe)) fail(SW.WRONG_P1_P2);
     const d = cmd.data;
     const algorithm = d[0] ?? fail(PIV_SW.WRONG_DATA, 'algorithm, 9B, length, key expected');
-    const key = new ManagementKey(algorithm, d.subarray(3));
-    const want = { 0x03: 24, 0x08: 16, 0x0a: 24, 0x0c: 32 }[algorithm];
+    const want = managementKeyBytes(algorithm);
     if (want === undefined || d[1] !== KEY.MANAGEMENT || d[2] !== want || d.length !== 3 + want) fail(PIV_SW.WRONG_DATA, 'algorithm, 9B, length, key expected');
     this.requireManagement();
-    this.managementKey = key;
+    this.managementKey = new ManagementKey(algorithm, d.subarray(3));
     return ok();
   }
 
@@ -416,8 +413,8 @@ export class PivApplet implements Applet {
     if (cmd.p1 < 1 || cmd.p1 > 15 || cmd.p2 < 1 || cmd.p2 > 15) fail(SW.WRONG_P1_P2, 'tries from 1 to 15');
     this.requireManagement();
     if (!this.session.pinVerified) fail(SW.SECURITY_NOT_SATISFIED, 'PIN not verified');
-    this.pin = new Secret(pad(Buffer.from('123456')), cmd.p1, this.config.blockingTry);
-    this.puk = new Secret(pad(Buffer.from('12345678')), cmd.p2, this.config.blockingTry);
+    this.pin = new Secret(FACTORY_PIN, cmd.p1, this.config.blockingTry);
+    this.puk = new Secret(FACTORY_PUK, cmd.p2, this.config.blockingTry);
     return ok();
   }
 }

@@ -41,7 +41,10 @@ export interface PivConfig {
 }
 
 const FIELDS = ['type', 'label', 'pin', 'puk', 'lastTry', 'managementKey', 'keys', 'objects', 'yubikey'] as const;
-const DEFAULT_MANAGEMENT_KEY = Buffer.from('010203040506070801020304050607080102030405060708', 'hex');
+/** The factory values of a YubiKey's PIV application, which the card starts with unless its profile says otherwise. */
+export const FACTORY_MANAGEMENT_KEY = Buffer.from('010203040506070801020304050607080102030405060708', 'hex');
+const FACTORY_PIN_TEXT = '123456';
+const FACTORY_PUK_TEXT = '12345678';
 /** SP 800-73-4 part 1 table 4: who must show the PIN before each slot's key is used. */
 export const DEFAULT_PIN_POLICY: Record<number, PinPolicy> = {
   [KEY.AUTHENTICATION]: 'once',
@@ -76,6 +79,10 @@ function secret(c: Cursor | undefined, what: string, value: string, tries: numbe
 export function pad(value: Buffer): Buffer {
   return Buffer.concat([value, Buffer.alloc(PIN_BLOCK_BYTES - value.length, 0xff)]);
 }
+
+/** The factory PIN and PUK as PIN blocks. */
+export const FACTORY_PIN = pad(Buffer.from(FACTORY_PIN_TEXT, 'latin1'));
+export const FACTORY_PUK = pad(Buffer.from(FACTORY_PUK_TEXT, 'latin1'));
 
 function readRelative(c: Cursor, what: string): { data: Buffer; file: string } {
   const name = c.text(`a file name of ${what}, relative to the profile`);
@@ -158,19 +165,19 @@ function yubikeyPart(c: Cursor | undefined): PivConfig['yubikey'] {
 export function pivConfig(entry: Cursor): PivConfig {
   const f = entry.fields(FIELDS, `a PIV applet: a mapping with ${FIELDS.join(', ')}`);
   const label = f.get('label')?.text('a label (text)') ?? 'cardspec virtual PIV';
-  const pin = secret(f.get('pin'), 'PIN', '123456', 3);
-  const puk = secret(f.get('puk'), 'PUK', '12345678', 3);
+  const pin = secret(f.get('pin'), 'PIN', FACTORY_PIN_TEXT, 3);
+  const puk = secret(f.get('puk'), 'PUK', FACTORY_PUK_TEXT, 3);
   const lastTryCursor = f.get('lastTry');
   const blockingTry = lastTryCursor === undefined ? '6983' : oneOf(lastTryCursor, ['6983', '63C0'] as const);
 
-  let managementKey: PivConfig['managementKey'] = { algorithm: MANAGEMENT_ALGORITHMS['3DES']!, value: DEFAULT_MANAGEMENT_KEY };
+  let managementKey: PivConfig['managementKey'] = { algorithm: MANAGEMENT_ALGORITHMS['3DES']!, value: FACTORY_MANAGEMENT_KEY };
   const mk = f.get('managementKey');
   if (mk !== undefined) {
     const mf = mk.fields(['algorithm', 'value'], 'a management key: a mapping with algorithm and value');
     const algCursor = mf.get('algorithm');
     const algorithm = MANAGEMENT_ALGORITHMS[algCursor === undefined ? '3DES' : oneOf(algCursor, Object.keys(MANAGEMENT_ALGORITHMS))]!;
     const valueCursor = Cursor.field(mf, mk, 'value');
-    const value = valueCursor.present ? bytes(valueCursor) : DEFAULT_MANAGEMENT_KEY;
+    const value = valueCursor.present ? bytes(valueCursor) : FACTORY_MANAGEMENT_KEY;
     const want = managementKeyBytes(algorithm)!;
     if (value.length !== want) (valueCursor.present ? valueCursor : mk).fail(`a key of ${want} bytes for this algorithm`, `${value.length} bytes`);
     managementKey = { algorithm, value };

@@ -2,7 +2,7 @@
  * The PIV card application administration key (9B): 3DES or AES, ECB on one block, as
  * the challenge-response exchanges of SP 800-73-4 part 2 appendix A.1 use it.
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv } from 'node:crypto';
 import { ALG } from './constants.js';
 
 interface Cipher {
@@ -43,8 +43,4 @@ export class ManagementKey {
     return Buffer.concat([c.update(block), c.final()]);
   }
 
-  decrypt(block: Buffer): Buffer {
-    const c = createDecipheriv(CIPHERS[this.algorithm]!.name, this.value, null).setAutoPadding(false);
-    return Buffer.concat([c.update(block), c.final()]);
-  }
 }
