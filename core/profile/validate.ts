@@ -106,7 +106,7 @@ function pins(list: Cursor | undefined): ProfilePin[] {
     }
     const queryCursor = optional(f, 'triesQueryAnswer');
     const triesQueryAnswer = queryCursor === undefined ? undefined : hexNumber(queryCursor, 4, 'a status word in hex, e.g. 6A86');
-    if (queryCursor !== undefined && (triesQueryAnswer! < 0x6000 || (triesQueryAnswer! & 0xfff0) === 0x63c0)) {
+    if (queryCursor !== undefined && (triesQueryAnswer! < 0x6000 || triesQueryAnswer! > 0x6fff || (triesQueryAnswer! & 0xfff0) === 0x63c0)) {
       queryCursor.fail('a status word from 6000 to 6FFF that is not a tries count (63Cx), e.g. 6A86');
     }
     out.push({ reference, value, minLength, maxLength, tries, puk, triesQueryAnswer });

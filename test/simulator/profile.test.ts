@@ -156,6 +156,7 @@ describe('profile mistakes', () => {
     assert.match(mistake(GOOD.replace('read: pin 01', 'read: sometimes')), /files\[2\]\.access\.read: expected always, never or pin/);
     assert.match(mistake(GOOD.replace('tries: 3', 'tries: 3\n    triesQueryAnswer: 63C2')), /pins\[0\]\.triesQueryAnswer: expected a status word from 6000 to 6FFF that is not a tries count/);
     assert.match(mistake(GOOD.replace('tries: 3', 'tries: 3\n    triesQueryAnswer: 6A8')), /pins\[0\]\.triesQueryAnswer: expected a status word from 6000/);
+    assert.match(mistake(GOOD.replace('tries: 3', 'tries: 3\n    triesQueryAnswer: 9000')), /pins\[0\]\.triesQueryAnswer: expected a status word from 6000 to 6FFF/);
   });
 
   it('a PIN may answer its tries query with a fixed status word', () => {
