@@ -95,7 +95,7 @@ function readFields(file: string, chain: string[]): { fields: Map<string, Cursor
   }
   const source = new ProfileSource(display(file), text);
   const top = source.root();
-  const fields = top.fields(TOP_FIELDS, 'a mapping of name, description, extends, atr, protocol, pins, files, patch-files, applets, extensions, module');
+  const fields = top.fields(TOP_FIELDS, `a mapping of ${TOP_FIELDS.join(', ')}`);
   const ext = fields.get('extends');
   if (ext === undefined || !ext.present) return withPatches(fields, top);
 
