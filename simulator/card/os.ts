@@ -29,6 +29,8 @@ export interface ClassRules {
 }
 
 const INTERINDUSTRY_ONLY: ClassRules = { chaining: false, proprietary: false };
+/** The instructions the OS itself knows, worked out once (every fresh card asks: virtual-card.ts). */
+const ISO_INSTRUCTIONS: ReadonlySet<number> = new Set(dispatchTable().keys());
 
 /**
  * CLA, checked first. Without rules only 00 goes on: proprietary classes, chaining,
@@ -60,7 +62,7 @@ export class CardOs {
 
   /** The instructions the OS itself knows (an extension may not take one of them). */
   static isoInstructions(): ReadonlySet<number> {
-    return new Set(dispatchTable().keys());
+    return ISO_INSTRUCTIONS;
   }
 
   /** One command in, one response out (data + SW), whatever the bytes are. */
