@@ -75,6 +75,7 @@ export function openscConf(tokenReader: string, readers: readonly string[]): str
 export class CardTokens {
   private stale = true;
   private conf: Promise<string> | undefined;
+  private modulePath: string | undefined;
   private dir: string | undefined;
   private unregisterCleanup: (() => void) | undefined;
   readonly profile: string;
@@ -93,15 +94,20 @@ export class CardTokens {
     this.soPin = options.soPin ?? DEFAULT_TOKEN_PINS.soPin;
   }
 
+  /** The PKCS#11 module that serves the token card, found once (its profile is loaded with its key files). */
+  private moduleOfCard(): string {
+    const modulePath = pkcs11ModuleForCard(loadProfile(this.profile));
+    if (modulePath === undefined) throw new HarnessError(HarnessCodes.UNSUPPORTED, `the card profile ${this.profile} has no applet that a PKCS#11 module serves`);
+    return modulePath;
+  }
+
   /** The next token step puts a fresh card in. */
   beginScenario(): void {
     this.stale = true;
   }
 
   async token(label: string): Promise<TokenAccess> {
-    const profile = loadProfile(this.profile);
-    const modulePath = pkcs11ModuleForCard(profile);
-    if (modulePath === undefined) throw new HarnessError(HarnessCodes.UNSUPPORTED, `the card profile ${this.profile} has no applet that a PKCS#11 module serves`);
+    const modulePath = (this.modulePath ??= this.moduleOfCard());
     const conf = await (this.conf ??= this.writeConf());
     if (this.stale) {
       await this.freshCard();
