@@ -138,14 +138,15 @@ export class Pkcs11Scenario {
       return;
     }
     // A token that cannot make key pairs (a PIV card through OpenSC): the name stands for one of its own (key-names.ts).
-    if (findByLabel(session, label).length === 0 && !canGenerate(session, keyType)) {
+    // canGenerate first: it reads the cached mechanism list, where findByLabel searches the token.
+    if (!canGenerate(session, keyType) && findByLabel(session, label).length === 0) {
       if (id !== undefined) throw new HarnessError(HarnessCodes.UNSUPPORTED, `the token cannot generate key pairs, so "${label}" cannot get the CKA_ID ${id.toString('hex').toUpperCase()}`);
       this.keyNames.bind(session, label, keyType);
       return;
     }
     const made = this.keyPairsMade.get(keyType.name) ?? 0;
-    const seedOrdinal = this.access.keySeeds ? made + 1 : undefined;
-    const seedsMadeAhead = this.access.seedsMadeAhead;
+    const seedsMadeAhead = this.access.keySeeds;
+    const seedOrdinal = seedsMadeAhead ? made + 1 : undefined;
     await ensureKeyPair(session, label, keyType, {
       tokenObjects: this.options.tokenObjects,
       ...(id ? { id } : {}),

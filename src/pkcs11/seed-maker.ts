@@ -126,7 +126,7 @@ export class SeedsAhead {
       .catch(() => undefined);
   }
 
-  /** TokenAccess.seedsMadeAhead of the token labelled `label`. */
+  /** TokenAccess.keySeeds of the token labelled `label`. */
   made(label: string, keyType: KeyTypeName, ordinal: number): Promise<boolean> {
     return this.maker.then((maker) => (maker ? maker.made(label, keyType, ordinal) : false));
   }

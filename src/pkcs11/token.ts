@@ -111,8 +111,10 @@ export interface TokenAccess {
    * When this returns false, a login that could lock the PIN is refused.
    */
   destructiveAllowed?: () => boolean;
-  /** The token was made for this run: key pairs may be copied from seeds kept on it (key-pairs.ts, copyKeyPairFromSeed). */
-  keySeeds?: boolean;
-  /** Where seeds are made ahead in the background (seed-maker.ts): waits for one before it is looked for. */
-  seedsMadeAhead?: SeedsMadeAhead;
+  /**
+   * Set when the token was made for this run: key pairs are copied from seeds kept on it
+   * (key-pairs.ts, copyKeyPairFromSeed), and this waits for a seed made ahead in the
+   * background (seed-maker.ts) before it is looked for.
+   */
+  keySeeds?: SeedsMadeAhead;
 }

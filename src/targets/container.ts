@@ -395,7 +395,7 @@ export class ContainerTarget implements Target {
     await this.client.request({ op: 'token', label, userPin: this.userPin, soPin: this.soPin });
     const env = { PKCS11PROXY_SOCKET_PATH: this.started.getPkcs11ProxySocketPath(), PKCS11PROXY_LIBNAME: PKCS11_PROXY_MODULE_ALIAS };
     // Made for the run, as the simulator's are: key pairs are copies of seeds (key-pairs.ts).
-    return { modulePath, label, userPin: this.userPin, soPin: this.soPin, env, keySeeds: true, seedsMadeAhead: (keyType, ordinal) => this.seedsAhead.made(label, keyType, ordinal) };
+    return { modulePath, label, userPin: this.userPin, soPin: this.soPin, env, keySeeds: (keyType, ordinal) => this.seedsAhead.made(label, keyType, ordinal) };
   }
 
   async stop(): Promise<void> {

@@ -89,8 +89,7 @@ export class SoftHsmTokens {
       label,
       ...pins,
       env: { SOFTHSM2_CONF: conf },
-      keySeeds: true,
-      seedsMadeAhead: (keyType, ordinal) => this.seedsAhead.made(label, keyType, ordinal),
+      keySeeds: (keyType, ordinal) => this.seedsAhead.made(label, keyType, ordinal),
     };
   }
 

@@ -52,10 +52,10 @@ describe('seeds made ahead', () => {
   });
 
   it('are made by a child process, and this process copies them as generated keys', async () => {
-    assert.ok(access.seedsMadeAhead, 'the token offers seeds made ahead');
-    assert.equal(await access.seedsMadeAhead('RSA-2048', 1), true);
-    assert.equal(await access.seedsMadeAhead('RSA-2048', 2), true);
-    assert.equal(await access.seedsMadeAhead('RSA-3072', 1), false, 'not planned: made by whoever asks');
+    assert.ok(access.keySeeds, 'the token offers seeds made ahead');
+    assert.equal(await access.keySeeds('RSA-2048', 1), true);
+    assert.equal(await access.keySeeds('RSA-2048', 2), true);
+    assert.equal(await access.keySeeds('RSA-3072', 1), false, 'not planned: made by whoever asks');
 
     const session = Pkcs11Session.open(findToken(openPkcs11Module(access, log), access.label, log));
     try {
@@ -64,7 +64,7 @@ describe('seeds made ahead', () => {
       const seed = findKeyPair(session, seedLabel(rsa2048, 1));
       assert.ok(seed.privateKey && seed.publicKey, 'seed #1 is on the token');
       const generated = log.filter((call) => call.functionName === 'C_GenerateKeyPair').length;
-      const keys = await ensureKeyPair(session, 'copy', rsa2048, { tokenObjects: false, seedOrdinal: 1, seedsMadeAhead: access.seedsMadeAhead });
+      const keys = await ensureKeyPair(session, 'copy', rsa2048, { tokenObjects: false, seedOrdinal: 1, seedsMadeAhead: access.keySeeds });
       assert.equal(log.filter((call) => call.functionName === 'C_GenerateKeyPair').length, generated, 'copied, not generated here');
       const local = session.getAttribute(keys.privateKey!, pkcs11js.CKA_LOCAL);
       assert.equal(local[0], 1, 'CKA_LOCAL: a generated key');
