@@ -16,3 +16,8 @@ export function packageRoot(): string {
   }
   return dir;
 }
+
+/** Debian's and Ubuntu's multiarch folder name (`/usr/lib/<it>/`) for a Node arch name; undefined for others. */
+export function debianMultiarch(arch: string = process.arch): string | undefined {
+  return ({ x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu', arm: 'arm-linux-gnueabihf', ia32: 'i386-linux-gnu' } as Record<string, string>)[arch];
+}

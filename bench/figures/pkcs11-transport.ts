@@ -4,9 +4,10 @@
  * socket), next to p11-kit's RPC (`p11-kit server` + p11-kit-client.so, the transport
  * before it) and SoftHSM loaded directly. The three share one SoftHSM token folder and
  * one EC P-256 key; the daemons run on the host with the container's own configuration
- * (simulator/control/daemons.ts), so the figure is the transport's, without Docker's
+ * (core/daemons.ts), so the figure is the transport's, without Docker's
  * bind mount in between (a unix socket either way).
  */
+import { debianMultiarch } from '../../core/paths.js';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,7 +40,7 @@ const DAEMON_START_TIMEOUT_MS = 15_000;
  * second of the simulator target.
  */
 export const TRANSPORT_ADDED_GOAL_US = 300;
-const P11_KIT_CLIENT = '/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so';
+const P11_KIT_CLIENT = `/usr/lib/${debianMultiarch() ?? 'x86_64-linux-gnu'}/pkcs11/p11-kit-client.so`;
 
 export interface Pkcs11TransportOptions {
   rounds: number;

@@ -4,15 +4,12 @@
  * opensc-pkcs11.so (docs/piv.md).
  */
 import { existsSync } from 'node:fs';
-import { arch } from 'node:os';
+import { debianMultiarch } from '../../core/paths.js';
 import type { CardProfile } from '../../core/profile/types.js';
-
-/** Debian's and Ubuntu's multiarch folders by Node's arch name. */
-const MULTIARCH: Record<string, string> = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu', arm: 'arm-linux-gnueabihf', ia32: 'i386-linux-gnu' };
 
 /** OpenSC's PKCS#11 module: Debian's path for this machine, else the first that exists of the usual ones. */
 export function openscModule(): string {
-  const debian = `/usr/lib/${MULTIARCH[arch()] ?? 'x86_64-linux-gnu'}/opensc-pkcs11.so`;
+  const debian = `/usr/lib/${debianMultiarch() ?? 'x86_64-linux-gnu'}/opensc-pkcs11.so`;
   const candidates = [debian, '/usr/lib64/opensc-pkcs11.so', '/usr/lib/opensc-pkcs11.so', '/usr/local/lib/opensc-pkcs11.so'];
   return candidates.find((path) => existsSync(path)) ?? debian;
 }

@@ -5,6 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import type { ProfileSource } from '../../core/control/protocol.js';
 import { looksLikePath, projectProfile, resolveProfile } from '../../core/profile/index.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { debianMultiarch } from '../../core/paths.js';
 import { clientSpeech, DEBIAN_SUITES, formatProtocol, parsePcscLiteVersion, probeClientProtocol, speechOf, suiteFor, type PcscLiteSpeech } from './pcsc-protocol.js';
 
 /**
@@ -18,7 +19,7 @@ const DOCKER_COPY_TIMEOUT_MS = 30_000;
 
 /** Where Debian and Ubuntu put caml-crush's unix-socket client module (package caml-crush-clients). */
 export function pkcs11ProxyClientCandidates(arch: string = process.arch): string[] {
-  const multiarch = ({ x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu', arm: 'arm-linux-gnueabihf', ia32: 'i386-linux-gnu' } as Record<string, string>)[arch];
+  const multiarch = debianMultiarch(arch);
   return [...(multiarch ? [`/usr/lib/${multiarch}/caml-crush/libp11clientunix.so`] : []), '/usr/lib64/caml-crush/libp11clientunix.so', '/usr/lib/caml-crush/libp11clientunix.so'];
 }
 

@@ -127,7 +127,7 @@ export async function checkDocker(): Promise<string> {
   }
 }
 
-async function imageExists(image: string): Promise<boolean> {
+export async function imageExists(image: string): Promise<boolean> {
   try {
     await run('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { timeout: DOCKER_CHECK_TIMEOUT_MS });
     return true;

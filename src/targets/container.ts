@@ -27,7 +27,7 @@ import type { Target } from './target.js';
 import { CardTokens, type TokenBackend, type TokenCardReader } from './token-card.js';
 
 import { userModuleCode } from './user-module.js';
-import { ensureSimulatorImage } from './container-image.js';
+import { ensureSimulatorImage, imageExists } from './container-image.js';
 import { baseImageFor, hostPcscClient, hostPcscLiteVersion, pkcs11ProxyClientModule, profileSource, type HostPcscClient } from './container-host.js';
 import { formatProtocol, parsePcscLiteVersion, speechOf, understands } from './pcsc-protocol.js';
 
@@ -54,10 +54,7 @@ function ignoreGone(error: unknown): void {
 async function chooseReaper(): Promise<void> {
   if (process.env.TESTCONTAINERS_RYUK_DISABLED !== undefined) return;
   const { REAPER_IMAGE } = (await import('testcontainers/build/reaper/reaper.js')) as { REAPER_IMAGE: string };
-  const present = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', REAPER_IMAGE], { timeout: DOCKER_RM_TIMEOUT_MS }).then(
-    () => true,
-    () => false,
-  );
+  const present = await imageExists(REAPER_IMAGE);
   if (!present) process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 }
 
