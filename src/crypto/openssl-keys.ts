@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
+import { OncePerKey } from '../../core/once-per-key.js';
 import { onCleanup } from '../cleanup.js';
 import { hashAlgorithm, type HashName } from './hashes.js';
 import { parseKeyType, type KeyType, type KeyTypeName } from './key-types.js';
@@ -14,31 +15,26 @@ export function opensslGenerateKey(keyType: KeyType, signal?: AbortSignal): Prom
   });
 }
 
-/** Keys `openssl genpkey` made in this process, by type and ordinal (opensslKeyOfRun). */
-const keysOfRun = new Map<string, Promise<string>>();
 /** Ends the generations of keys of the run still under way when the run ends (stopMakingKeysOfRun). */
 let keysOfRunAbort = new AbortController();
+/** Keys `openssl genpkey` made in this process, by "type #ordinal" (opensslKeyOfRun). */
+const keysOfRun = new OncePerKey((key) => opensslGenerateKey(parseKeyType(key.slice(0, key.indexOf(' #'))), keysOfRunAbort.signal));
+/** Whether a run cut short (exit, signal) kills the commands under way: registered once. */
+let abortsOnCleanup = false;
 
 /**
  * Key `ordinal` of `keyType` for this run: made with `openssl genpkey` the first time it is
- * asked for, the same PEM afterwards. RSA generation takes 0.1-2 s; a scenario that imports
- * an OpenSSL key only needs one it did not make on the token (its n-th import of a type
- * gets key n, so two imports of one scenario are two keys).
+ * asked for, the same PEM afterwards (a failed one is tried again by the next scenario).
+ * RSA generation takes 0.1-2 s; a scenario that imports an OpenSSL key only needs one it
+ * did not make on the token (its n-th import of a type gets key n, so two imports of one
+ * scenario are two keys).
  */
 export function opensslKeyOfRun(keyType: KeyType, ordinal: number): Promise<string> {
-  const name = `${keyType.name} #${ordinal}`;
-  let key = keysOfRun.get(name);
-  if (!key) {
-    const abort = keysOfRunAbort;
-    key = opensslGenerateKey(keyType, abort.signal);
-    // A run cut short (exit, signal) kills the command too.
-    const unregister = onCleanup(() => abort.abort());
-    void key.finally(unregister).catch(() => undefined);
-    // A failed generation is not kept: the next scenario tries again and reports its own error.
-    key.catch(() => keysOfRun.delete(name));
-    keysOfRun.set(name, key);
+  if (!abortsOnCleanup) {
+    abortsOnCleanup = true;
+    onCleanup(() => keysOfRunAbort.abort());
   }
-  return key;
+  return keysOfRun.get(`${keyType.name} #${ordinal}`);
 }
 
 /**
