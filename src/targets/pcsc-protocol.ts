@@ -14,11 +14,11 @@
  * the client's CMD_VERSION itself) and picks the Debian suite whose pcscd accepts it.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { makeOwnedTempDir } from '../../core/owned-dirs.js';
 import { packageRoot } from '../../core/paths.js';
 
 export interface PcscProtocol {
@@ -108,7 +108,8 @@ const SCARD_E_SERVICE_STOPPED = 0x8010001e;
  * client connects (no libpcsclite, or one that ignores PCSCLITE_CSOCK_NAME).
  */
 export async function probeClientProtocol(): Promise<PcscProtocol | undefined> {
-  const dir = mkdtempSync(join(tmpdir(), 'cardspec-pcsc-probe-'));
+  // An owned folder: if this process is killed mid-probe, the next run removes it.
+  const dir = await makeOwnedTempDir('pcsc-probe');
   const socketPath = join(dir, 'pcscd.comm');
   const server = createServer();
   try {
