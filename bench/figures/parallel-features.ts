@@ -19,7 +19,8 @@ import { join } from 'node:path';
 import { vpcdReaderName } from '../../core/vpcd.js';
 import { onCleanup } from '../../src/cleanup.js';
 import { PcscContext } from '../../src/pcsc/client.js';
-import { checkDocker, ensureSimulatorImage } from '../../src/targets/container-image.js';
+import { ensureHostImage } from '../../src/targets/container.js';
+import { checkDocker } from '../../src/targets/container-image.js';
 import { assertSlotFree, CARD_EVENT_TIMEOUT_MS } from '../lib/bench-slot.js';
 import { interleave } from '../lib/interleave.js';
 import { packageRoot } from '../lib/paths.js';
@@ -144,7 +145,8 @@ async function measure(rounds: number, messages: string): Promise<Figure[]> {
     (error: unknown) => (error instanceof Error ? error.message : String(error)),
   );
   if (docker === undefined) {
-    await ensureSimulatorImage();
+    // The image `cardspec run --target container` picks for this host, made sure of first, untimed.
+    await ensureHostImage();
     const result = await runFeatures(['--target', 'container', FEATURES]);
     containerMs = result.wallMs;
     summaries.add(`container, 1 worker: ${result.summary}`);
