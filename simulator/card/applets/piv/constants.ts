@@ -2,6 +2,7 @@
  * Numbers of NIST SP 800-73-4 (part 1 tables 3 and 4, part 2) and of YubiKey's PIV
  * extensions that the PIV applet and its profile share.
  */
+import { Ins } from '../../../../core/apdu/ins.js';
 
 /** The PIV card application's AID: NIST RID A0 00 00 03 08, PIX 00 00 10 00 01 00 (version 01 00). */
 export const PIV_AID = Buffer.from('A000000308000010000100', 'hex');
@@ -76,11 +77,11 @@ export const YUBICO_OBJECTS: readonly number[] = Array.from({ length: 0x16 }, (_
 /** Every object GET DATA and PUT DATA know (YubiKey's only when the profile has a `yubikey:` part). */
 export const PIV_OBJECTS: ReadonlySet<number> = new Set([...Object.values(OBJECT), ...CERT_OBJECT_OF_SLOT.values()]);
 
-/** Instructions (SP 800-73-4 part 2 table 8, and YubiKey's extensions). */
+/** Instructions (SP 800-73-4 part 2 table 8, and YubiKey's extensions); the PIN ones are ISO 7816-4's. */
 export const INS = {
-  VERIFY: 0x20,
-  CHANGE_REFERENCE_DATA: 0x24,
-  RESET_RETRY_COUNTER: 0x2c,
+  VERIFY: Ins.VERIFY,
+  CHANGE_REFERENCE_DATA: Ins.CHANGE_REFERENCE_DATA,
+  RESET_RETRY_COUNTER: Ins.RESET_RETRY_COUNTER,
   GENERATE_ASYMMETRIC_KEY_PAIR: 0x47,
   GENERAL_AUTHENTICATE: 0x87,
   GET_DATA: 0xcb,
