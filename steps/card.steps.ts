@@ -23,8 +23,7 @@ Given('the card {string} is inserted', async function (this: CardspecWorld, prof
 /** On hardware a person must move the card: the rest of the scenario is skipped, with the reason. */
 function needsPerson(world: CardspecWorld, action: string): 'skipped' | undefined {
   if (world.target.canMoveCards) return undefined;
-  world.log(`skipped: on the ${world.target.name} target a person must ${action}; the rest of the scenario is skipped`);
-  return 'skipped';
+  return world.skipRest(`on the ${world.target.name} target a person must ${action}; the rest of the scenario is skipped`);
 }
 
 When('the card is removed', async function (this: CardspecWorld) {

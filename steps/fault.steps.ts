@@ -31,8 +31,7 @@ setParallelCanAssign((pickle, inProgress) => {
 async function fault(world: CardspecWorld, plan: FaultPlan): Promise<'skipped' | undefined> {
   const target = world.target;
   if (!target.addFaults) {
-    world.log(`skipped: faults on purpose need a virtual card; the ${target.name} target has none`);
-    return 'skipped';
+    return world.skipRest(`faults on purpose need a virtual card; the ${target.name} target has none`);
   }
   await target.addFaults(plan);
   return undefined;
@@ -63,8 +62,7 @@ When('the card is removed during the next APDU', function (this: CardspecWorld) 
 When('pcscd restarts', async function (this: CardspecWorld) {
   const target = this.target;
   if (!target.restartPcscd) {
-    this.log(`skipped: the simulator and container targets restart pcscd; on the ${target.name} target it is not the run's to restart`);
-    return 'skipped';
+    return this.skipRest(`the simulator and container targets restart pcscd; on the ${target.name} target it is not the run's to restart`);
   }
   await target.restartPcscd();
   return undefined;

@@ -310,8 +310,7 @@ When('I set the attribute {word} of {string} to {string}', async function (this:
 Given('the token offers {mechanism}', function (this: CardspecWorld, mechanism: string) {
   const p11 = scenario(this);
   if (p11.mechanismInfo(mechanism)) return undefined;
-  this.log(`skipped: the token does not offer ${mechanism}; it offers ${p11.offeredMechanisms().join(', ')}`);
-  return 'skipped';
+  return this.skipRest(`the token does not offer ${mechanism}; it offers ${p11.offeredMechanisms().join(', ')}`);
 });
 
 Then('the mechanism {mechanism} is supported', function (this: CardspecWorld, mechanism: string) {

@@ -7,14 +7,12 @@
 import { formatterHelpers, Status } from '@cucumber/cucumber';
 import { editDistance } from '../../core/text/nearest.js';
 
+import { KEPT_PREFIX, SKIPPED_PREFIX } from '../support/log-lines.js';
+
 type IParsedTestCaseAttempt = ReturnType<typeof formatterHelpers.parseTestCaseAttempt>;
 type IParsedTestStep = IParsedTestCaseAttempt['testSteps'][number];
 
 const LOG_MEDIA_TYPE = 'text/x.cucumber.log+plain';
-/** What CardspecWorld.attempt logs on a step whose failure the next step expects. */
-export const KEPT_PREFIX = 'failed as the next step expects: ';
-/** What a step that skips the rest of its scenario logs. */
-export const SKIPPED_PREFIX = 'skipped: ';
 
 const MARKS: Record<string, string> = {
   [Status.PASSED]: '✔',

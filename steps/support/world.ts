@@ -9,6 +9,7 @@ import type { TokenBackend } from '../../src/targets/token-card.js';
 import { expand, secretHexBytes, unescapeText, type Expansion } from '../../src/text/expand.js';
 import { maskSecrets } from '../../src/trace/mask.js';
 import { ApduTrace } from '../../src/trace/trace.js';
+import { KEPT_PREFIX, SKIPPED_PREFIX } from './log-lines.js';
 import type { Pkcs11Scenario } from '../../src/pkcs11/scenario.js';
 
 /** World parameters, set by the cucumber profile (`-p simulator`) or by `cardspec run`. */
@@ -161,6 +162,12 @@ export class CardspecWorld extends World<CardspecParameters> {
     return next === undefined ? undefined : FAILS_WITH.exec(next)?.[1];
   }
 
+  /** Skips the rest of the scenario, saying why (the reports show the reason): a step returns what this returns. */
+  skipRest(reason: string): 'skipped' {
+    this.log(`${SKIPPED_PREFIX}${reason}`);
+    return 'skipped';
+  }
+
   /**
    * Runs a PC/SC or PKCS#11 call. A failure is kept (and the step passes) only when the
    * next step is `Then it fails with` that very code and the code is one of the card,
@@ -174,7 +181,7 @@ export class CardspecWorld extends World<CardspecParameters> {
       if (expected === undefined || !hasCode(error)) throw error;
       if (error.code === expected && isExpectableCode(error.code)) {
         this.kept = { error, step: this.currentStep };
-        this.log(`failed as the next step expects: ${error.message}`);
+        this.log(`${KEPT_PREFIX}${error.message}`);
         return undefined;
       }
       if (isExpectableCode(error.code)) error.message = `${error.message} (the next step expects ${expected})`;
