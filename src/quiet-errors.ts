@@ -13,6 +13,13 @@ export function isVerbose(env: NodeJS.ProcessEnv = process.env): boolean {
 /** Errors that mean a bug in the harness (or in a user's own step code): their stack stays. */
 const BUG_TYPES = [TypeError, ReferenceError, RangeError, SyntaxError];
 
+/** An error as one line for a person: its code in front of its message, unless the message names it already. */
+export function codedMessage(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
 /**
  * Puts the error's code in front of its message (unless the message names it already) and,
  * unless verbose, replaces the stack by the message alone. Changes the error in place.

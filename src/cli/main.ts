@@ -1,3 +1,4 @@
+import { codedMessage } from '../quiet-errors.js';
 import { card, CARD_HELP } from './card.js';
 import { importScript, IMPORT_HELP } from './import.js';
 import { init, INIT_HELP } from './init.js';
@@ -54,9 +55,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command(rest);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`cardspec ${verb}: ${typeof code === 'string' ? `${code}: ` : ''}${message}`);
+    console.error(`cardspec ${verb}: ${codedMessage(error)}`);
     return 1;
   }
 }

@@ -4,6 +4,7 @@
  * A run with such a mistake starts no scenario (one typo would otherwise fail every
  * scenario, each on its second step); each mistake is one line, with its file and line.
  */
+import { codedMessage } from '../quiet-errors.js';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { listProfiles, loadProfile, looksLikePath, PROJECT_PROFILES_DIR } from '../../core/profile/index.js';
@@ -24,12 +25,6 @@ export interface PreflightOptions {
 const STEP_LINE = /^\s*(?:Given|When|Then|And|But|\*)\s+(.*?)\s*$/;
 const CARD_STEP = /^the card "([^"]*)" is inserted$/;
 const FAILS_WITH_STEP = /^it fails with (\S+)$/;
-
-function describe(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
-}
 
 /** The .feature files under the given paths. */
 export function featureFiles(paths: readonly string[]): string[] {
@@ -66,7 +61,7 @@ function checkProfile(nameOrPath: string): string | undefined {
     loadProfile(nameOrPath);
     return undefined;
   } catch (error) {
-    return describe(error);
+    return codedMessage(error);
   }
 }
 
@@ -90,7 +85,7 @@ export function preflight(options: PreflightOptions): string[] {
     try {
       loadHardwareConfig(file);
     } catch (error) {
-      mistakes.push(`hardware configuration: ${describe(error)}`);
+      mistakes.push(`hardware configuration: ${codedMessage(error)}`);
     }
   }
   for (const file of featureFiles(options.paths)) {

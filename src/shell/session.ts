@@ -1,3 +1,4 @@
+import { codedMessage } from '../quiet-errors.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { describeAtr, parseAtr } from '../../core/apdu/atr.js';
@@ -158,9 +159,7 @@ export class ShellSession {
     try {
       return await this.run(parseShellLine(line));
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      const message = error instanceof Error ? error.message : String(error);
-      return this.fail(typeof code === 'string' ? `${code}: ${message}` : message);
+      return this.fail(codedMessage(error));
     }
   }
 

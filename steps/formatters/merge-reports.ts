@@ -13,6 +13,7 @@
  * run starts when the first shard started and finishes when the last finished; it
  * succeeded only when every shard did.
  */
+import { codedMessage } from '../../src/quiet-errors.js';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -164,8 +165,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const merged = await mergeReportFiles(files, outDir!);
     console.log(`${merged.scenarios} scenarios from ${files.length} reports: ${merged.junit}, ${merged.html}, ${merged.messages}`);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    console.error(`cardspec merge-reports: ${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`);
+    console.error(`cardspec merge-reports: ${codedMessage(error)}`);
     process.exitCode = 1;
   }
 }
