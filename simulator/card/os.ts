@@ -106,6 +106,8 @@ export class CardOs {
 
   private classRules(raw: Uint8Array, applet: Applet | undefined): ClassRules {
     const proprietaryIns = raw.length >= 2 && this.proprietaryIns.has(raw[1]!);
+    // Most APDUs: no applet, no proprietary instruction; no new object for them.
+    if (applet === undefined && !proprietaryIns) return INTERINDUSTRY_ONLY;
     return { chaining: applet?.chaining === true, proprietary: applet?.proprietaryClass === true || proprietaryIns };
   }
 
