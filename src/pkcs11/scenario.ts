@@ -112,22 +112,14 @@ export class Pkcs11Scenario {
     this.open.logout();
   }
 
-  /** C_SetPIN. It writes the token's PIN: on physical tokens only in @destructive scenarios. */
+  /** C_SetPIN. It writes the token's PIN: on physical tokens only in @destructive scenarios (the write guard). */
   setPin(oldPin: string, newPin: string): void {
-    this.refuseUnlessDestructive('C_SetPIN');
     this.open.setPin(oldPin, newPin);
   }
 
-  /** C_InitPIN (the security officer sets the user PIN). On physical tokens only in @destructive scenarios. */
+  /** C_InitPIN (the security officer sets the user PIN). On physical tokens only in @destructive scenarios (the write guard). */
   initPin(newPin: string): void {
-    this.refuseUnlessDestructive('C_InitPIN');
     this.open.initPin(newPin);
-  }
-
-  /** Changing a physical token's PIN spends a try when the old value is wrong and outlives the run: never by accident. */
-  private refuseUnlessDestructive(functionName: string): void {
-    const allowed = this.access.destructiveAllowed;
-    if (allowed && !allowed()) throw new HarnessError(HarnessCodes.REFUSED, `refused ${functionName} on a physical token: it sets the token's PIN; tag the scenario @destructive to allow it`);
   }
 
   async ensureKeyPair(label: string, keyType: KeyType, id?: Buffer): Promise<void> {

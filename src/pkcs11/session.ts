@@ -63,11 +63,13 @@ export class Pkcs11Session {
 
   /** C_SetPIN: the PIN of whoever is logged in (in a session without login, OpenSC may read the old value as the PUK). */
   setPin(oldPin: string, newPin: string): void {
+    this.guardWrite({ call: 'C_SetPIN', tokenObject: true, what: "the token's PIN" });
     this.call('C_SetPIN', () => this.api.C_SetPIN(this.handle, oldPin, newPin));
   }
 
   /** C_InitPIN: the user PIN, set by the security officer. */
   initPin(pin: string): void {
+    this.guardWrite({ call: 'C_InitPIN', tokenObject: true, what: 'the user PIN' });
     this.call('C_InitPIN', () => this.api.C_InitPIN(this.handle, pin));
   }
 

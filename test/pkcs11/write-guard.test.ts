@@ -29,6 +29,8 @@ describe('the token-write guard of physical tokens', () => {
     assert.match(tokenWriteRisk({ call: 'C_SetAttributeValue', tokenObject: undefined, what: 'CKA_LABEL of "k"' })!, /may be a token object/);
     assert.match(tokenWriteRisk({ call: 'C_DestroyObject', tokenObject: true, what: 'x' })!, /deleted for good/);
     assert.match(tokenWriteRisk({ call: 'C_InitToken', tokenObject: false, what: 'x' })!, /erase every object/);
+    assert.match(tokenWriteRisk({ call: 'C_SetPIN', tokenObject: true, what: "the token's PIN" })!, /C_SetPIN would set the token's PIN for good/);
+    assert.match(tokenWriteRisk({ call: 'C_InitPIN', tokenObject: false, what: 'the user PIN' })!, /C_InitPIN would set the user PIN for good/);
   });
 
   it('refuses unless the scenario is @destructive', () => {
@@ -111,6 +113,18 @@ describe('the token-write guard on a SoftHSM token', () => {
     destructive = false;
     assert.throws(() => session.copyObject(kept.publicKey!, [{ type: pkcs11js.CKA_LABEL, value: 'kept-copy' }]), refused(/is a token object/));
     assert.equal(findByLabel(session, 'kept-copy').length, 0);
+  });
+
+  it('refuses PIN changes, which reach no token; @destructive allows them', () => {
+    const calls = log.length;
+    assert.throws(() => session.setPin(access.userPin, '8765'), refused(/C_SetPIN would set the token's PIN for good/));
+    assert.throws(() => session.initPin('8765'), refused(/C_InitPIN would set the user PIN for good/));
+    assert.deepEqual(log.slice(calls).map((c) => c.functionName).filter((name) => name.includes('PIN')), [], 'no C_SetPIN or C_InitPIN reached the token');
+    destructive = true;
+    session.setPin(access.userPin, '8765');
+    session.setPin('8765', access.userPin);
+    destructive = false;
+    assert.deepEqual(log.slice(calls).filter((c) => c.functionName === 'C_SetPIN').map((c) => c.result), ['CKR_OK', 'CKR_OK']);
   });
 
   it('refuses token initialisation', () => {
