@@ -30,13 +30,13 @@ export interface ManagedPcscd {
 }
 
 /**
- * Waits until the socket answers (or stops answering). Another process's pcscd gives no
- * event this process could wait on, so this asks every 20 ms, within `timeoutMs`.
+ * Waits until the socket answers. Another process's pcscd gives no event this process
+ * could wait on, so this asks every 20 ms, within `timeoutMs`.
  */
-async function untilSocket(answers: boolean, timeoutMs: number): Promise<void> {
+async function untilSocketAnswers(timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while ((await socketAnswers(pcscdSocketPath())) !== answers) {
-    if (Date.now() > deadline) throw new HarnessError(HarnessCodes.TIMEOUT, `pcscd did not ${answers ? 'start' : 'stop'} within ${timeoutMs} ms`);
+  while (!(await socketAnswers(pcscdSocketPath()))) {
+    if (Date.now() > deadline) throw new HarnessError(HarnessCodes.TIMEOUT, `pcscd did not start within ${timeoutMs} ms`);
     await delay(20);
   }
 }
@@ -61,6 +61,41 @@ function pcscdSettingsOf(pid: number): NodeJS.ProcessEnv {
   return settings;
 }
 
+/** The pid in pcscd's pid file (beside its socket), or undefined when there is none. */
+function pcscdPid(): number | undefined {
+  try {
+    const pid = parseInt(readFileSync(join(dirname(pcscdSocketPath()), 'pcscd.pid'), 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 1 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether process `pid` has ended: gone, or a zombie its parent has not reaped yet. */
+function processEnded(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // "pid (comm) S ...": the state follows the last parenthesis (comm may hold one).
+    return stat[stat.lastIndexOf(')') + 2] === 'Z';
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * SIGTERM to pcscd `pid`, and waits until the process has ended, not only its socket: a
+ * stopping pcscd closes its socket first and its readers after, and a pcscd started while
+ * the old one still holds vpcd's ports gets no vpcd reader at all.
+ */
+async function stopPcscdProcess(pid: number): Promise<void> {
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + PCSCD_START_TIMEOUT_MS;
+  while (!processEnded(pid)) {
+    if (Date.now() > deadline) throw new HarnessError(HarnessCodes.TIMEOUT, `pcscd (pid ${pid}) did not stop within ${PCSCD_START_TIMEOUT_MS} ms`);
+    await delay(10);
+  }
+}
+
 /**
  * Restarts a pcscd this run did not start: SIGTERM to the pid in its pid file, then
  * started again the way the system runs it (systemd's unit, or the daemon itself with the
@@ -72,16 +107,14 @@ async function restartSystemPcscd(): Promise<void> {
   if (existsSync('/run/systemd/system')) {
     await run('systemctl', ['restart', 'pcscd.service']);
   } else {
-    const pidFile = join(dirname(pcscdSocketPath()), 'pcscd.pid');
-    const pid = parseInt(readFileSync(pidFile, 'utf8'), 10);
-    if (!Number.isInteger(pid) || pid <= 1) throw new HarnessError(HarnessCodes.MISSING_DEPENDENCY, `${pidFile} names no pcscd process`);
+    const pid = pcscdPid();
+    if (pid === undefined) throw new HarnessError(HarnessCodes.MISSING_DEPENDENCY, `${join(dirname(pcscdSocketPath()), 'pcscd.pid')} names no pcscd process`);
     const settings = pcscdSettingsOf(pid);
-    process.kill(pid, 'SIGTERM');
-    await untilSocket(false, PCSCD_START_TIMEOUT_MS);
+    await stopPcscdProcess(pid);
     // Without --foreground pcscd forks into the background and outlives this run.
     await run('pcscd', [], { env: { ...process.env, ...settings } });
   }
-  await untilSocket(true, PCSCD_START_TIMEOUT_MS);
+  await untilSocketAnswers(PCSCD_START_TIMEOUT_MS);
 }
 
 /**
@@ -112,6 +145,10 @@ export async function ensurePcscd(): Promise<ManagedPcscd> {
     stop: async () => {
       unregister();
       await daemon.stop();
+      // A worker of this run that restarted pcscd started one outside this process (it took
+      // this one for the system's): the run found none running, so it leaves none.
+      const restarted = (await socketAnswers(pcscdSocketPath())) ? pcscdPid() : undefined;
+      if (restarted !== undefined) await stopPcscdProcess(restarted);
     },
     restart: async () => {
       await daemon.stop();
