@@ -12,7 +12,7 @@ import { ContainerTarget } from '../targets/container.js';
 import { HardwareTarget } from '../targets/hardware.js';
 import { SimulatorTarget } from '../targets/simulator.js';
 import type { Target, TargetName } from '../targets/target.js';
-import { expand, secretHexBytes } from '../text/expand.js';
+import { expand, secretHexBytes, type Expansion } from '../text/expand.js';
 import { formatCommand, maskSecrets } from '../trace/mask.js';
 import { ApduTrace } from '../trace/trace.js';
 import { exchangeLines } from './display.js';
@@ -213,8 +213,7 @@ export class ShellSession {
    * it. A PC/SC or guard error is shown and, while recording, becomes `Then it fails with`.
    */
   private async send(typed: string): Promise<Outcome> {
-    const expansion = expand(typed, { saved: new Map(), env: this.env });
-    for (const secret of expansion.secrets) this.secrets.add(secret);
+    const expansion = this.expand(typed);
     const command = parseHex(expansion.text);
     for (const bytes of secretHexBytes(expansion)) this.secretBytes.add(bytes);
     const connection = this.connection;
@@ -238,17 +237,17 @@ export class ShellSession {
 
   /** SELECT by file id (2 bytes, no answer data asked) or by DF name (FCI asked, Le = 00). */
   private select(id: string): Promise<Outcome> {
-    const bytes = parseHex(this.expandPlain(id));
+    const bytes = parseHex(this.expand(id).text);
     if (bytes.length === 2) return this.send(`00 A4 00 0C 02 ${toHex(bytes)}`);
     if (bytes.length >= 1 && bytes.length <= 16) return this.send(`00 A4 04 00 ${hexByte(bytes.length)} ${toHex(bytes)} 00`);
     return Promise.resolve(this.fail(this.m.badSelect(id)));
   }
 
-  /** `${...}` forms of a parameter that is no secret (an AID). */
-  private expandPlain(text: string): string {
+  /** The `${...}` forms of typed text expanded; the secrets they read are masked from then on. */
+  private expand(text: string): Expansion {
     const expansion = expand(text, { saved: new Map(), env: this.env });
     for (const secret of expansion.secrets) this.secrets.add(secret);
-    return expansion.text;
+    return expansion;
   }
 
   /**
@@ -259,8 +258,7 @@ export class ShellSession {
   private verify(reference: number, pin: string | undefined): Promise<Outcome> {
     const header = `00 20 00 ${hexByte(reference)}`;
     if (pin === undefined) return this.send(header);
-    const value = expand(pin, { saved: new Map(), env: this.env });
-    for (const secret of value.secrets) this.secrets.add(secret);
+    const value = this.expand(pin);
     const length = Buffer.byteLength(value.text, 'latin1');
     if (length === 0 || length > 255) throw new HarnessError(HarnessCodes.BAD_USAGE, `a PIN of ${length} characters cannot go into a VERIFY`);
     return this.send(`${header} ${hexByte(length)} \${ascii:${pin}}`);
