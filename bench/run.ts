@@ -50,6 +50,8 @@ interface Context {
   pcsc: PcscContext;
   reader: BenchReader;
   pcscLoop: () => string;
+  /** The same C loop as an addon, run in the bench's own process. */
+  pcscLoopAddon: () => string;
   vpcdDriver: () => string;
   pkcs11Sign: () => string;
 }
@@ -69,6 +71,7 @@ const FIGURES: { names: string[]; run: FigureRun }[] = [
       await apduRoundtrip({
         reader: c.reader,
         cLoopBinary: c.pcscLoop(),
+        cLoopAddon: c.pcscLoopAddon(),
         rounds: PLAN.apduBlocks,
         iterations: PLAN.apduBlockIterations,
         scriptorRounds: PLAN.scriptorRounds,
@@ -178,6 +181,7 @@ async function main(argv: string[]): Promise<number> {
       pcsc,
       reader,
       pcscLoop: once(() => buildC({ source: 'pcsc_loop.c', packages: [{ name: 'libpcsclite', debian: 'libpcsclite-dev' }] })),
+      pcscLoopAddon: once(() => buildC({ source: 'pcsc_loop_addon.c', packages: [{ name: 'libpcsclite', debian: 'libpcsclite-dev' }], addon: true })),
       vpcdDriver: once(() => buildC({ source: 'vpcd_driver.c' })),
       pkcs11Sign: once(() => buildC({ source: 'pkcs11_sign.c', packages: [{ name: 'p11-kit-1', debian: 'libp11-kit-dev' }], extraFlags: ['-ldl'] })),
     };

@@ -17,9 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "bench_util.h"
+#include "pcsc_block.h"
 
 static void fail(const char *what, LONG rv) {
   fprintf(stderr, "%s: %s (0x%08lX)\n", what, pcsc_stringify_error(rv), (unsigned long)rv);
@@ -28,31 +27,18 @@ static void fail(const char *what, LONG rv) {
 
 /* Times ITERATIONS transmits and prints their JSON line; exits on a wrong answer. */
 static void run_block(SCARDHANDLE card, DWORD protocol, const unsigned char *apdu, size_t apdu_len, long expect_len, long iterations) {
-  const SCARD_IO_REQUEST *pci = protocol == SCARD_PROTOCOL_T1 ? SCARD_PCI_T1 : SCARD_PCI_T0;
-  unsigned char response[300];
-  DWORD response_len;
-  LONG rv;
-  double *samples = malloc(sizeof(double) * iterations);
-  double started = now_us();
-  for (long i = 0; i < iterations; i++) {
-    response_len = sizeof response;
-    double t0 = now_us();
-    rv = SCardTransmit(card, pci, apdu, apdu_len, NULL, response, &response_len);
-    samples[i] = now_us() - t0;
-    if (rv != SCARD_S_SUCCESS) fail("SCardTransmit", rv);
-    if (response_len < 2 || response[response_len - 2] != 0x90 || response[response_len - 1] != 0x00 ||
-        (expect_len >= 0 && (long)response_len != expect_len)) {
-      fprintf(stderr, "APDU %ld: unexpected response of %lu bytes\n", i, (unsigned long)response_len);
-      exit(1);
-    }
+  struct block_stats stats;
+  long bad = -1;
+  LONG rv = pcsc_block(card, protocol, apdu, apdu_len, expect_len, iterations, &stats, &bad);
+  if (rv == SCARD_F_UNKNOWN_ERROR && bad >= 0) {
+    fprintf(stderr, "APDU %ld: unexpected response\n", bad);
+    exit(1);
   }
-  double total = now_us() - started;
-  qsort(samples, iterations, sizeof(double), cmp_double);
+  if (rv != SCARD_S_SUCCESS) fail("SCardTransmit", rv);
   printf("{\"n\":%ld,\"protocol\":\"%s\",\"totalUs\":%.1f,\"meanUs\":%.2f,\"medianUs\":%.2f,\"p90Us\":%.2f,\"maxUs\":%.2f}\n",
-         iterations, protocol == SCARD_PROTOCOL_T1 ? "T=1" : "T=0", total, total / iterations,
-         samples[iterations / 2], samples[(iterations * 9) / 10], samples[iterations - 1]);
+         iterations, protocol == SCARD_PROTOCOL_T1 ? "T=1" : "T=0", stats.total_us, stats.total_us / iterations,
+         stats.median_us, stats.p90_us, stats.max_us);
   fflush(stdout);
-  free(samples);
 }
 
 int main(int argc, char **argv) {

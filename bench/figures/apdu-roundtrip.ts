@@ -6,6 +6,7 @@
  * measured the same way for the table.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onCleanup } from '../../src/cleanup.js';
@@ -80,6 +81,13 @@ function scriptorLoop(folder: string, iterations: number): () => Promise<LoopSta
   };
 }
 
+/** bench/c/pcsc_loop_addon.c: the C loop's code, run on this process's main thread. */
+interface InProcessLoop {
+  open(reader: string, apduHex: string, expectLen: number): void;
+  run(iterations: number): LoopStats;
+  close(): void;
+}
+
 /** The C loop or pyscard kept connected, for blocks of APDUs (see BlockServer). */
 function loopServer(program: string, args: readonly string[]): BlockServer<LoopStats> {
   return new BlockServer<LoopStats>(program, [...args, BENCH_READER, '-', READ_BINARY_16, String(READ_BINARY_16_RESPONSE_BYTES)]);
@@ -88,6 +96,8 @@ function loopServer(program: string, args: readonly string[]): BlockServer<LoopS
 export interface ApduRoundtripOptions {
   reader: BenchReader;
   cLoopBinary: string;
+  /** The same loop as an addon (pcsc_loop_addon.c), run in this process. */
+  cLoopAddon: string;
   /** Interleaved blocks per client, and APDUs per block. */
   rounds: number;
   iterations: number;
@@ -97,7 +107,7 @@ export interface ApduRoundtripOptions {
 }
 
 export async function apduRoundtrip(options: ApduRoundtripOptions): Promise<Figure> {
-  const { reader, cLoopBinary, rounds, iterations, scriptorRounds, scriptorIterations } = options;
+  const { reader, cLoopBinary, cLoopAddon, rounds, iterations, scriptorRounds, scriptorIterations } = options;
   await reader.use('simulator');
   const folder = mkdtempSync(join(tmpdir(), 'cardspec-bench-scriptor-'));
   const unregister = onCleanup(() => rmSync(folder, { recursive: true, force: true }));
@@ -112,11 +122,15 @@ export async function apduRoundtrip(options: ApduRoundtripOptions): Promise<Figu
   });
   const c = loopServer(cLoopBinary, []);
   const pyscard = loopServer(SYSTEM_PYTHON, [benchFile('py', 'pcsc_loop.py')]);
+  // Blocks this thread for a block of APDUs, as the harness's own transmit does: the card answers from its thread.
+  const inProcess = createRequire(import.meta.url)(cLoopAddon) as InProcessLoop;
   try {
+    inProcess.open(BENCH_READER, READ_BINARY_16, READ_BINARY_16_RESPONSE_BYTES);
     if (connection.protocol !== 'T=1') throw new Error(`the bench card runs ${connection.protocol}, expected T=1`);
     const results = await interleave<LoopStats>(rounds, [
       { name: 'harness', run: () => harnessLoop(connection, iterations, false) },
       { name: 'c', run: () => c.run(iterations) },
+      { name: 'c-in-process', run: () => Promise.resolve(inProcess.run(iterations)) },
       { name: 'harness-raw', run: () => harnessLoop(connection, iterations, true) },
       { name: 'harness-pooled', run: () => harnessLoop(pooled, iterations, false) },
       { name: 'binding', run: () => binding.run(iterations) },
@@ -148,6 +162,12 @@ export async function apduRoundtrip(options: ApduRoundtripOptions): Promise<Figu
       rounds,
       samples: { value: medians('harness').map((v) => round(v)), baseline: medians('c').map((v) => round(v)) },
       references: [
+        {
+          name: "the C loop's code in this process (bench/c/pcsc_loop_addon.c)",
+          value: round(median(medians('c-in-process'))),
+          unit: 'µs/APDU',
+          note: `${round(pairedRatio('c-in-process', 'c'), 3)} x the same code in its own process (paired): what the process costs before any code of ours`,
+        },
         { name: 'harness transmitRaw (no GET RESPONSE layer)', value: round(median(medians('harness-raw'))), unit: 'µs/APDU' },
         { name: 'harness through the binding\'s thread pool (container, hardware)', value: round(median(medians('harness-pooled'))), unit: 'µs/APDU' },
         { name: 'smartcard binding alone (no src/pcsc)', value: round(median(medians('binding'))), unit: 'µs/APDU' },
@@ -163,6 +183,8 @@ export async function apduRoundtrip(options: ApduRoundtripOptions): Promise<Figu
         ratioOfMedians: round(value / baseline, 3),
         harnessOverPyscard: round(versusPyscard, 3),
         pooledOverC: round(pairedRatio('harness-pooled', 'c'), 3),
+        inProcessCOverC: round(pairedRatio('c-in-process', 'c'), 3),
+        harnessOverInProcessC: round(pairedRatio('harness', 'c-in-process'), 3),
       },
       notes: [
         `ratio: median of the per-block ratios (ours / the C block next to it); median per APDU within each block, median over ${rounds} interleaved blocks of ${iterations} READ BINARY (16 bytes, T=1) per client on "${BENCH_READER}" (scriptor: ${scriptorRounds} runs of ${scriptorIterations})`,
@@ -170,6 +192,7 @@ export async function apduRoundtrip(options: ApduRoundtripOptions): Promise<Figu
     };
   } finally {
     await c.close().catch(() => undefined);
+    inProcess.close();
     await pyscard.close().catch(() => undefined);
     binding.close();
     connection.disconnect();

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { benchBuildDir, benchFile } from './paths.js';
 
 /** The flags a pkg-config package gives, or a clear error naming the Debian package to install. */
@@ -18,19 +18,30 @@ export interface CProgram {
   /** pkg-config packages and the Debian packages that provide them. */
   packages?: { name: string; debian: string }[];
   extraFlags?: string[];
+  /** A Node addon (`.node`, loaded with require) instead of a program: built against the running Node's headers. */
+  addon?: boolean;
+}
+
+/** The running Node's headers (node_api.h), for an addon. */
+function nodeHeaders(): string {
+  const dir = join(dirname(dirname(process.execPath)), 'include', 'node');
+  if (!existsSync(join(dir, 'node_api.h'))) throw new Error(`Node's headers are not in ${dir} (node_api.h): install Node with its headers, as npm install needs them for the project's own addon`);
+  return dir;
 }
 
 /**
  * Compiles bench/c/<source> into bench/build/ (gitignored) unless the binary is newer
- * than the source and the shared header; returns the binary's path.
+ * than the source and the shared headers; returns the binary's path.
  */
 export function buildC(program: CProgram): string {
   const source = benchFile('c', program.source);
-  const out = join(benchBuildDir(), basename(program.source, '.c'));
-  const inputsChanged = Math.max(statSync(source).mtimeMs, statSync(benchFile('c', 'bench_util.h')).mtimeMs);
+  const out = join(benchBuildDir(), basename(program.source, '.c') + (program.addon ? '.node' : ''));
+  const headers = readdirSync(benchFile('c')).filter((name) => name.endsWith('.h')).map((name) => benchFile('c', name));
+  const inputsChanged = Math.max(...[source, ...headers].map((file) => statSync(file).mtimeMs));
   if (existsSync(out) && statSync(out).mtimeMs >= inputsChanged) return out;
   mkdirSync(benchBuildDir(), { recursive: true });
-  const cflags = (program.packages ?? []).flatMap((p) => pkgConfig(p.name, '--cflags', p.debian));
+  const addonFlags = program.addon ? ['-shared', '-fPIC', `-DNODE_GYP_MODULE_NAME=${basename(program.source, '.c')}`, '-I', nodeHeaders()] : [];
+  const cflags = [...addonFlags, ...(program.packages ?? []).flatMap((p) => pkgConfig(p.name, '--cflags', p.debian))];
   const libs = (program.packages ?? []).flatMap((p) => pkgConfig(p.name, '--libs', p.debian));
   try {
     execFileSync('gcc', ['-O2', '-Wall', '-Wextra', ...cflags, '-o', out, source, ...libs, ...(program.extraFlags ?? [])], {
