@@ -88,7 +88,13 @@ function processEnded(pid: number): boolean {
  * the old one still holds vpcd's ports gets no vpcd reader at all.
  */
 async function stopPcscdProcess(pid: number): Promise<void> {
-  process.kill(pid, 'SIGTERM');
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch (error) {
+    // Ended already (the pid file outlived it): nothing to wait for.
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return;
+    throw error;
+  }
   const deadline = Date.now() + PCSCD_START_TIMEOUT_MS;
   while (!processEnded(pid)) {
     if (Date.now() > deadline) throw new HarnessError(HarnessCodes.TIMEOUT, `pcscd (pid ${pid}) did not stop within ${PCSCD_START_TIMEOUT_MS} ms`);
