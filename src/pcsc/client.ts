@@ -268,7 +268,7 @@ export class CardConnection {
       if (turn) await turn;
       return response;
     } catch (error) {
-      const failure = error instanceof HarnessError ? error : fromBindingError(error, 'SCardTransmit');
+      const failure = fromBindingError(error, 'SCardTransmit');
       const code = (failure as { code?: string }).code ?? 'error';
       this.trace.record({ at, command, response: Buffer.alloc(0), durationUs: Number(process.hrtime.bigint() - started) / 1000, error: code });
       throw failure;

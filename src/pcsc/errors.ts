@@ -87,10 +87,12 @@ export class ScardError extends HarnessError {
 /**
  * Turns an error of the `smartcard` binding into a ScardError, once, at the boundary. The
  * binding's native errors carry only pcsc-lite's message text, one text per code
- * (smartcard's src/pcsc_errors.h), so the text is what identifies the code here.
+ * (smartcard's src/pcsc_errors.h), so the text is what identifies the code here. A
+ * HarnessError (a ScardError already, or the harness's own, such as a missing addon)
+ * passes as it is.
  */
-export function fromBindingError(error: unknown, operation: string): ScardError | Error {
-  if (error instanceof ScardError) return error;
+export function fromBindingError(error: unknown, operation: string): HarnessError | Error {
+  if (error instanceof HarnessError) return error;
   if (!(error instanceof Error)) return new HarnessError(HarnessCodes.NATIVE_ERROR, `${operation} failed: ${String(error)}`);
   const numeric = (error as { code?: unknown }).code;
   const byValue = typeof numeric === 'number' ? CODES.find((c) => c.value === numeric) : undefined;

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { HarnessError } from '../../core/errors.js';
+import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { fromBindingError, ScardError } from '../../src/pcsc/errors.js';
 
 function asScard(error: unknown): ScardError {
@@ -67,6 +67,11 @@ describe('fromBindingError', () => {
   it('returns a ScardError as it is', () => {
     const original = fromBindingError(new Error('Operation timed out'), 'SCardGetStatusChange');
     assert.equal(fromBindingError(original, 'other'), original);
+  });
+
+  it('returns a HarnessError of the harness as it is (a missing addon keeps its code)', () => {
+    const missing = new HarnessError(HarnessCodes.MISSING_DEPENDENCY, 'the PC/SC addon could not be loaded');
+    assert.equal(fromBindingError(missing, 'SCardConnect'), missing);
   });
 
   it('wraps a thrown non-Error in a plain Error naming the operation', () => {
