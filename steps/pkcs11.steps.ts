@@ -34,9 +34,12 @@ function pin(world: CardspecWorld, written: string): string {
 Given('the PKCS#11 token {string}', async function (this: CardspecWorld, label: string) {
   const access = await this.target.token(this.text(label));
   for (const secret of [access.userPin, access.soPin]) this.secrets.add(secret);
-  await this.pkcs11?.close();
+  const previous = this.pkcs11;
+  await previous?.close();
   this.pkcs11 = undefined;
-  this.pkcs11 = await this.attempt(async () => Pkcs11Scenario.open(access, { tokenObjects: this.tags.includes(TOKEN_OBJECTS_TAG) }));
+  this.pkcs11 = await this.attempt(async () =>
+    Pkcs11Scenario.open(access, { tokenObjects: this.tags.includes(TOKEN_OBJECTS_TAG), ...(previous ? { keyCounts: previous.keyCounts } : {}) }),
+  );
 });
 
 async function logIn(world: CardspecWorld, userType: UserType, written: string | undefined, idempotent: boolean): Promise<void> {

@@ -17,3 +17,11 @@ Feature: Keys that stay on the token
     Then the token has an object labelled "kept-signer"
     When I sign the SHA-256 digest of "still here" with "kept-signer" using CKM_ECDSA
     Then OpenSSL verifies the signature with the public key of "kept-signer"
+
+  Scenario: Naming the token again does not hand out the same key twice
+    Given an RSA-2048 key pair labelled "kept-first"
+    Given the PKCS#11 token "persistent-token"
+    And I am logged in as the user with PIN "1234"
+    And an RSA-2048 key pair labelled "kept-second"
+    When I sign "Hello World!\n" with "kept-first" using CKM_SHA256_RSA_PKCS
+    Then the signature does not verify with "kept-second" using CKM_SHA256_RSA_PKCS

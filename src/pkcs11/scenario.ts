@@ -30,6 +30,19 @@ export { closePkcs11Modules } from './module.js';
 export interface Pkcs11ScenarioOptions {
   /** Key pairs become token objects (scenario tag `@token-objects`) instead of session objects. */
   tokenObjects: boolean;
+  /** The counts of the cucumber scenario so far, when it names a token again (KeyCounts). */
+  keyCounts?: KeyCounts;
+}
+
+/**
+ * Key pairs made and imported in a cucumber scenario, by type: the next one of a type comes
+ * from the next seed or OpenSSL key of the run. They count for the whole scenario, across
+ * its `Given the PKCS#11 token` steps, as key-plan.ts counts: a token named again must not
+ * hand out seed 1 a second time (two labels, one key).
+ */
+export interface KeyCounts {
+  made: Map<string, number>;
+  imported: Map<string, number>;
 }
 
 /** The last signature: its bytes as PKCS#11 writes them (r||s for ECDSA), what it covers, and for OpenSSL its scheme. */
@@ -63,9 +76,7 @@ export class Pkcs11Scenario {
   random: Buffer | undefined;
   /** Private keys OpenSSL made in this scenario, by label, for "OpenSSL signs". */
   private readonly opensslKeys = new Map<string, { pem: string; keyType: KeyType }>();
-  /** Key pairs made and imported in this scenario, by type: the next one of a type comes from the next seed or OpenSSL key of the run. */
-  private readonly keyPairsMade = new Map<string, number>();
-  private readonly keyPairsImported = new Map<string, number>();
+  readonly keyCounts: KeyCounts;
   private session: Pkcs11Session | undefined;
   /** Names that stand for the token's own key pairs where it cannot make any (key-names.ts). */
   private readonly keyNames = new KeyNames();
@@ -73,7 +84,9 @@ export class Pkcs11Scenario {
   private constructor(
     readonly access: TokenAccess,
     private readonly options: Pkcs11ScenarioOptions,
-  ) {}
+  ) {
+    this.keyCounts = options.keyCounts ?? { made: new Map(), imported: new Map() };
+  }
 
   /** Loads the module (once per process), finds the token by label and opens a read-write session. */
   static open(access: TokenAccess, options: Pkcs11ScenarioOptions): Pkcs11Scenario {
@@ -136,7 +149,7 @@ export class Pkcs11Scenario {
       this.keyNames.bind(session, label, keyType);
       return;
     }
-    const made = this.keyPairsMade.get(keyType.name) ?? 0;
+    const made = this.keyCounts.made.get(keyType.name) ?? 0;
     const seedsMadeAhead = this.access.keySeeds;
     const seedOrdinal = seedsMadeAhead ? made + 1 : undefined;
     await ensureKeyPair(session, label, keyType, {
@@ -145,7 +158,7 @@ export class Pkcs11Scenario {
       ...(seedOrdinal ? { seedOrdinal } : {}),
       ...(seedsMadeAhead ? { seedsMadeAhead } : {}),
     });
-    this.keyPairsMade.set(keyType.name, made + 1);
+    this.keyCounts.made.set(keyType.name, made + 1);
   }
 
   /** `openssl genpkey`, then both halves imported with C_CreateObject under one label and CKA_ID. */
@@ -153,8 +166,8 @@ export class Pkcs11Scenario {
     if (this.keyNames.has(label) || findByLabel(this.open, label).length > 0) {
       throw new HarnessError(HarnessCodes.KEY_MISMATCH, `the token already has an object labelled "${label}"; an imported key needs a label of its own`);
     }
-    const imported = this.keyPairsImported.get(keyType.name) ?? 0;
-    this.keyPairsImported.set(keyType.name, imported + 1);
+    const imported = this.keyCounts.imported.get(keyType.name) ?? 0;
+    this.keyCounts.imported.set(keyType.name, imported + 1);
     const pem = this.access.keySeeds ? await opensslKeyOfRun(keyType, imported + 1) : await opensslGenerateKey(keyType);
     importKeyPair(this.open, label, privateKeyComponents(pem), { tokenObjects: this.options.tokenObjects });
     this.opensslKeys.set(label, { pem, keyType });
