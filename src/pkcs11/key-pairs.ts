@@ -21,12 +21,11 @@ export interface KeyPairOptions {
   /** CKA_ID shared by both keys; random when not given. */
   id?: Buffer;
   /**
-   * On tokens made for the run: copy the pair from this seed of its type (copyKeyPairFromSeed)
-   * instead of generating it. Unset: C_GenerateKeyPair.
+   * On tokens made for the run: copy the pair from seed `ordinal` of its type
+   * (copyKeyPairFromSeed) instead of generating it, once `madeAhead` (TokenAccess.keySeeds)
+   * says whether the seed was made in the background. Unset: C_GenerateKeyPair.
    */
-  seedOrdinal?: number;
-  /** Waits for seeds made ahead in the background (TokenAccess.seedsMadeAhead). */
-  seedsMadeAhead?: SeedsMadeAhead;
+  seed?: { ordinal: number; madeAhead: SeedsMadeAhead };
 }
 
 /**
@@ -76,9 +75,14 @@ export async function ensureKeyPair(session: Pkcs11Session, label: string, keyTy
     }
     return existing;
   }
-  if (options.seedOrdinal !== undefined) return copyKeyPairFromSeed(session, label, keyType, options.seedOrdinal, options);
+  if (options.seed !== undefined) return copyKeyPairFromSeed(session, label, keyType, options.seed, options);
+  return generateKeyPair(session, keyType, label, options, `the key pair "${label}"`);
+}
+
+/** C_GenerateKeyPair of `keyType` labelled `label`; `what` names it in a write guard's refusal. */
+function generateKeyPair(session: Pkcs11Session, keyType: KeyType, label: string, options: KeyPairOptions, what?: string): Promise<pkcs11js.KeyPair> {
   const { mechanism, publicTemplate, privateTemplate } = generationTemplates(keyType, label, options);
-  return session.generateKeyPair({ name: mechanism, native: { mechanism: mechanisms.value(mechanism) } }, publicTemplate, privateTemplate, `the key pair "${label}"`);
+  return session.generateKeyPair({ name: mechanism, native: { mechanism: mechanisms.value(mechanism) } }, publicTemplate, privateTemplate, what);
 }
 
 /** C_GenerateKeyPair's mechanism and templates for a key type. */
@@ -126,14 +130,14 @@ export async function makeSeed(session: Pkcs11Session, keyType: KeyType, ordinal
   const label = seedLabel(keyType, ordinal);
   const found = findKeyPair(session, label);
   if (found.privateKey !== undefined && found.publicKey !== undefined) return { privateKey: found.privateKey, publicKey: found.publicKey };
-  const { mechanism, publicTemplate, privateTemplate } = generationTemplates(keyType, label, { tokenObjects: true });
-  return session.generateKeyPair({ name: mechanism, native: { mechanism: mechanisms.value(mechanism) } }, publicTemplate, privateTemplate);
+  return generateKeyPair(session, keyType, label, { tokenObjects: true });
 }
 
-/** A key pair of `keyType` labelled `label`: a copy of seed `ordinal` of its type, as session or token objects. */
-export async function copyKeyPairFromSeed(session: Pkcs11Session, label: string, keyType: KeyType, ordinal: number, options: KeyPairOptions): Promise<KeyPairHandles> {
+/** A key pair of `keyType` labelled `label`: a copy of seed `seed.ordinal` of its type, as session or token objects. */
+async function copyKeyPairFromSeed(session: Pkcs11Session, label: string, keyType: KeyType, seed: { ordinal: number; madeAhead: SeedsMadeAhead }, options: KeyPairOptions): Promise<KeyPairHandles> {
+  const { ordinal } = seed;
   // Made ahead or not, the seed is looked for on the token and made here if it is missing.
-  await options.seedsMadeAhead?.(keyType.name, ordinal);
+  await seed.madeAhead(keyType.name, ordinal);
   const { privateKey, publicKey } = await makeSeed(session, keyType, ordinal);
   const template = commonAttributes(label, options);
   return { publicKey: session.copyObject(publicKey, template), privateKey: session.copyObject(privateKey, template) };

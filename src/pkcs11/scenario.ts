@@ -150,13 +150,11 @@ export class Pkcs11Scenario {
       return;
     }
     const made = this.keyCounts.made.get(keyType.name) ?? 0;
-    const seedsMadeAhead = this.access.keySeeds;
-    const seedOrdinal = seedsMadeAhead ? made + 1 : undefined;
+    const madeAhead = this.access.keySeeds;
     await ensureKeyPair(session, label, keyType, {
       tokenObjects: this.options.tokenObjects,
       ...(id ? { id } : {}),
-      ...(seedOrdinal ? { seedOrdinal } : {}),
-      ...(seedsMadeAhead ? { seedsMadeAhead } : {}),
+      ...(madeAhead ? { seed: { ordinal: made + 1, madeAhead } } : {}),
     });
     this.keyCounts.made.set(keyType.name, made + 1);
   }

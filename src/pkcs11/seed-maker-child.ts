@@ -6,7 +6,6 @@
  */
 import { createInterface } from 'node:readline';
 import { parseKeyType } from '../crypto/key-types.js';
-import type { Pkcs11Call } from './calls.js';
 import { makeSeed } from './key-pairs.js';
 import { closePkcs11Modules, openPkcs11Module } from './module.js';
 import type { SeedOrder, SeedReport } from './seed-maker.js';
@@ -14,19 +13,17 @@ import { Pkcs11Session } from './session.js';
 import { findToken } from './token.js';
 
 async function make(order: SeedOrder): Promise<void> {
-  const log: Pkcs11Call[] = [];
-  const module = openPkcs11Module(order, log);
+  // No call log (CallLog undefined): nothing here reads one.
+  const module = openPkcs11Module(order);
   const sessions = new Map<string, Pkcs11Session>();
   for (const [index, seed] of order.seeds.entries()) {
     let session = sessions.get(seed.label);
     if (!session) {
-      session = Pkcs11Session.open(findToken(module, seed.label, log));
+      session = Pkcs11Session.open(findToken(module, seed.label, undefined));
       session.login('user', order.userPin);
       sessions.set(seed.label, session);
     }
     await makeSeed(session, parseKeyType(seed.keyType), seed.ordinal);
-    // The log is of no use here and would only grow.
-    log.length = 0;
     const report: SeedReport = { made: index };
     process.stdout.write(`${JSON.stringify(report)}\n`);
   }

@@ -64,7 +64,7 @@ describe('seeds made ahead', () => {
       const seed = findKeyPair(session, seedLabel(rsa2048, 1));
       assert.ok(seed.privateKey && seed.publicKey, 'seed #1 is on the token');
       const generated = log.filter((call) => call.functionName === 'C_GenerateKeyPair').length;
-      const keys = await ensureKeyPair(session, 'copy', rsa2048, { tokenObjects: false, seedOrdinal: 1, seedsMadeAhead: access.keySeeds });
+      const keys = await ensureKeyPair(session, 'copy', rsa2048, { tokenObjects: false, seed: { ordinal: 1, madeAhead: access.keySeeds! } });
       assert.equal(log.filter((call) => call.functionName === 'C_GenerateKeyPair').length, generated, 'copied, not generated here');
       const local = session.getAttribute(keys.privateKey!, pkcs11js.CKA_LOCAL);
       assert.equal(local[0], 1, 'CKA_LOCAL: a generated key');
