@@ -6,8 +6,8 @@
  * them to the host; a client sees a new token after its next C_Initialize.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { HarnessCodes, HarnessError } from './errors.js';
 import { OncePerKey } from './once-per-key.js';
@@ -25,11 +25,20 @@ export interface TokenPins {
 /** The PINs of every token made unless configured otherwise (docs/steps.md: 1234 and 5678). */
 export const DEFAULT_TOKEN_PINS: Readonly<TokenPins> = Object.freeze({ userPin: '1234', soPin: '5678' });
 
+const TOKEN_DIR_LINE = /^directories\.tokendir = (.+)$/m;
+
 /** Writes a softhsm2.conf whose tokens live in `tokenDir` (both folders made if missing). */
 export async function writeSoftHsmConf(confPath: string, tokenDir: string): Promise<void> {
   await mkdir(tokenDir, { recursive: true });
   await mkdir(dirname(confPath), { recursive: true });
   await writeFile(confPath, [`directories.tokendir = ${tokenDir}`, 'objectstore.backend = file', 'log.level = ERROR', 'slots.removable = false', ''].join('\n'));
+}
+
+/** The token folder of a softhsm2.conf that writeSoftHsmConf wrote. */
+async function tokenDirOf(confPath: string): Promise<string> {
+  const tokenDir = TOKEN_DIR_LINE.exec(await readFile(confPath, 'utf8'))?.[1];
+  if (tokenDir === undefined) throw new HarnessError(HarnessCodes.UNSUPPORTED, `${confPath} names no directories.tokendir`);
+  return tokenDir;
 }
 
 export class SoftHsmTokenStore {
@@ -67,18 +76,34 @@ export class SoftHsmTokenStore {
 }
 
 /**
- * Initialises a token labelled `label` in a free slot of the SoftHSM whose configuration
- * is `confPath`. `missingMessage` is the error's message when softhsm2-util is not installed.
+ * Initialises a token labelled `label` for the SoftHSM whose configuration is `confPath`.
+ * `missingMessage` is the error's message when softhsm2-util is not installed.
+ *
+ * softhsm2-util writes a token in two steps (C_InitToken, then C_InitPIN), and a SoftHSM
+ * that reads the token in between (another of the run's tokens in use, a seed being made)
+ * keeps it without a user PIN for as long as it runs: every login there fails with
+ * CKR_USER_PIN_NOT_INITIALIZED. So the token is made in a folder of its own beside the
+ * token folder and moved in whole, with a rename, once both steps are done.
  */
 export async function initSoftHsmToken(confPath: string, label: string, pins: TokenPins, missingMessage: string): Promise<void> {
+  const tokenDir = await tokenDirOf(confPath);
+  // Beside the token folder: on its file system, so that the rename is one step.
+  const staging = await mkdtemp(join(dirname(tokenDir), '.token-'));
   try {
-    await run('softhsm2-util', ['--init-token', '--free', '--label', label, '--pin', pins.userPin, '--so-pin', pins.soPin], {
-      env: { ...process.env, SOFTHSM2_CONF: confPath },
-    });
-  } catch (error) {
-    const { code, stderr } = error as { code?: unknown; stderr?: string };
-    if (code === 'ENOENT') throw new HarnessError(HarnessCodes.MISSING_DEPENDENCY, missingMessage);
-    // The PINs were on the command line: the message quotes only softhsm2-util's own output.
-    throw new HarnessError(HarnessCodes.UNSUPPORTED, `softhsm2-util could not make the token "${label}": ${stderr?.trim() || 'no message'}`);
+    const stagingConf = join(staging, 'softhsm2.conf');
+    await writeSoftHsmConf(stagingConf, join(staging, 'tokens'));
+    try {
+      await run('softhsm2-util', ['--init-token', '--free', '--label', label, '--pin', pins.userPin, '--so-pin', pins.soPin], {
+        env: { ...process.env, SOFTHSM2_CONF: stagingConf },
+      });
+    } catch (error) {
+      const { code, stderr } = error as { code?: unknown; stderr?: string };
+      if (code === 'ENOENT') throw new HarnessError(HarnessCodes.MISSING_DEPENDENCY, missingMessage);
+      // The PINs were on the command line: the message quotes only softhsm2-util's own output.
+      throw new HarnessError(HarnessCodes.UNSUPPORTED, `softhsm2-util could not make the token "${label}": ${stderr?.trim() || 'no message'}`);
+    }
+    for (const made of await readdir(join(staging, 'tokens'))) await rename(join(staging, 'tokens', made), join(tokenDir, made));
+  } finally {
+    await rm(staging, { recursive: true, force: true });
   }
 }

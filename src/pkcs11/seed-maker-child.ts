@@ -17,11 +17,11 @@ async function make(order: SeedOrder): Promise<void> {
   const module = openPkcs11Module(order);
   const sessions = new Map<string, Pkcs11Session>();
   for (const [index, seed] of order.seeds.entries()) {
-    let session = sessions.get(seed.label);
+    let session = sessions.get(seed.token);
     if (!session) {
-      session = Pkcs11Session.open(findToken(module, seed.label, undefined));
+      session = Pkcs11Session.open(findToken(module, seed.token, undefined));
       session.login('user', order.userPin);
-      sessions.set(seed.label, session);
+      sessions.set(seed.token, session);
     }
     await makeSeed(session, parseKeyType(seed.keyType), seed.ordinal);
     const report: SeedReport = { made: index };

@@ -23,7 +23,7 @@ export interface SeedOrder {
   modulePath: string;
   env: Record<string, string>;
   userPin: string;
-  seeds: { label: string; keyType: KeyTypeName; ordinal: number }[];
+  seeds: readonly PlannedSeed[];
 }
 
 /** The child's lines on stdout: the index in the order of a seed made. */
@@ -43,12 +43,18 @@ export class SeedMaker {
     private readonly child: ChildProcess,
     order: SeedOrder,
   ) {
-    for (const { label, keyType, ordinal } of order.seeds) {
-      let settle!: (made: boolean) => void;
-      const made = new Promise<boolean>((resolve) => (settle = resolve));
-      this.planned.set(seedKey(label, keyType, ordinal), { made, settle });
-    }
-    const entries = [...this.planned.values()];
+    // One entry per seed of the order, in its order: the child reports seeds by index.
+    const entries = order.seeds.map(({ token, keyType, ordinal }) => {
+      const key = seedKey(token, keyType, ordinal);
+      let entry = this.planned.get(key);
+      if (!entry) {
+        let settle!: (made: boolean) => void;
+        const made = new Promise<boolean>((resolve) => (settle = resolve));
+        entry = { made, settle };
+        this.planned.set(key, entry);
+      }
+      return entry;
+    });
     this.exited = once(child, 'exit').finally(() => {
       // Whatever is not made by now will not be: the scenarios make it themselves.
       for (const entry of entries) entry.settle(false);
@@ -119,7 +125,7 @@ export class SeedsAhead {
           modulePath: access!.modulePath,
           env: access!.env,
           userPin: access!.userPin,
-          seeds: seeds.map(({ token: label, keyType, ordinal }) => ({ label, keyType, ordinal })),
+          seeds,
         });
         return this.running;
       })
