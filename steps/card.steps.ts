@@ -9,7 +9,6 @@ import type { CardspecWorld } from './support/world.js';
 async function insert(world: CardspecWorld, profile: string | undefined): Promise<void> {
   world.response = undefined;
   world.connection = await world.attempt(() => world.target.insertCard(profile, world.trace));
-  if (world.connection) world.connection.responseTimeoutMs = world.apduTimeoutMs;
 }
 
 Given('a card is inserted', async function (this: CardspecWorld) {
@@ -37,7 +36,6 @@ When('the card is inserted again', async function (this: CardspecWorld) {
   const skip = needsPerson(this, 'insert the card again');
   if (skip) return skip;
   this.connection = await this.attempt(() => this.target.reinsertCard(this.trace));
-  if (this.connection) this.connection.responseTimeoutMs = this.apduTimeoutMs;
   return undefined;
 });
 

@@ -40,7 +40,6 @@ async function fault(world: CardspecWorld, plan: FaultPlan): Promise<'skipped' |
 Given('the APDU timeout is {int} ms', function (this: CardspecWorld, timeoutMs: number) {
   if (timeoutMs < 1) throw new Error(`an APDU timeout of ${timeoutMs} ms leaves no time to answer: give at least 1 ms`);
   this.apduTimeoutMs = timeoutMs;
-  if (this.connection) this.connection.responseTimeoutMs = timeoutMs;
 });
 
 Given('the card answers after {int} ms', function (this: CardspecWorld, delayMs: number) {
@@ -59,7 +58,7 @@ When('the card is removed during the next APDU', function (this: CardspecWorld) 
   return fault(this, { removeOnNextApdu: true });
 });
 
-When('pcscd restarts', async function (this: CardspecWorld) {
+When(PCSCD_RESTART_STEP, async function (this: CardspecWorld) {
   const target = this.target;
   if (!target.restartPcscd) {
     return this.skipRest(`the simulator and container targets restart pcscd; on the ${target.name} target it is not the run's to restart`);

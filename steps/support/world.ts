@@ -48,13 +48,32 @@ export class CardspecWorld extends World<CardspecParameters> {
   target!: Target;
   /** The scenario's tags (`@token-objects`...), set by the Before hook: one hook, not one per step file. */
   tags: readonly string[] = [];
-  connection: CardConnection | undefined;
+  private currentConnection: CardConnection | undefined;
+  private timeoutMs = defaultApduTimeoutMs();
   response: ResponseApdu | undefined;
   kept: KeptError | undefined;
   /** Automatic GET RESPONSE: on at the start of every scenario. */
   automaticGetResponse = true;
-  /** How long an APDU may take before the card counts as mute (`Given the APDU timeout is N ms`). */
-  apduTimeoutMs = defaultApduTimeoutMs();
+
+  /** The connection to the card in the reader; a new one takes the scenario's APDU timeout. */
+  get connection(): CardConnection | undefined {
+    return this.currentConnection;
+  }
+
+  set connection(connection: CardConnection | undefined) {
+    this.currentConnection = connection;
+    if (connection) connection.responseTimeoutMs = this.timeoutMs;
+  }
+
+  /** How long an APDU may take before the card counts as mute (`Given the APDU timeout is N ms`); the connection follows. */
+  get apduTimeoutMs(): number {
+    return this.timeoutMs;
+  }
+
+  set apduTimeoutMs(timeoutMs: number) {
+    this.timeoutMs = timeoutMs;
+    if (this.currentConnection) this.currentConnection.responseTimeoutMs = timeoutMs;
+  }
   /** The PKCS#11 side of the scenario, opened by the first PKCS#11 step. */
   pkcs11: Pkcs11Scenario | undefined;
   /** The texts of the scenario's steps and the index of the one being run (set by the hooks). */
