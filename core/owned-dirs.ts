@@ -9,6 +9,7 @@ import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { procStat } from './proc.js';
 
 /** Every temporary folder of the project starts with this. */
 export const TEMP_DIR_PREFIX = 'cardspec-';
@@ -24,15 +25,8 @@ export interface DirOwner {
 
 /** A process's start time in clock ticks after boot, or undefined when it does not exist (or off Linux). */
 export function processStartTime(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) is in parentheses and may hold spaces: count after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[19]);
-    return Number.isFinite(ticks) ? ticks : undefined;
-  } catch {
-    return undefined;
-  }
+  const ticks = Number(procStat(pid)?.[19]);
+  return Number.isFinite(ticks) ? ticks : undefined;
 }
 
 export function currentOwner(): DirOwner {

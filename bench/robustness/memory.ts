@@ -3,16 +3,13 @@
  * run reaches is what a CI machine must have.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { procStat } from '../../core/proc.js';
 
 const PAGE_BYTES = 4096;
 
 function parentOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
-  }
+  const fields = procStat(pid);
+  return fields === undefined ? undefined : Number(fields[1]);
 }
 
 function rssBytes(pid: number): number {

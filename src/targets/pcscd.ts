@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { socketAnswers, startPcscd } from '../../core/daemons.js';
+import { processEnded } from '../../core/proc.js';
 import { onCleanup } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
@@ -61,24 +62,16 @@ function pcscdSettingsOf(pid: number): NodeJS.ProcessEnv {
   return settings;
 }
 
-/** The pid in pcscd's pid file (beside its socket), or undefined when there is none. */
-function pcscdPid(): number | undefined {
+/** pcscd's pid file, beside its socket. */
+const pcscdPidFile = (): string => join(dirname(pcscdSocketPath()), 'pcscd.pid');
+
+/** The pid in pcscd's pid file, or undefined when there is none. */
+export function pcscdPid(): number | undefined {
   try {
-    const pid = parseInt(readFileSync(join(dirname(pcscdSocketPath()), 'pcscd.pid'), 'utf8'), 10);
+    const pid = parseInt(readFileSync(pcscdPidFile(), 'utf8'), 10);
     return Number.isInteger(pid) && pid > 1 ? pid : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** Whether process `pid` has ended: gone, or a zombie its parent has not reaped yet. */
-function processEnded(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    // "pid (comm) S ...": the state follows the last parenthesis (comm may hold one).
-    return stat[stat.lastIndexOf(')') + 2] === 'Z';
-  } catch {
-    return true;
   }
 }
 
@@ -114,7 +107,7 @@ async function restartSystemPcscd(): Promise<void> {
     await run('systemctl', ['restart', 'pcscd.service']);
   } else {
     const pid = pcscdPid();
-    if (pid === undefined) throw new HarnessError(HarnessCodes.MISSING_DEPENDENCY, `${join(dirname(pcscdSocketPath()), 'pcscd.pid')} names no pcscd process`);
+    if (pid === undefined) throw new HarnessError(HarnessCodes.MISSING_DEPENDENCY, `${pcscdPidFile()} names no pcscd process`);
     const settings = pcscdSettingsOf(pid);
     await stopPcscdProcess(pid);
     // Without --foreground pcscd forks into the background and outlives this run.

@@ -6,34 +6,31 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { socketAnswers } from '../../core/daemons.js';
 import { packageRoot } from '../../core/paths.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
 import { PcscContext } from '../../src/pcsc/client.js';
-import { ensurePcscd, pcscdSocketPath } from '../../src/targets/pcscd.js';
+import { ensurePcscd, pcscdPid, pcscdSocketPath } from '../../src/targets/pcscd.js';
+import { processEnded } from '../../core/proc.js';
 
-const PID_FILE = join(dirname(pcscdSocketPath()), 'pcscd.pid');
+const running = (pid: number): boolean => !processEnded(pid);
 
-/** Whether a process of that pid runs (a zombie counts as ended). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
-  } catch {
-    return false;
-  }
+/** The pid in pcscd's pid file: there must be one. */
+function pid(): number {
+  const found = pcscdPid();
+  assert.ok(found !== undefined, 'pcscd has a pid file');
+  return found;
 }
 
 async function stopAnyPcscd(): Promise<void> {
   if (!(await socketAnswers(pcscdSocketPath()))) return;
-  const pid = parseInt(readFileSync(PID_FILE, 'utf8'), 10);
-  process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 500 && running(pid); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  assert.equal(running(pid), false, `pcscd ${pid} did not stop`);
+  const daemon = pid();
+  process.kill(daemon, 'SIGTERM');
+  for (let i = 0; i < 500 && running(daemon); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(running(daemon), false, `pcscd ${daemon} did not stop`);
 }
 
 /** What a worker does: ensurePcscd finds the run's pcscd running, and restarts it as the system's. */
@@ -69,14 +66,14 @@ describe('the run\'s pcscd', { skip: process.getuid?.() !== 0 ? 'needs root (pcs
     const managed = await ensurePcscd();
     assert.equal(managed.startedHere, true);
     for (let restart = 1; restart <= 2; restart++) {
-      const before = parseInt(readFileSync(PID_FILE, 'utf8'), 10);
+      const before = pid();
       await restartFromAnotherProcess();
-      const now = parseInt(readFileSync(PID_FILE, 'utf8'), 10);
+      const now = pid();
       assert.notEqual(now, before, `restart ${restart}: a new pcscd`);
       assert.equal(running(before), false, `restart ${restart}: the old pcscd ended`);
       assert.deepEqual(vpcdReaders().slice(0, 2), [vpcdReaderName(0), vpcdReaderName(1)], `restart ${restart}: the new pcscd has its vpcd readers`);
     }
-    const last = parseInt(readFileSync(PID_FILE, 'utf8'), 10);
+    const last = pid();
     await managed.stop();
     assert.equal(await socketAnswers(pcscdSocketPath()), false, 'no pcscd answers after the run');
     assert.equal(running(last), false, 'the pcscd a worker started is gone');
