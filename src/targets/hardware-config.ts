@@ -41,6 +41,11 @@ export interface TokenConfig {
 export const DEFAULT_CONFIG_FILE = 'cardspec.hardware.yaml';
 /** The card PIN without `cardPin:`: the variable the project's features use. */
 export const DEFAULT_CARD_PIN = '${env:CARD_PIN}';
+/** A token's user PIN when its entry (or the configuration) gives none. */
+export const DEFAULT_TOKEN_PIN = '${env:TOKEN_PIN}';
+
+/** How a configured secret is written: `${env:NAME}` or `${file:PATH}`, never the value. */
+const SECRET_REFERENCE = /^\$\{(env|file):(.+)\}$/;
 const DEFAULT_CARD_TIMEOUT_MS = 30_000;
 
 /**
@@ -81,7 +86,7 @@ export function selectReaders(selector: ReaderSelector, readers: string[]): stri
 
 /** `${env:NAME}` and `${file:PATH}` of a configured secret. */
 export function resolveSecret(reference: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
-  const match = /^\$\{(env|file):(.+)\}$/.exec(reference.trim());
+  const match = SECRET_REFERENCE.exec(reference.trim());
   if (!match) {
     throw new HarnessError(HarnessCodes.BAD_CONFIG, 'a PIN in the hardware configuration must be ${env:NAME} or ${file:PATH}, never the value itself');
   }
@@ -129,7 +134,7 @@ export function parseHardwareConfig(text: string, file: string): HardwareConfig 
     return String(node.value);
   };
   const secretReference = (value: string, field: string, node: unknown): string => {
-    if (!/^\$\{(env|file):.+\}$/.test(value.trim())) {
+    if (!SECRET_REFERENCE.test(value.trim())) {
       throw new ConfigError(file, lineOf(node as Node), field, 'write ${env:NAME} or ${file:PATH}: PINs never stand in the configuration');
     }
     return value;
@@ -161,12 +166,9 @@ export function parseHardwareConfig(text: string, file: string): HardwareConfig 
         if (!isMap(item)) throw new ConfigError(file, lineOf(item as Node), field, 'expected {label, userPin, soPin}');
         const label = scalar(item.get('label', true), `${field}.label`, item);
         const userNode = item.get('userPin', true);
-        const userPin = userNode === undefined ? '${env:TOKEN_PIN}' : scalar(userNode, `${field}.userPin`, item);
+        const userPin = userNode === undefined ? DEFAULT_TOKEN_PIN : secretReference(scalar(userNode, `${field}.userPin`, item), `${field}.userPin`, userNode);
         const soNode = item.get('soPin', true);
-        const soPin = soNode === undefined ? undefined : scalar(soNode, `${field}.soPin`, item);
-        for (const [name, value, node] of [['userPin', userPin, userNode], ['soPin', soPin, soNode]] as const) {
-          if (value !== undefined) secretReference(value, `${field}.${name}`, node);
-        }
+        const soPin = soNode === undefined ? undefined : secretReference(scalar(soNode, `${field}.soPin`, item), `${field}.soPin`, soNode);
         const readerNode = item.get('reader', true);
         const tokenReader = readerNode === undefined ? undefined : scalar(readerNode, `${field}.reader`, item);
         tokens.push({ label, userPin, soPin, ...(tokenReader !== undefined ? { reader: tokenReader } : {}) });

@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { ProfileCache } from '../../core/profile/index.js';
 import { toHex } from '../../core/apdu/hex.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
-import { PcscContext, type CardConnection, type CommandGuard } from '../pcsc/client.js';
+import { PcscContext, type CardConnection, type CommandGuard, type ReaderInfo } from '../pcsc/client.js';
 import { cardPinForms, pinGuard } from '../pcsc/pin-guard.js';
 import type { ApduTrace } from '../trace/trace.js';
-import { DEFAULT_CONFIG_FILE, defaultHardwareConfig, loadHardwareConfig, parseReaderSelector, resolveSecret, selectReaders, type HardwareConfig } from './hardware-config.js';
+import { DEFAULT_CONFIG_FILE, DEFAULT_TOKEN_PIN, defaultHardwareConfig, loadHardwareConfig, parseReaderSelector, resolveSecret, selectReaders, type HardwareConfig } from './hardware-config.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 import type { ScenarioInfo, Target } from './target.js';
 
@@ -127,7 +127,7 @@ export class HardwareTarget implements Target {
   async insertCard(profile: string | undefined, trace: ApduTrace): Promise<CardConnection> {
     const name = profile ?? this.options.defaultCard;
     const atr = name === undefined ? undefined : this.profiles.get(name).atr;
-    const holds = (r: { present: boolean; atr?: Buffer | undefined }): boolean => r.present && (atr === undefined || (r.atr !== undefined && r.atr.equals(atr)));
+    const holds = (r: ReaderInfo): boolean => r.present && (atr === undefined || (r.atr !== undefined && r.atr.equals(atr)));
     const found = await this.pcsc.waitForReaderState(
       this.readers,
       holds,
@@ -157,7 +157,7 @@ export class HardwareTarget implements Target {
    * Without a configured reader: the one reader whose card fits (any card, or the named
    * profile's ATR). Several fit: the run cannot guess which card it may use.
    */
-  private onlyReaderHolding(holds: (r: { present: boolean; atr?: Buffer | undefined }) => boolean, profile: string | undefined): string {
+  private onlyReaderHolding(holds: (r: ReaderInfo) => boolean, profile: string | undefined): string {
     const readers = this.pcsc.listReaders();
     const fitting = readers.filter(holds);
     if (fitting.length === 1) return fitting[0]!.name;
@@ -185,7 +185,7 @@ export class HardwareTarget implements Target {
       throw new HarnessError(HarnessCodes.BAD_CONFIG, `PKCS#11 tokens on hardware need their module: write a pkcs11 section (module, tokens) in ${where}`);
     }
     // A module without a token list: any token, its user PIN from TOKEN_PIN.
-    const token = pkcs11.tokens.length === 0 ? { label, userPin: '${env:TOKEN_PIN}', soPin: undefined } : pkcs11.tokens.find((t) => t.label === label);
+    const token = pkcs11.tokens.length === 0 ? { label, userPin: DEFAULT_TOKEN_PIN, soPin: undefined } : pkcs11.tokens.find((t) => t.label === label);
     if (!token) {
       throw new HarnessError(HarnessCodes.BAD_CONFIG, `${this.configFile} lists no token "${label}" (tokens: ${pkcs11.tokens.map((t) => t.label).join(', ') || 'none'})`);
     }
