@@ -67,7 +67,7 @@ async function waitUntilRemoved(id: string): Promise<void> {
 
 /**
  * Refuses a container whose pcscd the host's libpcsclite cannot talk to (a base chosen
- * with CARDSPEC_BASE_IMAGE, or ContainerOptions.image), before any PC/SC call: SCardEstablishContext
+ * with CARDSPEC_BASE_IMAGE), before any PC/SC call: SCardEstablishContext
  * would only answer SCARD_E_SERVICE_STOPPED.
  */
 export function checkPcscProtocols(host: HostPcscClient, containerPcscLite: string, image: string): void {

@@ -19,7 +19,6 @@ import { CardTokens, ThreadTokenCardReader, tokenReaderSlot, type TokenBackend }
 
 export interface SimulatorOptions {
   defaultCard?: string | undefined;
-  /** Token labels served by a virtual card through card middleware instead of SoftHSM: label -> card profile (docs/piv.md). */
   /** The vpcd slot (reader `Virtual PCD 00 0N`): by default the cucumber worker's index. */
   slot?: number;
   /** Where PKCS#11 tokens come from (default softhsm); `piv`: a virtual PIV card through OpenSC. */
@@ -86,6 +85,7 @@ export class SimulatorTarget implements Target {
    * or another's). The PC/SC context and connection of before mean nothing to a new pcscd.
    */
   private pcscdLost = false;
+  private readonly unregisterCleanup: () => void;
 
   constructor(private readonly options: SimulatorOptions = {}) {
     const slot = options.slot ?? workerIndex();
@@ -97,7 +97,7 @@ export class SimulatorTarget implements Target {
     });
     this.host = host;
     // An interrupted run ends the card's thread at once: its socket closes, which is a removal.
-    onCleanup(() => host.terminate());
+    this.unregisterCleanup = onCleanup(() => host.terminate());
     this.cards = new CardFlow<HostedCard>(
       {
         inserted: () => host.inserted,
@@ -168,8 +168,7 @@ export class SimulatorTarget implements Target {
   async restartPcscd(): Promise<void> {
     if (!this.pcscd) throw new HarnessError(HarnessCodes.NOT_STARTED, 'the simulator target is not started');
     await this.pcscd.restart();
-    this.pcscdLost = false;
-    this.contexts.renew();
+    this.reconnectToPcscd();
     await this.cards.afterPcscdRestart();
   }
 
@@ -212,6 +211,7 @@ export class SimulatorTarget implements Target {
     this.cards.disconnect();
     const wasInserted = this.host.inserted;
     await this.host.close();
+    this.unregisterCleanup();
     const pcsc = this.contexts.open;
     if (wasInserted && pcsc) await waitUntilSeenEmpty(pcsc, this.readerName);
     const cardTokens = this.tokenCards;
