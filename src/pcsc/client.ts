@@ -235,7 +235,7 @@ export class CardConnection {
     readonly readerName: string,
     private readonly card: CardChannel,
     public trace: ApduTrace,
-    private readonly context?: PcscContext,
+    private readonly context: PcscContext,
   ) {}
 
   get atr(): Buffer {
@@ -327,13 +327,11 @@ export class CardConnection {
    * answered without a status word.
    */
   private async explainMissingStatusWord(response: Buffer): Promise<never> {
-    if (this.context) {
-      const removed = await this.context.waitForEmpty(this.readerName, REMOVAL_SEEN_MS).then(
-        () => true,
-        () => false,
-      );
-      if (removed) throw scardError('SCARD_W_REMOVED_CARD', 'SCardTransmit', 'the card was taken out during the APDU');
-    }
+    const removed = await this.context.waitForEmpty(this.readerName, REMOVAL_SEEN_MS).then(
+      () => true,
+      () => false,
+    );
+    if (removed) throw scardError('SCARD_W_REMOVED_CARD', 'SCardTransmit', 'the card was taken out during the APDU');
     throw new HarnessError(HarnessCodes.CARD_ERROR, `the card answered ${response.length} byte${response.length === 1 ? '' : 's'}, no status word (SW1 SW2)`);
   }
 
