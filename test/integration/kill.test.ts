@@ -9,9 +9,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { OWNER_FILE } from '../../core/owned-dirs.js';
 import { packageRoot } from '../../core/paths.js';
 import { CONTAINER_LABELS } from '../../src/targets/container.js';
+import { CLI } from '../support/cli.js';
 
 const ROOT = packageRoot();
-const CLI = join(ROOT, 'bin', 'cardspec.js');
 /** The promise of issue 13: no container of a killed run after this long. */
 const GONE_WITHIN_MS = 15_000;
 

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { packageRoot } from '../../core/paths.js';
+import { CLI, startSim, type RunningSim } from '../support/cli.js';
 
 /**
  * A pyscard client (Debian's /usr/bin/python3) against `cardspec sim`, while
@@ -11,7 +12,6 @@ import { packageRoot } from '../../core/paths.js';
  */
 const run = promisify(execFile);
 const ROOT = packageRoot();
-const CLI = join(ROOT, 'bin/cardspec.js');
 const PYTHON = '/usr/bin/python3';
 const PROBE = join(ROOT, 'test/fixtures/python/pyscard_probe.py');
 
@@ -24,32 +24,19 @@ interface Seen {
 
 for (const target of ['simulator', 'container'] as const) {
 describe(`pyscard sees the faults cardspec card sets on cardspec sim --target ${target}`, () => {
-  let sim: ChildProcess;
+  let sim: RunningSim | undefined;
   let env: Record<string, string>;
 
   const card = async (...words: string[]): Promise<string> => (await run(process.execPath, [CLI, 'card', '--reader', '0', ...words], { env })).stdout;
   const probe = async (): Promise<Seen> => JSON.parse((await run(PYTHON, [PROBE], { env })).stdout) as Seen;
 
   before(async () => {
-    sim = spawn(process.execPath, [CLI, 'sim', '--target', target, '--card', 'iso7816-demo'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const printed = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      sim.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (/^ready$/m.test(out)) resolve(out);
-      });
-      sim.once('exit', (code) => reject(new Error(`cardspec sim exited with ${code}: ${out}`)));
-    });
-    env = { ...(process.env as Record<string, string>) };
-    for (const [, name, value] of printed.matchAll(/^export (\w+)='([^']*)'/gm)) env[name!] = value!;
+    sim = await startSim(['--target', target, '--card', 'iso7816-demo']);
+    env = sim.env;
   });
 
   after(async () => {
-    if (sim?.exitCode === null) {
-      const exited = new Promise((resolve) => sim.once('exit', resolve));
-      sim.kill('SIGINT');
-      await exited;
-    }
+    await sim?.stop();
   });
 
   it('prints the control channel, and the card answers on time without faults', async () => {
