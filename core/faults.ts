@@ -12,6 +12,7 @@
  */
 import { HarnessCodes, HarnessError } from './errors.js';
 import { parseHex } from './apdu/hex.js';
+import { isStatusWordSw1 } from './apdu/status.js';
 
 export interface FaultPlan {
   /** Every APDU is answered this many milliseconds late (0: on time). */
@@ -53,7 +54,7 @@ export function checkFaultAnswer(hex: string): Buffer {
   }
   if (bytes.length < 2) bad(`an answer needs at least SW1 SW2, "${hex}" has ${bytes.length} byte${bytes.length === 1 ? '' : 's'}`);
   const sw1 = bytes[bytes.length - 2]!;
-  if ((sw1 & 0xf0) !== 0x60 && (sw1 & 0xf0) !== 0x90) bad(`"${hex}" does not end in a status word (SW1 6X or 9X, ISO 7816-4 5.1.3)`);
+  if (!isStatusWordSw1(sw1)) bad(`"${hex}" does not end in a status word (SW1 6X or 9X, ISO 7816-4 5.1.3)`);
   return bytes;
 }
 

@@ -6,6 +6,7 @@
  */
 import { VirtualCard } from '../../simulator/card/index.js';
 import type { CardProfile } from '../../core/profile/index.js';
+import { isStatusWordSw1 } from '../../core/apdu/status.js';
 import { Random } from './random.js';
 
 /** Commands a spec writer sends: the seeds of the mutations. */
@@ -97,7 +98,7 @@ function problemWith(answer: unknown): string | undefined {
   if (answer.length < 2) return `${answer.length} bytes, no status word`;
   if (answer.length > 65_538) return `${answer.length} bytes, more than a response APDU carries`;
   const sw1 = answer[answer.length - 2]!;
-  if ((sw1 & 0xf0) !== 0x60 && (sw1 & 0xf0) !== 0x90) return `SW1 ${sw1.toString(16)} is no status word`;
+  if (!isStatusWordSw1(sw1)) return `SW1 ${sw1.toString(16)} is no status word`;
   if (sw1 === 0x60) return 'SW1 60 (a procedure byte, never a status word)';
   return undefined;
 }

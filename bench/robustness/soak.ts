@@ -26,6 +26,7 @@ import { createRequire } from 'node:module';
 import { VirtualCard } from '../../simulator/card/index.js';
 import { loadProfile } from '../../core/profile/index.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
+import { isStatusWordSw1 } from '../../core/apdu/status.js';
 import { VpcdSlot } from '../../simulator/vpcd/index.js';
 import { PcscContext } from '../../src/pcsc/client.js';
 import { packageRoot } from '../../core/paths.js';
@@ -71,7 +72,7 @@ async function soakPcscd(apdus: number, seed: number): Promise<boolean> {
       }
       const response = await connection.transmit(random.pick(COMMANDS));
       const sw1 = response.sw >> 8;
-      if ((sw1 & 0xf0) !== 0x60 && (sw1 & 0xf0) !== 0x90) throw new Error(`APDU ${i}: no status word (${response.sw.toString(16)})`);
+      if (!isStatusWordSw1(sw1)) throw new Error(`APDU ${i}: no status word (${response.sw.toString(16)})`);
     }
     const seconds = (performance.now() - started) / 1000;
     connection.disconnect();

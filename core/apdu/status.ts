@@ -155,6 +155,11 @@ export function describeStatusWord(sw: number, texts: StatusWordTexts = ENGLISH_
   return texts.unknown(swHex(sw));
 }
 
+/** Whether a byte can be SW1 of a status word: 6X or 9X (ISO 7816-4 5.1.3; 60 is a procedure byte, which callers that care refuse too). */
+export function isStatusWordSw1(sw1: number): boolean {
+  return (sw1 & 0xf0) === 0x60 || (sw1 & 0xf0) === 0x90;
+}
+
 /** The ISO 7816-4 group of a status word, or undefined for proprietary and invalid ones. */
 export function statusWordGroup(sw: number): StatusWordGroup | undefined {
   checkStatusWord(sw);
