@@ -20,7 +20,7 @@ import { interleave } from '../lib/interleave.js';
 import { benchFile, SYSTEM_PYTHON } from '../lib/paths.js';
 import { lastJsonLine, runProcess } from '../lib/processes.js';
 import { ratioOf, type Figure } from '../lib/result.js';
-import { median, nowUs, round } from '../lib/stats.js';
+import { median, nowUs, pairedRatio, round } from '../lib/stats.js';
 
 export const APDU_ROUNDTRIP_GOAL_RATIO = 1.15;
 
@@ -108,6 +108,9 @@ export interface ApduRoundtripOptions {
 
 export async function apduRoundtrip(options: ApduRoundtripOptions): Promise<Figure> {
   const { reader, cLoopBinary, cLoopAddon, rounds, iterations, scriptorRounds, scriptorIterations } = options;
+  // Loaded before anything is opened. It blocks this thread for a block of APDUs, as the
+  // harness's own transmit does: the card answers from its thread.
+  const inProcess = createRequire(import.meta.url)(cLoopAddon) as InProcessLoop;
   await reader.use('simulator');
   const folder = mkdtempSync(join(tmpdir(), 'cardspec-bench-scriptor-'));
   const unregister = onCleanup(() => rmSync(folder, { recursive: true, force: true }));
@@ -122,8 +125,6 @@ export async function apduRoundtrip(options: ApduRoundtripOptions): Promise<Figu
   });
   const c = loopServer(cLoopBinary, []);
   const pyscard = loopServer(SYSTEM_PYTHON, [benchFile('py', 'pcsc_loop.py')]);
-  // Blocks this thread for a block of APDUs, as the harness's own transmit does: the card answers from its thread.
-  const inProcess = createRequire(import.meta.url)(cLoopAddon) as InProcessLoop;
   try {
     inProcess.open(BENCH_READER, READ_BINARY_16, READ_BINARY_16_RESPONSE_BYTES);
     if (connection.protocol !== 'T=1') throw new Error(`the bench card runs ${connection.protocol}, expected T=1`);
@@ -146,10 +147,10 @@ export async function apduRoundtrip(options: ApduRoundtripOptions): Promise<Figu
     // Each block of ours ran next to a block of the C loop (and of pyscard), under the same
     // load: the ratio is the median of those pairs' ratios, which the machine's load drifts
     // (2-3x over a run here) do not move as they move the medians.
-    const pairedRatio = (name: string, over: string): number => median(medians(name).map((v, i) => v / medians(over)[i]!));
-    const ratio = ratioOf(value, baseline) === null ? null : pairedRatio('harness', 'c');
+    const paired = (name: string, over: string): number => pairedRatio(medians(name), medians(over));
+    const ratio = ratioOf(value, baseline) === null ? null : paired('harness', 'c');
     const pyscardValue = median(medians('pyscard'));
-    const versusPyscard = pairedRatio('harness', 'pyscard');
+    const versusPyscard = paired('harness', 'pyscard');
     return {
       name: 'apdu-roundtrip',
       value: round(value),
@@ -166,12 +167,12 @@ export async function apduRoundtrip(options: ApduRoundtripOptions): Promise<Figu
           name: "the C loop's code in this process (bench/c/pcsc_loop_addon.c)",
           value: round(median(medians('c-in-process'))),
           unit: 'µs/APDU',
-          note: `${round(pairedRatio('c-in-process', 'c'), 3)} x the same code in its own process (paired): what the process costs before any code of ours`,
+          note: `${round(paired('c-in-process', 'c'), 3)} x the same code in its own process (paired): what the process costs before any code of ours`,
         },
         { name: 'harness transmitRaw (no GET RESPONSE layer)', value: round(median(medians('harness-raw'))), unit: 'µs/APDU' },
         { name: 'harness through the binding\'s thread pool (container, hardware)', value: round(median(medians('harness-pooled'))), unit: 'µs/APDU' },
         { name: 'smartcard binding alone (no src/pcsc)', value: round(median(medians('binding'))), unit: 'µs/APDU' },
-        { name: 'pyscard', value: round(pyscardValue), unit: 'µs/APDU', note: `ours / pyscard ${round(versusPyscard, 3)}, pyscard / C ${round(pairedRatio('pyscard', 'c'), 3)} (paired)` },
+        { name: 'pyscard', value: round(pyscardValue), unit: 'µs/APDU', note: `ours / pyscard ${round(versusPyscard, 3)}, pyscard / C ${round(paired('pyscard', 'c'), 3)} (paired)` },
         { name: 'scriptor', value: round(median(medians('scriptor'))), unit: 'µs/APDU', note: 'mean incl. its printing: (t(N+1) - t(1)) / N' },
       ],
       extra: {
@@ -182,9 +183,9 @@ export async function apduRoundtrip(options: ApduRoundtripOptions): Promise<Figu
         meanRatio: round(median(means('harness')) / median(means('c')), 3),
         ratioOfMedians: round(value / baseline, 3),
         harnessOverPyscard: round(versusPyscard, 3),
-        pooledOverC: round(pairedRatio('harness-pooled', 'c'), 3),
-        inProcessCOverC: round(pairedRatio('c-in-process', 'c'), 3),
-        harnessOverInProcessC: round(pairedRatio('harness', 'c-in-process'), 3),
+        pooledOverC: round(paired('harness-pooled', 'c'), 3),
+        inProcessCOverC: round(paired('c-in-process', 'c'), 3),
+        harnessOverInProcessC: round(paired('harness', 'c-in-process'), 3),
       },
       notes: [
         `ratio: median of the per-block ratios (ours / the C block next to it); median per APDU within each block, median over ${rounds} interleaved blocks of ${iterations} READ BINARY (16 bytes, T=1) per client on "${BENCH_READER}" (scriptor: ${scriptorRounds} runs of ${scriptorIterations})`,

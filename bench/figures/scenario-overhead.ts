@@ -25,10 +25,11 @@ import { ApduTrace } from '../../src/trace/trace.js';
 import { BENCH_READER, BENCH_SLOT, CARD_EVENT_TIMEOUT_MS, removeOnExit } from '../lib/bench-slot.js';
 import { benchProfilePath, READ_BINARY_16 } from '../lib/bench-reader.js';
 import { interleave } from '../lib/interleave.js';
+import { timestampMs, type Timestamp } from '../lib/step-timings.js';
 import { benchBuildDir, packageRoot } from '../lib/paths.js';
 import { runProcess } from '../lib/processes.js';
 import { ratioOf, type Figure } from '../lib/result.js';
-import { median, nowUs, round } from '../lib/stats.js';
+import { median, nowUs, pairedRatio, round } from '../lib/stats.js';
 
 /** READ BINARY of 16 bytes through SFI 01: one APDU, no SELECT needed. */
 const TRIVIAL_APDU = READ_BINARY_16.match(/../g)!.join(' ');
@@ -69,11 +70,6 @@ function noopFeatureText(scenarios: number): string {
   return lines.join('\n');
 }
 
-interface Timestamp {
-  seconds: number;
-  nanos: number;
-}
-const epochMs = (t: Timestamp): number => t.seconds * 1000 + t.nanos / 1e6;
 
 interface RunTimes {
   /** Spawn of `cardspec run` to the first scenario's start. */
@@ -114,8 +110,8 @@ async function cucumberRun(folder: string, scenarios: number, bare: boolean): Pr
       testCaseFinished?: { timestamp: Timestamp };
       testStepFinished?: { testStepResult: { status: string } };
     };
-    if (envelope.testCaseStarted) started.push(epochMs(envelope.testCaseStarted.timestamp));
-    if (envelope.testCaseFinished) finished.push(epochMs(envelope.testCaseFinished.timestamp));
+    if (envelope.testCaseStarted) started.push(timestampMs(envelope.testCaseStarted.timestamp));
+    if (envelope.testCaseFinished) finished.push(timestampMs(envelope.testCaseFinished.timestamp));
     if (envelope.testStepFinished && envelope.testStepFinished.testStepResult.status !== 'PASSED') failedSteps++;
   }
   if (finished.length !== scenarios || failedSteps > 0) {
@@ -214,7 +210,7 @@ export async function scenarioOverhead(options: ScenarioOverheadOptions): Promis
     const value = median(overheads);
     const baseline = median(bare);
     // Paired by round, as the overheads are: the machine's load drifts between rounds.
-    const ratio = ratioOf(value, baseline) === null ? null : median(overheads.map((v, i) => v / bare[i]!));
+    const ratio = ratioOf(value, baseline) === null ? null : pairedRatio(overheads, bare);
     const fixed = median(runs.map((r) => r.fixedMs));
     return [
       {
@@ -232,7 +228,7 @@ export async function scenarioOverhead(options: ScenarioOverheadOptions): Promis
           { name: 'whole trivial scenario (card work included)', value: round(median(ours), 3), unit: 'ms/scenario' },
           { name: 'its card work in a plain loop (fresh card, reset, APDU)', value: round(median(plain), 3), unit: 'ms/scenario' },
           { name: 'bare cucumber-js, three parameterless no-op steps (the former baseline)', value: round(median(noop), 3), unit: 'ms/scenario' },
-          { name: 'ratio against the former baseline', value: round(median(overheads.map((v, i) => v / noop[i]!)), 3), unit: 'x' },
+          { name: 'ratio against the former baseline', value: round(pairedRatio(overheads, noop), 3), unit: 'x' },
           { name: 'bare cucumber-js: spawn to first scenario', value: round(median(bareRuns.map((r) => r.fixedMs)), 3), unit: 'ms' },
         ],
         extra: { scenarios, firstScenarioMs: round(median(runs.map((r) => r.firstScenarioMs)), 3), runWallMs: round(median(runs.map((r) => r.wallMs)), 3) },

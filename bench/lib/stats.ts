@@ -13,6 +13,14 @@ export function median(values: readonly number[]): number {
   return quantile(values, 0.5);
 }
 
+/**
+ * The median of the ratios of values taken side by side (round i of `values` over round i
+ * of `over`): load drifts move each pair alike, where they move two medians apart.
+ */
+export function pairedRatio(values: readonly number[], over: readonly number[]): number {
+  return median(values.map((v, i) => v / over[i]!));
+}
+
 /** Rounds to `digits` significant digits, for the JSON file and the table. */
 export function round(value: number, digits = 4): number {
   if (!Number.isFinite(value) || value === 0) return value;

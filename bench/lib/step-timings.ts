@@ -7,12 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { median } from './stats.js';
 
-interface Timestamp {
+/** cucumber's messages give times and durations as seconds and nanoseconds. */
+export interface Timestamp {
   seconds: number;
   nanos: number;
 }
-const epochMs = (t: Timestamp): number => t.seconds * 1000 + t.nanos / 1e6;
-const durationMs = (d: Timestamp): number => d.seconds * 1000 + d.nanos / 1e6;
+export const timestampMs = (t: Timestamp): number => t.seconds * 1000 + t.nanos / 1e6;
 
 export interface StepTiming {
   /** The step definition's pattern, or "hook file:line". */
@@ -20,7 +20,6 @@ export interface StepTiming {
   count: number;
   totalMs: number;
   medianMs: number;
-  maxMs: number;
 }
 
 export interface RunBreakdown {
@@ -64,9 +63,9 @@ export function stepBreakdown(messagesFile: string): RunBreakdown {
         stepDefinitionOf.set(step.id, definition ? (definitions.get(definition) ?? definition) : '(undefined step)');
       }
     }
-    if (envelope.testCaseStarted) caseOfStarted.set(envelope.testCaseStarted.id, { start: epochMs(envelope.testCaseStarted.timestamp), stepsMs: 0 });
+    if (envelope.testCaseStarted) caseOfStarted.set(envelope.testCaseStarted.id, { start: timestampMs(envelope.testCaseStarted.timestamp), stepsMs: 0 });
     if (envelope.testStepFinished) {
-      const ms = durationMs(envelope.testStepFinished.testStepResult.duration);
+      const ms = timestampMs(envelope.testStepFinished.testStepResult.duration);
       const name = stepDefinitionOf.get(envelope.testStepFinished.testStepId) ?? '?';
       (byName.get(name) ?? byName.set(name, []).get(name)!).push(ms);
       const started = caseOfStarted.get(envelope.testStepFinished.testCaseStartedId);
@@ -75,7 +74,7 @@ export function stepBreakdown(messagesFile: string): RunBreakdown {
     if (envelope.testCaseFinished) {
       const started = caseOfStarted.get(envelope.testCaseFinished.testCaseStartedId);
       if (started) {
-        const wall = epochMs(envelope.testCaseFinished.timestamp) - started.start;
+        const wall = timestampMs(envelope.testCaseFinished.timestamp) - started.start;
         testCasesMs += wall;
         betweenStepsMs += wall - started.stepsMs;
         testCases++;
@@ -87,7 +86,6 @@ export function stepBreakdown(messagesFile: string): RunBreakdown {
     count: times.length,
     totalMs: times.reduce((a, b) => a + b, 0),
     medianMs: median(times),
-    maxMs: Math.max(...times),
   }));
   steps.sort((a, b) => b.totalMs - a.totalMs);
   return { steps, betweenStepsMs, testCasesMs, testCases };
