@@ -4,6 +4,7 @@
  * state is per session and lives in CardSession.
  */
 import type { ProfilePin } from '../../core/profile/types.js';
+import { ok, type Reply } from './context.js';
 import { SW, fail, swTriesLeft } from './sw.js';
 
 /**
@@ -65,7 +66,7 @@ export class Pin {
   readonly minLength: number;
   readonly maxLength: number;
   /** What VERIFY without data answers on a card that does not tell the tries left. */
-  readonly triesQueryAnswer: number | undefined;
+  private readonly triesQueryAnswer: number | undefined;
   private readonly pin: Secret;
   private readonly puk: Secret | undefined;
 
@@ -103,9 +104,13 @@ export class Pin {
     this.pin.check(value);
   }
 
-  /** VERIFY with no data: 6983 when blocked, else 63Cx (the caller answers 9000 when verified). */
-  status(): never {
+  /**
+   * VERIFY with no data: the profile's answer on a card that does not tell the tries left;
+   * else 9000 when the PIN is `verified` in the session, 6983 when blocked, 63Cx otherwise.
+   */
+  status(verified: boolean): Reply {
     if (this.triesQueryAnswer !== undefined) fail(this.triesQueryAnswer, 'this card does not tell the tries left');
+    if (verified) return ok();
     this.pin.status();
   }
 

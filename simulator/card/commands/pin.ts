@@ -17,11 +17,8 @@ function pinOf(cmd: CommandApdu, ctx: CardContext, p1: number): Pin {
 export function verify(cmd: CommandApdu, ctx: CardContext): Reply {
   const pin = pinOf(cmd, ctx, 0x00);
   const verified = ctx.session.verified;
-  if (cmd.data.length === 0) {
-    // No data: asks for the state; costs nothing.
-    if (verified.has(pin.reference) && pin.triesQueryAnswer === undefined) return ok();
-    pin.status();
-  }
+  // No data: asks for the state; costs nothing.
+  if (cmd.data.length === 0) return pin.status(verified.has(pin.reference));
   pin.checkLength(cmd.data);
   // A failed VERIFY also withdraws an earlier verification (ISO 7816-4 security status).
   verified.delete(pin.reference);
