@@ -29,7 +29,7 @@ export interface FaultPlan {
 export const MAX_FAULT_DELAY_MS = 10 * 60_000;
 
 /** What the slot does with one APDU. */
-export type FaultAction =
+type FaultAction =
   | { kind: 'card'; delayMs: number }
   | { kind: 'answer'; response: Buffer; delayMs: number }
   | { kind: 'mute' }
@@ -129,7 +129,7 @@ export class FaultState {
       this.removeOnNext = false;
       return { kind: 'remove' };
     }
-    if (this.answeredBeforeMute === 0) return { kind: 'mute' };
+    if (this.mute) return { kind: 'mute' };
     if (this.answeredBeforeMute !== undefined) this.answeredBeforeMute -= 1;
     const response = this.answers.shift();
     if (response) return { kind: 'answer', response, delayMs: this.delayMs };
