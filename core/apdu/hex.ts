@@ -60,6 +60,15 @@ export function parseHex(text: string): Buffer {
 /** The 256 byte values as two upper-case hex digits, made once: every traced APDU is printed with them. */
 const HEX_BYTES: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
 
+/**
+ * Text that is whole hex bytes (spaces and colons between them allowed, as a PIN may be
+ * written: "31:32 3334"), as compact upper-case hex; undefined for any other text.
+ */
+export function compactHexOf(text: string): string | undefined {
+  const compact = text.replace(/[\s:]/g, '');
+  return /^([0-9A-Fa-f]{2})+$/.test(compact) ? compact.toUpperCase() : undefined;
+}
+
 /** One byte as two upper-case hex digits: "0A". */
 export function hexByte(b: number): string {
   return HEX_BYTES[b] ?? b.toString(16).toUpperCase().padStart(2, '0');

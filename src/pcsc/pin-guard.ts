@@ -1,5 +1,5 @@
 import { ApduFormatError, parseCommand } from '../../core/apdu/apdu.js';
-import { hexByte, swHex } from '../../core/apdu/hex.js';
+import { compactHexOf, hexByte, swHex } from '../../core/apdu/hex.js';
 import { Ins, PIN_SPENDING_INS, PUK_SPENDING_INS } from '../../core/apdu/ins.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import type { CommandGuard } from './client.js';
@@ -44,8 +44,8 @@ export interface PinGuardPolicy {
 export function cardPinForms(pin: string): string[] {
   if (pin === '') return [];
   const forms = [Buffer.from(pin, 'latin1').toString('hex').toUpperCase()];
-  const compact = pin.replace(/[\s:]/g, '');
-  if (/^([0-9A-Fa-f]{2})+$/.test(compact) && !forms.includes(compact.toUpperCase())) forms.push(compact.toUpperCase());
+  const asHex = compactHexOf(pin);
+  if (asHex !== undefined && !forms.includes(asHex)) forms.push(asHex);
   return forms;
 }
 

@@ -1,3 +1,4 @@
+import { compactHexOf } from '../../core/apdu/hex.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 /**
@@ -105,8 +106,8 @@ export function unescapeText(text: string): string {
 export function secretHexBytes(expansion: Expansion): string[] {
   const trusted: string[] = [];
   for (const secret of expansion.secrets) {
-    const compact = secret.replace(/[\s:]/g, '');
-    if (expansion.text.includes(secret) && /^([0-9A-Fa-f]{2})+$/.test(compact)) trusted.push(compact.toUpperCase());
+    const asHex = compactHexOf(secret);
+    if (expansion.text.includes(secret) && asHex !== undefined) trusted.push(asHex);
   }
   return trusted;
 }

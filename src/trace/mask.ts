@@ -1,4 +1,4 @@
-import { toHex } from '../../core/apdu/hex.js';
+import { compactHexOf, toHex } from '../../core/apdu/hex.js';
 import { SECRET_DATA_INS } from '../../core/apdu/ins.js';
 
 /** What stands for a masked value in traces, logs and reports. */
@@ -28,9 +28,9 @@ export function maskSecrets(text: string, secrets: Iterable<string>): string {
     out = out.split(secret).join(MASK);
     // A secret written as hex ("31:32 3334") shows in traces as spaced upper-case hex; a
     // text secret (a PIN "1234" is both) shows as the hex of its bytes where data is printed.
-    const compact = secret.replace(/[\s:]/g, '');
+    const asHex = compactHexOf(secret);
     const readings = [Buffer.from(secret, 'latin1')];
-    if (/^([0-9A-Fa-f]{2})+$/.test(compact)) readings.push(Buffer.from(compact, 'hex'));
+    if (asHex !== undefined) readings.push(Buffer.from(asHex, 'hex'));
     for (const bytes of readings) for (const form of [toHex(bytes), toHex(bytes, '')]) out = out.split(form).join(MASK);
   }
   return out;
