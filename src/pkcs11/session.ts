@@ -1,7 +1,7 @@
 import pkcs11js from 'pkcs11js';
 import { callNative, callNativeAsync } from './calls.js';
 import type { Pkcs11Token } from './token.js';
-import type { TokenWrite } from './write-guard.js';
+import type { TokenWriteCall } from './write-guard.js';
 
 /** A mechanism ready for a call: its CKM_* name (for the log and checks) and the pkcs11js structure. */
 export interface NativeMechanism {
@@ -63,13 +63,13 @@ export class Pkcs11Session {
 
   /** C_SetPIN: the PIN of whoever is logged in (in a session without login, OpenSC may read the old value as the PUK). */
   setPin(oldPin: string, newPin: string): void {
-    this.guardWrite({ call: 'C_SetPIN', tokenObject: true, what: "the token's PIN" });
+    this.guardWrite('C_SetPIN', "the token's PIN", () => true);
     this.call('C_SetPIN', () => this.api.C_SetPIN(this.handle, oldPin, newPin));
   }
 
   /** C_InitPIN: the user PIN, set by the security officer. */
   initPin(pin: string): void {
-    this.guardWrite({ call: 'C_InitPIN', tokenObject: true, what: 'the user PIN' });
+    this.guardWrite('C_InitPIN', 'the user PIN', () => true);
     this.call('C_InitPIN', () => this.api.C_InitPIN(this.handle, pin));
   }
 
@@ -111,40 +111,43 @@ export class Pkcs11Session {
     }
   }
 
-  /** Asks the token's write guard (physical tokens) before a change. */
-  private guardWrite(write: TokenWrite): void {
-    this.token.writeGuard?.(write);
+  /**
+   * Asks the token's write guard (physical tokens) before a change. Only a guard needs to
+   * know whether the object stays on the token, so `tokenObject` is asked only then.
+   */
+  private guardWrite(call: TokenWriteCall, what: string, tokenObject: () => boolean | undefined): void {
+    const guard = this.token.writeGuard;
+    if (guard) guard({ call, what, tokenObject: tokenObject() });
   }
 
   setAttributes(object: pkcs11js.Handle, template: pkcs11js.Template, what = 'the object'): void {
-    if (this.token.writeGuard) this.guardWrite({ call: 'C_SetAttributeValue', tokenObject: this.isTokenObject(object), what });
+    this.guardWrite('C_SetAttributeValue', what, () => this.isTokenObject(object));
     this.call('C_SetAttributeValue', () => this.api.C_SetAttributeValue(this.handle, object, template));
   }
 
   createObject(template: pkcs11js.Template, what = 'the object'): pkcs11js.Handle {
-    this.guardWrite({ call: 'C_CreateObject', tokenObject: templateTokenFlag(template), what });
+    this.guardWrite('C_CreateObject', what, () => templateTokenFlag(template));
     return this.call('C_CreateObject', () => this.api.C_CreateObject(this.handle, template));
   }
 
   destroyObject(object: pkcs11js.Handle, what = 'the object'): void {
-    if (this.token.writeGuard) this.guardWrite({ call: 'C_DestroyObject', tokenObject: this.isTokenObject(object), what });
+    this.guardWrite('C_DestroyObject', what, () => this.isTokenObject(object));
     this.call('C_DestroyObject', () => this.api.C_DestroyObject(this.handle, object));
   }
 
   /** A copy of `object` with the attributes of `template` changed (CKA_TOKEN, CKA_LABEL, CKA_ID...). */
   copyObject(object: pkcs11js.Handle, template: pkcs11js.Template, what = 'the copy of an object'): pkcs11js.Handle {
     // The copy keeps the original's CKA_TOKEN unless the template sets it.
-    if (this.token.writeGuard) {
-      const tokenFlag = template.some((a) => a.type === pkcs11js.CKA_TOKEN) ? templateTokenFlag(template) : this.isTokenObject(object);
-      this.guardWrite({ call: 'C_CopyObject', tokenObject: tokenFlag, what });
-    }
+    this.guardWrite('C_CopyObject', what, () => (template.some((a) => a.type === pkcs11js.CKA_TOKEN) ? templateTokenFlag(template) : this.isTokenObject(object)));
     return this.call('C_CopyObject', () => this.api.C_CopyObject(this.handle, object, template));
   }
 
   /** Runs off the event loop: RSA-4096 generation takes seconds. */
   generateKeyPair(mechanism: NativeMechanism, publicTemplate: pkcs11js.Template, privateTemplate: pkcs11js.Template, what = 'the key pair'): Promise<pkcs11js.KeyPair> {
-    const flags = [templateTokenFlag(publicTemplate), templateTokenFlag(privateTemplate)];
-    this.guardWrite({ call: 'C_GenerateKeyPair', tokenObject: flags.includes(true) ? true : flags.includes(undefined) ? undefined : false, what });
+    this.guardWrite('C_GenerateKeyPair', what, () => {
+      const flags = [templateTokenFlag(publicTemplate), templateTokenFlag(privateTemplate)];
+      return flags.includes(true) ? true : flags.includes(undefined) ? undefined : false;
+    });
     this.token.requireMechanism(mechanism.name, 'GENERATE_KEY_PAIR', 'C_GenerateKeyPair');
     return callNativeAsync(this.token.log, 'C_GenerateKeyPair', mechanism.name, () =>
       this.api.C_GenerateKeyPairAsync(this.handle, mechanism.native, publicTemplate, privateTemplate),
