@@ -7,13 +7,7 @@ import { readFileSync } from 'node:fs';
 import { generateMessages } from '@cucumber/gherkin';
 import { IdGenerator, SourceMediaType, type GherkinDocument, type Pickle } from '@cucumber/messages';
 import { keyPlanOf, type KeyPlan } from '../pkcs11/key-plan.js';
-import { featureFiles } from './preflight.js';
-
-/** Lines of the scenarios and example rows a path's `:LINE` suffixes pick; undefined when it picks the whole file. */
-function pickedLines(path: string): Set<number> | undefined {
-  const lines = /((?::\d+)+)$/.exec(path)?.[1];
-  return lines ? new Set(lines.slice(1).split(':').map(Number)) : undefined;
-}
+import { featureFiles, splitFeaturePath } from './preflight.js';
 
 /** The line of each scenario of a document, by its id. */
 function scenarioLines(document: GherkinDocument): Map<string, number> {
@@ -36,7 +30,8 @@ function picked(pickle: Pickle, lines: Set<number>, scenarios: Map<string, numbe
 function scenarioSteps(paths: readonly string[]): string[][] {
   const scenarios: string[][] = [];
   for (const path of paths) {
-    const lines = pickedLines(path);
+    // The scenarios and example rows the path's `:LINE` suffixes pick; undefined: the whole file.
+    const { lines } = splitFeaturePath(path);
     for (const file of featureFiles([path])) {
       const text = readFileSync(file, 'utf8');
       // Most features make no key pair: they need no parse.

@@ -26,6 +26,16 @@ const STEP_LINE = /^\s*(?:Given|When|Then|And|But|\*)\s+(.*?)\s*$/;
 const CARD_STEP = /^the card "([^"]*)" is inserted$/;
 const FAILS_WITH_STEP = /^it fails with (\S+)$/;
 
+/**
+ * A feature path as cucumber takes it: a file or folder, with optional `:LINE` suffixes
+ * (`a.feature:12:30`) that pick scenarios or example rows.
+ */
+export function splitFeaturePath(path: string): { file: string; lines: Set<number> | undefined } {
+  const suffix = /((?::\d+)+)$/.exec(path)?.[1];
+  if (suffix === undefined) return { file: path, lines: undefined };
+  return { file: path.slice(0, -suffix.length), lines: new Set(suffix.slice(1).split(':').map(Number)) };
+}
+
 /** The .feature files under the given paths. */
 export function featureFiles(paths: readonly string[]): string[] {
   const files: string[] = [];
@@ -36,7 +46,7 @@ export function featureFiles(paths: readonly string[]): string[] {
       files.push(path);
     }
   };
-  for (const path of paths) walk(path.replace(/(:\d+)+$/, ''));
+  for (const path of paths) walk(splitFeaturePath(path).file);
   return [...new Set(files)];
 }
 

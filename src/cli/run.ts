@@ -11,7 +11,7 @@ import { ensureHostImage } from '../targets/container.js';
 import { ensurePcscd } from '../targets/pcscd.js';
 import { last, parseArgs } from './args.js';
 import { keyPlanOfFeatures } from './key-plan.js';
-import { preflight } from './preflight.js';
+import { preflight, splitFeaturePath } from './preflight.js';
 import { KEY_PLAN_ENV } from '../pkcs11/key-plan.js';
 import { VERBOSE_ENV } from '../quiet-errors.js';
 import { packageRoot } from '../../core/paths.js';
@@ -46,7 +46,7 @@ function holdsFeatures(dir: string): boolean {
  * (with an optional `:LINE`) or a folder that holds some.
  */
 function checkFeaturePath(path: string): void {
-  const file = path.replace(/(:\d+)+$/, '');
+  const { file } = splitFeaturePath(path);
   if (!existsSync(file)) throw new HarnessError(HarnessCodes.BAD_USAGE, `no feature file or folder "${file}"`);
   if (statSync(file).isDirectory() && !holdsFeatures(file)) {
     throw new HarnessError(HarnessCodes.BAD_USAGE, `the folder "${file}" holds no .feature files`);
