@@ -120,15 +120,8 @@ function guardApplet(applet: Applet, locate: Locator): Applet {
     ...(applet.chaining !== undefined ? { chaining: applet.chaining } : {}),
     ...(applet.proprietaryClass !== undefined ? { proprietaryClass: applet.proprietaryClass } : {}),
     select: (cmd, ctx) => reply(() => applet.select(cmd, ctx), `${name}.select`, locate),
-    process: (cmd, ctx) => {
-      let handed = false;
-      const answer = reply(() => {
-        const result = applet.process(cmd, ctx);
-        handed = result === undefined;
-        return result ?? { data: EMPTY, sw: 0x9000 };
-      }, `${name}.process`, locate);
-      return handed ? undefined : answer;
-    },
+    // undefined from process: the command goes on to the card's own instructions.
+    process: (cmd, ctx) => reply(() => applet.process(cmd, ctx), `${name}.process`, locate, true),
     reset: () => {
       try {
         applet.reset?.();
@@ -142,28 +135,29 @@ function guardApplet(applet: Applet, locate: Locator): Applet {
 /**
  * Runs a module's handler: a thrown status word (`fail(SW...)` of cardspec/card, or any
  * error with a numeric `sw`) is the answer; anything else is reported and answers 6F00.
+ * With `passes`, a handler that returns undefined passes the command on (undefined).
  */
-function reply(run: () => unknown, what: string, locate: Locator): Reply {
+function reply(run: () => unknown, what: string, locate: Locator): Reply;
+function reply(run: () => unknown, what: string, locate: Locator, passes: true): Reply | undefined;
+function reply(run: () => unknown, what: string, locate: Locator, passes = false): Reply | undefined {
+  const reject: (error: unknown) => never = (error) => {
+    report(error, what, locate);
+    throw error;
+  };
   let result: unknown;
   try {
     result = run();
   } catch (error) {
     const sw = (error as { sw?: unknown } | null)?.sw;
     if (typeof sw === 'number' && Number.isInteger(sw) && sw >= 0 && sw <= 0xffff) throw new StatusWordError(sw, (error as Error).message);
-    report(error, what, locate);
-    throw error;
+    reject(error);
   }
+  if (result === undefined && passes) return undefined;
   if (!isRecord(result) || typeof result.sw !== 'number' || !Number.isInteger(result.sw) || result.sw < 0 || result.sw > 0xffff) {
-    const error = new Error(`${what} returned ${JSON.stringify(result)}, not { data, sw } with a status word 0x0000 to 0xFFFF`);
-    report(error, what, locate);
-    throw error;
+    reject(new Error(`${what} returned ${JSON.stringify(result)}, not { data, sw } with a status word 0x0000 to 0xFFFF`));
   }
   const data = result.data === undefined ? EMPTY : Buffer.isBuffer(result.data) || result.data instanceof Uint8Array ? Buffer.from(result.data) : undefined;
-  if (data === undefined) {
-    const error = new Error(`${what} returned data that is not a Buffer`);
-    report(error, what, locate);
-    throw error;
-  }
+  if (data === undefined) reject(new Error(`${what} returned data that is not a Buffer`));
   return { data, sw: result.sw };
 }
 
