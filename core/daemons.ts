@@ -127,10 +127,10 @@ function watchNearest(folder: string, onChange: () => void): FSWatcher | undefin
  * the container image; pcscd runs without it where it is missing, only slower to see
  * card events.
  */
-export const PCSCD_POLL_LIBRARY = '/usr/local/lib/cardspec/pcscd-poll.so';
+const PCSCD_POLL_LIBRARY = '/usr/local/lib/cardspec/pcscd-poll.so';
 
 /** pcscd's environment: this process's, with the poll library preloaded where it is installed. */
-export function pcscdEnvironment(): NodeJS.ProcessEnv {
+function pcscdEnvironment(): NodeJS.ProcessEnv {
   return existsSync(PCSCD_POLL_LIBRARY) ? { ...process.env, LD_PRELOAD: PCSCD_POLL_LIBRARY } : process.env;
 }
 
