@@ -4,6 +4,10 @@
  * running its orderly teardown. Cleanups registered here must be synchronous and safe to
  * run twice; orderly teardown unregisters them once done.
  */
+import { rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { makeOwnedTempDir } from '../core/owned-dirs.js';
+
 const cleanups = new Set<() => void>();
 let installed = false;
 let endsItself = false;
@@ -45,4 +49,27 @@ export function onCleanup(cleanup: () => void): () => void {
   install();
   cleanups.add(cleanup);
   return () => cleanups.delete(cleanup);
+}
+
+/** A folder of the run's (removed at exit or on a signal, or by `remove`). */
+export interface RunFolder {
+  readonly dir: string;
+  /** Removes it now, and forgets the last-resort removal. */
+  remove(): Promise<void>;
+}
+
+/**
+ * A new folder of `kind` owned by this process (core/owned-dirs.ts: the next run removes
+ * it if this one is killed) and removed when this one exits or is interrupted.
+ */
+export async function runFolder(kind: string): Promise<RunFolder> {
+  const dir = await makeOwnedTempDir(kind);
+  const unregister = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  return {
+    dir,
+    remove: async () => {
+      unregister();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,5 +1,3 @@
-import { rmSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SOCKET_NAMES } from '../../core/control/protocol.js';
 import { stackVersions } from '../../core/daemons.js';
@@ -7,8 +5,7 @@ import { DEFAULT_PROFILE, loadProfile } from '../../core/profile/index.js';
 import { DEFAULT_TOKEN_PINS, type TokenPins } from '../../core/softhsm.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
 import { ControlServer } from '../../simulator/control/server.js';
-import { endsItselfOnSignals, onCleanup } from '../cleanup.js';
-import { makeOwnedTempDir } from '../../core/owned-dirs.js';
+import { endsItselfOnSignals, runFolder, type RunFolder } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { PcscContext } from '../pcsc/client.js';
 import { ContainerTarget } from '../targets/container.js';
@@ -122,16 +119,14 @@ async function simEmbedded(profiles: string[], loaded: CardProfile[], labels: st
   let pcscd: ManagedPcscd | undefined;
   let pcsc: PcscContext | undefined;
   let server: ControlServer | undefined;
-  let controlDir: string | undefined;
-  let unregisterCleanup: (() => void) | undefined;
+  let controlFolder: RunFolder | undefined;
   const stop = async (): Promise<void> => {
     await server?.close();
     if (pcsc) for (const slot of usedSlots) await waitUntilSeenEmpty(pcsc, vpcdReaderName(slot));
     pcsc?.close();
     await tokens?.dispose();
     await pcscd?.stop();
-    unregisterCleanup?.();
-    if (controlDir) await rm(controlDir, { recursive: true, force: true });
+    await controlFolder?.remove();
   };
   const start = async (): Promise<string[]> => {
     pcscd = await ensurePcscd();
@@ -144,10 +139,8 @@ async function simEmbedded(profiles: string[], loaded: CardProfile[], labels: st
       }
       checkReaderFree(info);
     }
-    const dir = await makeOwnedTempDir('sim');
-    controlDir = dir;
-    unregisterCleanup = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
-    const controlSocket = join(dir, SOCKET_NAMES.control);
+    controlFolder = await runFolder('sim');
+    const controlSocket = join(controlFolder.dir, SOCKET_NAMES.control);
     server = new ControlServer({ socketPath: controlSocket, slotCount: firstSlot + profiles.length, versions: await stackVersions() });
     await server.listen();
     const lines = [`export CARDSPEC_CONTROL=${shellQuote(controlSocket)}`];

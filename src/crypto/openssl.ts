@@ -1,9 +1,6 @@
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { onCleanup } from '../cleanup.js';
+import { runFolder } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
-import { makeOwnedTempDir } from '../../core/owned-dirs.js';
 
 /** One run of the `openssl` command: the command line as a person would type it, and what it said. */
 export interface OpenSslResult {
@@ -50,13 +47,11 @@ export async function runOpenSslOrFail(args: readonly string[], cwd: string, sig
 
 /** Gives `work` a fresh folder for OpenSSL's files and removes it afterwards, also when `work` fails. */
 export async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await makeOwnedTempDir('openssl');
   // The folder may hold a private key: an interrupted run removes it too.
-  const unregister = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  const folder = await runFolder('openssl');
   try {
-    return await work(dir);
+    return await work(folder.dir);
   } finally {
-    unregister();
-    await rm(dir, { recursive: true, force: true });
+    await folder.remove();
   }
 }

@@ -1,11 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { onCleanup } from '../cleanup.js';
-import { makeOwnedTempDir } from '../../core/owned-dirs.js';
+import { onCleanup, runFolder } from '../cleanup.js';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 
 import { packageRoot } from '../../core/paths.js';
@@ -155,8 +154,8 @@ export async function ensureSimulatorImage(options: SimulatorImageOptions = {}):
   for (const image of new Set([baseImage, DEFAULT_BASE_IMAGE])) await ensureBaseImage(root, image, options.onOutput);
 
   // Owned, so that the next run removes it if this one is killed during the build.
-  const context = await makeOwnedTempDir('image');
-  const unregister = onCleanup(() => rmSync(context, { recursive: true, force: true }));
+  const contextFolder = await runFolder('image');
+  const context = contextFolder.dir;
   try {
     for (const path of paths) {
       await mkdir(join(context, dirname(path)), { recursive: true });
@@ -181,8 +180,7 @@ export async function ensureSimulatorImage(options: SimulatorImageOptions = {}):
     await removeOtherSimulatorImages(tag, baseImage);
     return { tag, built: true };
   } finally {
-    unregister();
-    await rm(context, { recursive: true, force: true });
+    await contextFolder.remove();
   }
 }
 

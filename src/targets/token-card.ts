@@ -5,15 +5,13 @@
  * reader of its own, never the reader of the APDU steps' card, and OpenSC is told to
  * ignore every other reader (docs/piv.md, "Card-backed tokens").
  */
-import { rmSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HarnessCodes, HarnessError } from '../../core/errors.js';
 import { loadProfile } from '../../core/profile/index.js';
 import { DEFAULT_TOKEN_PINS } from '../../core/softhsm.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
-import { onCleanup } from '../cleanup.js';
-import { makeOwnedTempDir } from '../../core/owned-dirs.js';
+import { runFolder, type RunFolder } from '../cleanup.js';
 import type { PcscContext } from '../pcsc/client.js';
 import type { TokenAccess } from '../pkcs11/token.js';
 import { ApduTrace } from '../trace/trace.js';
@@ -76,8 +74,7 @@ export class CardTokens {
   private stale = true;
   private conf: Promise<string> | undefined;
   private modulePath: string | undefined;
-  private dir: string | undefined;
-  private unregisterCleanup: (() => void) | undefined;
+  private folder: RunFolder | undefined;
   readonly profile: string;
   readonly reader: string;
   private readonly userPin: string;
@@ -117,15 +114,13 @@ export class CardTokens {
   }
 
   async dispose(): Promise<void> {
-    this.unregisterCleanup?.();
-    this.unregisterCleanup = undefined;
-    const dir = this.dir;
-    this.dir = undefined;
+    const folder = this.folder;
+    this.folder = undefined;
     this.conf = undefined;
     try {
       await this.holder.close();
     } finally {
-      if (dir) await rm(dir, { recursive: true, force: true });
+      await folder?.remove();
     }
   }
 
@@ -147,10 +142,8 @@ export class CardTokens {
 
   private async writeConf(): Promise<string> {
     // Owned, so that the next run removes it if this one is killed before its cleanup.
-    const dir = await makeOwnedTempDir('opensc');
-    this.dir = dir;
-    this.unregisterCleanup = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'opensc.conf');
+    this.folder = await runFolder('opensc');
+    const file = join(this.folder.dir, 'opensc.conf');
     await writeFile(file, openscConf(this.holder.reader, this.pcsc().listReaders().map((r) => r.name)));
     return file;
   }
