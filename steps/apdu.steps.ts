@@ -29,7 +29,7 @@ function checkData(data: Buffer, expected: string, holdsSecret: (text: string) =
 }
 
 When('I send the APDU {string}', async function (this: CardspecWorld, command: string) {
-  await this.send(this.hex(command));
+  await this.send(command);
 });
 
 Then('the status word is {string}', function (this: CardspecWorld, expected: string) {
