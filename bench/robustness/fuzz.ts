@@ -14,17 +14,12 @@ import { loadProfile } from '../../core/profile/index.js';
 import { fuzzCard } from './fuzz-card.js';
 import { fuzzProfiles } from './fuzz-profiles.js';
 import { checkProperties } from './properties.js';
-import { seedFromEnv } from './random.js';
-
-function count(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
-}
+import { countFromEnv, seedFromEnv } from './random.js';
 
 function main(): number {
   const seed = seedFromEnv();
-  const apdus = count('CARDSPEC_FUZZ_APDUS', 1_000_000);
-  const runs = count('CARDSPEC_FUZZ_RUNS', 10_000);
+  const apdus = countFromEnv('CARDSPEC_FUZZ_APDUS', 1_000_000);
+  const runs = countFromEnv('CARDSPEC_FUZZ_RUNS', 10_000);
   let failed = false;
   console.log(`seed ${seed}; ${apdus.toLocaleString('en')} APDUs per profile; ${runs.toLocaleString('en')} inputs per property`);
   for (const name of fuzzProfiles()) {

@@ -38,6 +38,12 @@ export class Random {
   }
 }
 
+/** A positive whole number from the environment variable `name`, else `fallback`. */
+export function countFromEnv(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
 /** The seed of a run: CARDSPEC_SEED, else a fixed one, so that a plain run is reproducible. */
 export function seedFromEnv(fallback = 0xc0ffee): number {
   const configured = Number(process.env.CARDSPEC_SEED);

@@ -34,7 +34,7 @@ import { CARD_EVENT_TIMEOUT_MS } from '../../src/targets/card-flow.js';
 import { checkReaderFree } from '../../src/targets/simulator.js';
 import { ApduTrace } from '../../src/trace/trace.js';
 import { MB, treeRssBytes } from './memory.js';
-import { Random, seedFromEnv } from './random.js';
+import { countFromEnv, Random, seedFromEnv } from './random.js';
 
 const ROOT = packageRoot();
 const SAMPLE_EVERY = 1_000;
@@ -180,7 +180,7 @@ async function soakScenarios(): Promise<boolean> {
 
 async function main(): Promise<number> {
   // CARDSPEC_SOAK_APDUS=off or CARDSPEC_SOAK_SCENARIOS=off runs one half alone.
-  const apdus = Number(process.env.CARDSPEC_SOAK_APDUS) > 0 ? Number(process.env.CARDSPEC_SOAK_APDUS) : 100_000;
+  const apdus = countFromEnv('CARDSPEC_SOAK_APDUS', 100_000);
   const pcscdOk = process.env.CARDSPEC_SOAK_APDUS === 'off' ? true : await soakPcscd(apdus, seedFromEnv());
   const scenariosOk = process.env.CARDSPEC_SOAK_SCENARIOS === 'off' ? true : await soakScenarios();
   console.log(pcscdOk && scenariosOk ? 'soak: within limits' : 'soak: FAILED');
