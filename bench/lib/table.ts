@@ -7,6 +7,11 @@ function show(value: number | null, unit = ''): string {
   return unit ? `${text} ${unit}` : text;
 }
 
+/** The "met" column: yes, NO, ? (could not be judged), or empty for a figure without a goal. */
+function metCell(f: Figure): string {
+  return f.met === undefined ? '' : f.met === null ? '?' : f.met ? 'yes' : 'NO';
+}
+
 function pad(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
@@ -16,8 +21,7 @@ function pad(rows: string[][]): string {
 export function formatTable(figures: readonly Figure[]): string {
   const rows: string[][] = [['figure', 'value', 'baseline', 'ratio', 'goal', 'met']];
   for (const f of figures) {
-    const met = f.met === undefined ? '' : f.met === null ? '?' : f.met ? 'yes' : 'NO';
-    rows.push([f.name, show(f.value, f.unit), `${show(f.baseline, f.unit)} (${f.baselineName})`, show(f.ratio), f.goal ?? '', met]);
+    rows.push([f.name, show(f.value, f.unit), `${show(f.baseline, f.unit)} (${f.baselineName})`, show(f.ratio), f.goal ?? '', metCell(f)]);
     for (const r of f.references ?? []) {
       rows.push([`  · ${r.name}`, show(r.value, r.unit), r.note ?? '', '', '', '']);
     }
@@ -31,9 +35,8 @@ export function markdownTable(figures: readonly Figure[]): string {
   const cell = (text: string): string => text.replace(/\|/g, '\\|');
   const lines = ['| figure | harness | baseline | ratio | goal | met |', '|---|---|---|---|---|---|'];
   for (const f of figures) {
-    const met = f.met === undefined ? '' : f.met === null ? '?' : f.met ? 'yes' : 'NO';
     const baseline = f.baseline === null && f.baselineName === 'none' ? '— (none)' : `${show(f.baseline, f.unit)} (${f.baselineName})`;
-    lines.push(`| \`${f.name}\` | ${show(f.value, f.unit)} | ${cell(baseline)} | ${show(f.ratio)} | ${cell(f.goal ?? '')} | ${met} |`);
+    lines.push(`| \`${f.name}\` | ${show(f.value, f.unit)} | ${cell(baseline)} | ${show(f.ratio)} | ${cell(f.goal ?? '')} | ${metCell(f)} |`);
     for (const r of f.references ?? []) lines.push(`| · ${cell(r.name)} | ${show(r.value, r.unit)} | ${cell(r.note ?? '')} | | | |`);
   }
   return lines.join('\n');
