@@ -19,11 +19,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onCleanup } from '../../src/cleanup.js';
-import { CardHost } from '../../src/targets/card-host.js';
 import type { PcscContext } from '../../src/pcsc/client.js';
 import { ApduTrace } from '../../src/trace/trace.js';
-import { BENCH_READER, BENCH_SLOT, CARD_EVENT_TIMEOUT_MS, removeOnExit } from '../lib/bench-slot.js';
-import { benchProfilePath, READ_BINARY_16 } from '../lib/bench-reader.js';
+import { BENCH_READER, BENCH_SLOT, CARD_EVENT_TIMEOUT_MS, putInReader } from '../lib/bench-slot.js';
+import { benchProfilePath, READ_BINARY_16, simulatorCard } from '../lib/bench-reader.js';
 import { interleave } from '../lib/interleave.js';
 import { timestampMs, type Timestamp } from '../lib/step-timings.js';
 import { benchBuildDir, packageRoot } from '../lib/paths.js';
@@ -127,18 +126,16 @@ async function cucumberRun(folder: string, scenarios: number, bare: boolean): Pr
 
 /** The same N scenarios' card work without cucumber, on the harness's objects in this process. */
 async function plainLoop(pcsc: PcscContext, scenarios: number): Promise<number> {
-  const host = new CardHost(BENCH_SLOT);
-  const unregister = removeOnExit({ insert: async () => undefined, remove: () => host.close(), terminate: () => host.terminate() });
-  await host.insert({ profile: benchProfilePath(), moduleCode: undefined });
+  const card = simulatorCard();
+  const takeOut = await putInReader(pcsc, card);
   try {
-    await pcsc.waitForCard(BENCH_READER, CARD_EVENT_TIMEOUT_MS);
-    const connection = await pcsc.connect(BENCH_READER, new ApduTrace(), { watchdog: host });
+    const connection = await pcsc.connect(BENCH_READER, new ApduTrace(), { watchdog: card.watchdog });
     const command = Buffer.from(TRIVIAL_APDU.replace(/ /g, ''), 'hex');
     try {
       const started = nowUs();
       for (let i = 0; i < scenarios; i++) {
         // A fresh card on the card thread, as SimulatorTarget.insertCard (its profile parsed once there).
-        await host.insert({ profile: benchProfilePath(), moduleCode: undefined });
+        await card.insert();
         connection.trace = new ApduTrace();
         await connection.reset();
         const response = await connection.transmit(command);
@@ -149,9 +146,7 @@ async function plainLoop(pcsc: PcscContext, scenarios: number): Promise<number> 
       connection.disconnect();
     }
   } finally {
-    await host.close();
-    unregister();
-    await pcsc.waitForEmpty(BENCH_READER, CARD_EVENT_TIMEOUT_MS);
+    await takeOut();
   }
 }
 

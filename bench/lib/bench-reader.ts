@@ -30,11 +30,14 @@ export type CardKind =
   /** The same VirtualCard behind the bench's raw transport, without the re-arm: Debian's stock behaviour. */
   | 'stock';
 
+/** The bench card on its own thread (CardHost), as the simulator target has it; `insert` again swaps in a fresh card. */
+export function simulatorCard(): InsertableCard & { host: CardHost; watchdog: TransmitWatchdog } {
+  const host = new CardHost(BENCH_SLOT);
+  return { host, insert: () => host.insert({ profile: benchProfilePath(), moduleCode: undefined }), remove: () => host.close(), terminate: () => host.terminate(), watchdog: host };
+}
+
 function insertable(kind: CardKind, port: number): InsertableCard & { watchdog?: TransmitWatchdog } {
-  if (kind === 'simulator') {
-    const host = new CardHost(BENCH_SLOT);
-    return { insert: () => host.insert({ profile: benchProfilePath(), moduleCode: undefined }), remove: () => host.close(), terminate: () => host.terminate(), watchdog: host };
-  }
+  if (kind === 'simulator') return simulatorCard();
   return new RawVpcdCard(benchCard(), { port, quickAck: false });
 }
 
