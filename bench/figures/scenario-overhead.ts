@@ -23,6 +23,7 @@ import type { PcscContext } from '../../src/pcsc/client.js';
 import { ApduTrace } from '../../src/trace/trace.js';
 import { BENCH_READER, BENCH_SLOT, CARD_EVENT_TIMEOUT_MS, putInReader } from '../lib/bench-slot.js';
 import { benchProfilePath, READ_BINARY_16, simulatorCard } from '../lib/bench-reader.js';
+import { bareSteps, cucumberJsBin } from '../lib/bare-cucumber.js';
 import { interleave } from '../lib/interleave.js';
 import { timestampMs, type Timestamp } from '../lib/step-timings.js';
 import { benchBuildDir, packageRoot } from '../lib/paths.js';
@@ -44,17 +45,6 @@ function featureText(scenarios: number): string {
   return lines.join('\n');
 }
 
-/**
- * The bare cucumber-js project's steps: cardspec's expressions for the trivial scenario's
- * three steps (steps/card.steps.ts, steps/apdu.steps.ts), with empty bodies.
- */
-const BARE_STEPS = [
-  "import { Given, When, Then } from '@cucumber/cucumber';",
-  "Given('a card is inserted', function () {});",
-  "When('I send the APDU {string}', function (command) {});",
-  "Then('the status word is {string}', function (expected) {});",
-  '',
-].join('\n');
 
 /**
  * The baseline this figure had before: three parameterless no-op steps. Kept as a
@@ -89,7 +79,7 @@ async function cucumberRun(folder: string, scenarios: number, bare: boolean): Pr
   const { wallMs } = bare
     ? await runProcess(
         process.execPath,
-        [join(packageRoot(), 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber-js'), 'features', '--import', 'steps/*.mjs', '--format', `message:${messages}`],
+        [cucumberJsBin(), 'features', '--import', 'steps/*.mjs', '--format', `message:${messages}`],
         { cwd: folder, timeoutMs: 120_000 },
       )
     : await runProcess(
@@ -170,7 +160,7 @@ export async function scenarioOverhead(options: ScenarioOverheadOptions): Promis
   const unregister = onCleanup(removeFolders);
   try {
     mkdirFeatures(folder, scenarios);
-    bareProject(bareFolder, featureText(scenarios), BARE_STEPS);
+    bareProject(bareFolder, featureText(scenarios), bareSteps('@cucumber/cucumber'));
     bareProject(noopFolder, noopFeatureText(scenarios), NOOP_STEPS);
     const runs: RunTimes[] = [];
     const bareRuns: RunTimes[] = [];

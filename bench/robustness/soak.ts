@@ -22,7 +22,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { VirtualCard } from '../../simulator/card/index.js';
 import { loadProfile } from '../../core/profile/index.js';
 import { vpcdReaderName } from '../../core/vpcd.js';
@@ -34,6 +33,7 @@ import { CARD_EVENT_TIMEOUT_MS } from '../../src/targets/card-flow.js';
 import { checkReaderFree } from '../../src/targets/simulator.js';
 import { ApduTrace } from '../../src/trace/trace.js';
 import { MB, treeRssBytes } from './memory.js';
+import { bareSteps, cucumberJsBin } from '../lib/bare-cucumber.js';
 import { countFromEnv, Random, seedFromEnv } from './random.js';
 
 const ROOT = packageRoot();
@@ -130,13 +130,9 @@ async function soakScenarios(): Promise<boolean> {
   const dir = mkdtempSync(join(tmpdir(), 'soak-scenarios-'));
   try {
     // Bare cucumber-js: the same step texts, doing nothing, no formatter of ours.
-    const bareSteps = join(dir, 'bare-steps.mjs');
-    const cucumberBin = join(createRequire(import.meta.url).resolve('@cucumber/cucumber/package.json'), '..', 'bin', 'cucumber.js');
-    writeFileSync(
-      bareSteps,
-      `import { Given, When, Then } from '${join(ROOT, 'node_modules/@cucumber/cucumber/lib/index.js')}';\n` +
-        "Given('a card is inserted', function () {});\nWhen('I send the APDU {string}', function (_command) {});\nThen('the status word is {string}', function (_status) {});\n",
-    );
+    const bareStepsFile = join(dir, 'bare-steps.mjs');
+    const cucumberBin = cucumberJsBin();
+    writeFileSync(bareStepsFile, bareSteps(join(ROOT, 'node_modules/@cucumber/cucumber/lib/index.js')));
     // For the reading of the figures: bare cucumber-js with hooks shaped as ours (two Before,
     // one After attaching a trace-sized text), which cucumber keeps messages of per scenario.
     const hookedSteps = join(dir, 'hooked-steps.mjs');
@@ -147,8 +143,8 @@ async function soakScenarios(): Promise<boolean> {
     );
     const runners = {
       cardspec: (feature: string) => peakRss(process.execPath, [join(ROOT, 'bin/cardspec.js'), 'run', feature], dir, process.env),
-      'bare cucumber-js': (feature: string) => peakRss(process.execPath, [cucumberBin, '--import', bareSteps, feature], dir, process.env),
-      'bare + our hooks': (feature: string) => peakRss(process.execPath, [cucumberBin, '--import', bareSteps, '--import', hookedSteps, feature], dir, process.env),
+      'bare cucumber-js': (feature: string) => peakRss(process.execPath, [cucumberBin, '--import', bareStepsFile, feature], dir, process.env),
+      'bare + our hooks': (feature: string) => peakRss(process.execPath, [cucumberBin, '--import', bareStepsFile, '--import', hookedSteps, feature], dir, process.env),
     };
     const results: Record<string, Record<number, number>> = Object.fromEntries(Object.keys(runners).map((name) => [name, {}]));
     let ok = true;
