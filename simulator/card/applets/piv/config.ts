@@ -43,8 +43,6 @@ export interface PivConfig {
 const FIELDS = ['type', 'label', 'pin', 'puk', 'lastTry', 'managementKey', 'keys', 'objects', 'yubikey'] as const;
 /** The factory values of a YubiKey's PIV application, which the card starts with unless its profile says otherwise. */
 export const FACTORY_MANAGEMENT_KEY = Buffer.from('010203040506070801020304050607080102030405060708', 'hex');
-const FACTORY_PIN_TEXT = '123456';
-const FACTORY_PUK_TEXT = '12345678';
 /** SP 800-73-4 part 1 table 4: who must show the PIN before each slot's key is used. */
 export const DEFAULT_PIN_POLICY: Record<number, PinPolicy> = {
   [KEY.AUTHENTICATION]: 'once',
@@ -65,24 +63,28 @@ function slotName(slot: number): string {
  * a profile may start shorter, as OpenSC's PIV driver accepts 4 to 8: the harness's PIV
  * token card keeps the simulated tokens' PINs 1234 and 5678 (docs/piv.md).
  */
-function secret(c: Cursor | undefined, what: string, value: string, tries: number): PivSecretSpec {
-  if (c === undefined || !c.present) return { value: pad(Buffer.from(value, 'latin1')), tries };
+function secret(c: Cursor | undefined, what: string, factory: Buffer, tries: number): PivSecretSpec {
+  if (c === undefined || !c.present) return { value: factory, tries };
   const f = c.fields(['value', 'tries'], `the ${what}: a mapping with value and tries`);
   const v = f.get('value');
   const t = f.get('tries');
-  const raw = v === undefined ? Buffer.from(value, 'latin1') : bytes(v);
-  if (raw.length < 4 || raw.length > PIN_BLOCK_BYTES) (v ?? c).fail(`a ${what} of 4 to 8 bytes`, `${raw.length} bytes`);
-  if (raw.includes(0xff)) (v ?? c).fail(`a ${what} without FF bytes (FF pads the PIN block)`);
-  return { value: pad(raw), tries: t === undefined ? tries : integer(t, 1, 15) };
+  let value = factory;
+  if (v !== undefined) {
+    const raw = bytes(v);
+    if (raw.length < 4 || raw.length > PIN_BLOCK_BYTES) v.fail(`a ${what} of 4 to 8 bytes`, `${raw.length} bytes`);
+    if (raw.includes(0xff)) v.fail(`a ${what} without FF bytes (FF pads the PIN block)`);
+    value = pad(raw);
+  }
+  return { value, tries: t === undefined ? tries : integer(t, 1, 15) };
 }
 
-export function pad(value: Buffer): Buffer {
+function pad(value: Buffer): Buffer {
   return Buffer.concat([value, Buffer.alloc(PIN_BLOCK_BYTES - value.length, 0xff)]);
 }
 
 /** The factory PIN and PUK as PIN blocks. */
-export const FACTORY_PIN = pad(Buffer.from(FACTORY_PIN_TEXT, 'latin1'));
-export const FACTORY_PUK = pad(Buffer.from(FACTORY_PUK_TEXT, 'latin1'));
+export const FACTORY_PIN = pad(Buffer.from('123456', 'latin1'));
+export const FACTORY_PUK = pad(Buffer.from('12345678', 'latin1'));
 
 function readRelative(c: Cursor, what: string): { data: Buffer; file: string } {
   const name = c.text(`a file name of ${what}, relative to the profile`);
@@ -165,8 +167,8 @@ function yubikeyPart(c: Cursor | undefined): PivConfig['yubikey'] {
 export function pivConfig(entry: Cursor): PivConfig {
   const f = entry.fields(FIELDS, `a PIV applet: a mapping with ${FIELDS.join(', ')}`);
   const label = f.get('label')?.text('a label (text)') ?? 'cardspec virtual PIV';
-  const pin = secret(f.get('pin'), 'PIN', FACTORY_PIN_TEXT, 3);
-  const puk = secret(f.get('puk'), 'PUK', FACTORY_PUK_TEXT, 3);
+  const pin = secret(f.get('pin'), 'PIN', FACTORY_PIN, 3);
+  const puk = secret(f.get('puk'), 'PUK', FACTORY_PUK, 3);
   const lastTryCursor = f.get('lastTry');
   const blockingTry = lastTryCursor === undefined ? '6983' : oneOf(lastTryCursor, ['6983', '63C0'] as const);
 
